@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kmm/machine.h - one simulated machine: its description and all its state.
+ *
+ * A kmm_machine_desc says what the machine is: the firmware's memory map
+ * (e820), the SRAT and SLIT (NUMA), the CPUs, the kernel command line, the
+ * Linux version whose behaviour and formats to reproduce, and the few facts
+ * of the kernel build that show in the boot log (sizeof(pg_data_t), whether
+ * ZONE_DEVICE exists, NODES_SHIFT, ...).  Descriptions come from the compact
+ * form (kmm_desc_compact), from a captured boot log (kmm_desc_parse_dmesg),
+ * from e820 lines (kmm_desc_parse_e820) or from the host (tools/).
+ *
+ * A kmm_machine is everything one booted kernel would hold in globals:
+ * e820 tables, memblock, NUMA maps, nodes and zones, the memmap, the log.
+ * The kernel-named API (memblock_add, NODE_DATA, ...) acts on the calling
+ * thread's current machine (kmm_machine_enter), else on the process-wide
+ * default (the most recently created machine still alive).  One process may
+ * hold several machines.
+ */
+#ifndef KMM_MACHINE_H
+#define KMM_MACHINE_H
+
+#include <kmm/types.h>
+#include <kmm/list.h>
+#include <kmm/spinlock.h>
+#include <kmm/e820.h>
+#include <kmm/memblock.h>
+#include <kmm/bootmem.h>
+#include <kmm/mmzone.h>
+#include <kmm/numa.h>
+#include <kmm/mm_types.h>
+
+#define KMM_MAX_CPUS		256
+#define KMM_MAX_SRAT		256
+#define KMM_MAX_EVENTS		64
+#define KMM_CMDLINE_MAX		4096
+
+/* Linux versions as one number: KMM_KVER(6, 12) == 612. */
+#define KMM_KVER(maj, min)	((maj) * 100 + (min))
+#define KMM_KVER_DEFAULT	KMM_KVER(6, 12)
+
+struct kmm_srat_mem {
+	int pxm;
+	int nid;		/* node id as the log printed it (-1: assign) */
+	u64 start, end;		/* end exclusive */
+	bool hotplug;
+};
+
+/* e820 changes the firmware or early boot made that the log records. */
+enum kmm_e820_when {
+	KMM_EV_SETUP_DATA,	/* e820__reserve_setup_data, before trims */
+	KMM_EV_MTRR_TRIM,	/* mtrr_trim_uncached_memory, before memblock */
+	KMM_EV_LATE,		/* after memblock setup: e820 only */
+};
+
+struct kmm_e820_event {
+	enum kmm_e820_when when;
+	u64 start, end;		/* end exclusive */
+	enum e820_type old_type, new_type;
+};
+
+enum kmm_deferred_mode {
+	KMM_DEFERRED_PARALLEL,	/* one thread per node after boot (Linux) */
+	KMM_DEFERRED_LAZY,	/* on demand only */
+	KMM_DEFERRED_OFF,	/* initialise every struct page at boot */
+};
+
+struct kmm_machine_desc {
+	char name[128];			/* where it came from, for messages */
+	u32 nr_e820;
+	struct e820_entry e820[E820_MAX_ENTRIES / 4];
+	int nr_srat;
+	struct kmm_srat_mem srat[KMM_MAX_SRAT];
+	bool srat_old_style;		/* "SRAT: Node" (pre-4.x) lines */
+	int nr_slit;			/* dimension of slit[][] (0: none) */
+	u8 slit[KMM_MAX_NODES][KMM_MAX_NODES];
+	int nr_cpus;
+	int cpu_node[KMM_MAX_CPUS];	/* -1: let NUMA init decide */
+	int fake_nodes;			/* --nodes N without SRAT: equal split */
+	char cmdline[KMM_CMDLINE_MAX];
+	int kver;			/* KMM_KVER(maj, min) */
+	int nr_events;
+	struct kmm_e820_event events[KMM_MAX_EVENTS];
+	/* Facts of the kernel build that show in the log. */
+	u64 pgdat_size;			/* sizeof(pg_data_t) of that build */
+	bool pgdat_size_page_rounded;	/* <= 6.x rounded NODE_DATA to pages */
+	u64 early_pgtable_pages;	/* taken top-down before NUMA init */
+	bool zone_device;		/* CONFIG_ZONE_DEVICE: "Device empty" */
+	int nodes_shift;		/* CONFIG_NODES_SHIFT */
+	int nr_cpus_config;		/* CONFIG_NR_CPUS */
+	int migrate_types;		/* 4, 5 or 6 (CMA, MEMORY_ISOLATION) */
+	u64 kernel_start, kernel_size;	/* the loaded image */
+	u64 realmode_size;		/* the real-mode trampoline (bytes) */
+};
+
+struct kmm_sink {
+	void (*write)(void *ctx, const char *s, size_t len);
+	void *ctx;
+};
+
+struct kmm_hooks {
+	/* Return to let the default action happen (unwind / print). */
+	void (*panic)(void *ctx, const char *msg);
+	void (*warn)(void *ctx, const char *file, int line, const char *msg);
+	void (*bug)(void *ctx, const char *file, int line);
+	void *ctx;
+};
+
+struct kmm_log;
+
+struct kmm_machine {
+	struct kmm_machine_desc desc;
+	int kver;
+	bool booted;
+	bool failed;
+	char errmsg[512];
+
+	/* Platform: physical memory and the memmap window. */
+	struct kmm_backing *backing;
+	u8 *phys_base;			/* __va(pa) == phys_base + pa */
+	u64 phys_span;			/* bytes of direct map reserved */
+	struct page *vmemmap;		/* pfn_to_page(pfn) == vmemmap + pfn */
+	u64 vmemmap_span;
+
+	/* Log, hooks, diagnostics. */
+	struct kmm_log *log;
+	int console_loglevel;
+	struct kmm_hooks hooks;
+	atomic_long warn_count;
+	atomic_long bug_count;
+	int nr_cpus;
+
+	/* Command-line state (kernel/params.c). */
+	struct kmm_params {
+		u64 mem_limit;			/* mem= (0: none) */
+		bool userdef;			/* memmap= / mem= touched e820 */
+		bool memblock_debug;
+		bool numa_off;
+		int numa_fake;
+		bool movable_node;
+		bool use_bootmem;
+		bool mirrored_kernelcore;
+		unsigned long required_kernelcore;
+		unsigned long required_kernelcore_percent;
+		unsigned long required_movablecore;
+		unsigned long required_movablecore_percent;
+		enum kmm_deferred_mode deferred;
+		bool quiet, debug;
+		int loglevel;			/* -1: unset */
+		char unknown[KMM_CMDLINE_MAX];
+	} params;
+
+	/* e820 (arch/x86/e820.c). */
+	struct e820_table *e820_table;
+	struct e820_table *e820_table_firmware;
+
+	/* memblock (mm/memblock.c). */
+	memblock_t memblock;
+	struct memblock_region memblock_memory_init[INIT_MEMBLOCK_MEMORY_REGIONS];
+	struct memblock_region memblock_reserved_init[INIT_MEMBLOCK_RESERVED_REGIONS];
+	bool memblock_can_resize;
+	bool memblock_memory_in_slab, memblock_reserved_in_slab;
+	bool system_has_some_mirror;
+	bool slab_is_available;
+
+	/* Page frame bounds. */
+	unsigned long max_pfn, max_low_pfn, min_low_pfn;
+	unsigned long long max_possible_pfn;
+
+	/* NUMA (arch/x86/numa.c). */
+	struct numa_meminfo numa_meminfo;
+	int numa_distance_cnt;
+	u8 numa_distance[KMM_MAX_NODES][KMM_MAX_NODES];
+	nodemask_t node_states[NR_NODE_STATES];
+	nodemask_t numa_nodes_parsed;
+	int nr_node_ids, nr_online_nodes;
+	pg_data_t *node_data[KMM_MAX_NODES];
+	int cpu_to_node[KMM_MAX_CPUS];
+	int pxm_to_node[KMM_MAX_NODES * 4];
+
+	/* Zones (mm/mm_init.c). */
+	unsigned long arch_zone_lowest_possible_pfn[MAX_NR_ZONES];
+	unsigned long arch_zone_highest_possible_pfn[MAX_NR_ZONES];
+	unsigned long zone_movable_pfn[KMM_MAX_NODES];
+	int movable_zone;
+	unsigned long nr_kernel_pages, nr_all_pages;
+	unsigned long dma_reserve;
+
+	/* SPARSEMEM (mm/sparse.c). */
+	struct mem_section *mem_section;
+	unsigned long nr_mem_sections;
+
+	/* Zonelists (mm/page_alloc.c). */
+	int node_load[KMM_MAX_NODES];
+	int policy_zone;
+	bool page_group_by_mobility_disabled;
+	int zone_reclaim_mode;
+	unsigned long total_pages_built;
+
+	/* bootmem (mm/bootmem.c). */
+	bootmem_data_t bootmem_node_data[KMM_MAX_NODES];
+	struct list_head bdata_list;
+
+	/* Deferred struct page init. */
+	atomic_long deferred_pages_left;
+	u64 boot_ns;
+
+	/* Page allocator state (issue 3) hangs off here. */
+	atomic_long totalram;
+	void *alloc_priv;
+};
+
+/* --- Describing a machine ------------------------------------------- */
+
+/* Defaults: Linux 6.12, Debian-like build, 1 CPU, no map. */
+void kmm_desc_init(struct kmm_machine_desc *d);
+/*
+ * A realistic PC map of @mem bytes: usable [0, 0x9fc00), reserved to 1 MiB,
+ * RAM to min(mem, 3 GiB) below the PCI hole, the rest above 4 GiB; @nodes
+ * equal NUMA nodes (SRAT synthesised), @cpus CPUs.
+ */
+int kmm_desc_compact(struct kmm_machine_desc *d, u64 mem, int nodes, int cpus,
+		     char *err, size_t errlen);
+/* Parse a captured boot log / e820 lines; on error fill err, return -EINVAL. */
+int kmm_desc_parse_dmesg(struct kmm_machine_desc *d, const char *text,
+			 const char *fname, char *err, size_t errlen);
+int kmm_desc_parse_e820(struct kmm_machine_desc *d, const char *text,
+			const char *fname, char *err, size_t errlen);
+/* Set distances (row-major n*n) replacing SLIT; validates. */
+int kmm_desc_set_distance(struct kmm_machine_desc *d, int n, const int *dist,
+			  char *err, size_t errlen);
+/* Append to the command line (later parameters override earlier). */
+int kmm_desc_add_cmdline(struct kmm_machine_desc *d, const char *extra);
+/* Set the Linux version from "X.Y"; -EINVAL if not understood. */
+int kmm_desc_set_kver(struct kmm_machine_desc *d, const char *ver);
+
+/* --- Running one ----------------------------------------------------- */
+
+struct kmm_machine *kmm_machine_create(const struct kmm_machine_desc *d,
+				       char *err, size_t errlen);
+/* Boot: firmware map to zonelists.  0, or -errno with the reason in err. */
+int kmm_machine_boot(struct kmm_machine *m, char *err, size_t errlen);
+void kmm_machine_destroy(struct kmm_machine *m);
+/* Make @m the calling thread's current machine (NULL: back to default). */
+void kmm_machine_enter(struct kmm_machine *m);
+struct kmm_machine *kmm_current(void);
+void kmm_set_hooks(struct kmm_machine *m, const struct kmm_hooks *h);
+/* Finish deferred struct page init now (all nodes, in parallel). */
+void kmm_deferred_init_all(struct kmm_machine *m);
+
+/* --- Output ------------------------------------------------------------ */
+
+enum kmm_log_view {
+	KMM_LOG_DMESG,		/* every record, as dmesg prints the ring */
+	KMM_LOG_CONSOLE,	/* records below the console loglevel */
+	KMM_LOG_ALL,		/* also pr_debug records */
+};
+void kmm_log_dump(struct kmm_machine *m, enum kmm_log_view view,
+		  bool with_level, const struct kmm_sink *out);
+/* Reports: "zoneinfo", ...; -ENOENT for an unknown name. */
+int kmm_report(struct kmm_machine *m, const char *name,
+	       const struct kmm_sink *out);
+/* seq_printf-like writer used by the reports. */
+void kmm_sink_printf(const struct kmm_sink *out, const char *fmt, ...)
+	__printf(2, 3);
+
+#endif /* KMM_MACHINE_H */

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kmm/mm.h - address translation and page lookups for the current machine.
+ *
+ * The direct map: __va(pa) = phys_base + pa.  The memmap: SPARSEMEM_VMEMMAP,
+ * pfn_to_page(pfn) = vmemmap + pfn, one addition.
+ */
+#ifndef KMM_MM_H
+#define KMM_MM_H
+
+#include <kmm/machine.h>
+#include <kmm/page_flags.h>
+
+#define __va(pa)	((void *)(kmm_current()->phys_base + (phys_addr_t)(pa)))
+#define __pa(va)	((phys_addr_t)((const u8 *)(va) - kmm_current()->phys_base))
+#define phys_to_virt(pa) __va(pa)
+#define virt_to_phys(va) __pa(va)
+
+#define vmemmap			(kmm_current()->vmemmap)
+#define pfn_to_page(pfn)	(vmemmap + (pfn))
+#define page_to_pfn(page)	((unsigned long)((page) - vmemmap))
+#define virt_to_page(va)	pfn_to_page(__pa(va) >> PAGE_SHIFT)
+#define page_to_virt(page)	__va(PFN_PHYS(page_to_pfn(page)))
+#define page_address(page)	page_to_virt(page)
+
+#define NODE_DATA(nid)		(kmm_current()->node_data[nid])
+#define max_pfn			(kmm_current()->max_pfn)
+#define max_low_pfn		(kmm_current()->max_low_pfn)
+#define min_low_pfn		(kmm_current()->min_low_pfn)
+
+static inline struct zone *page_zone(const struct page *page)
+{
+	return &NODE_DATA(page_to_nid(page))->node_zones[page_zonenum(page)];
+}
+
+static inline pg_data_t *page_pgdat(const struct page *page)
+{
+	return NODE_DATA(page_to_nid(page));
+}
+
+/* SPARSEMEM: a pfn is valid when its section is present (mm/sparse.c). */
+bool pfn_valid(unsigned long pfn);
+bool early_pfn_valid(unsigned long pfn);
+struct mem_section *__pfn_to_section(unsigned long pfn);
+
+/* Pageblock migratetype bits (mm/page_alloc.c). */
+int get_pageblock_migratetype(const struct page *page);
+void set_pageblock_migratetype(struct page *page, int migratetype);
+
+#endif /* KMM_MM_H */
