@@ -27,14 +27,14 @@ extern struct kt_case kt_cases[KT_MAX_CASES];
 extern int kt_ncases;
 extern int kt_failed_now;
 
-#define KT_TEST(name)							\
-	static void kt_##name(void);					\
-	__attribute__((constructor)) static void kt_reg_##name(void)	\
+#define KT_TEST(tname)							\
+	static void kt_##tname(void);					\
+	__attribute__((constructor)) static void kt_reg_##tname(void)	\
 	{								\
-		kt_cases[kt_ncases].name = #name;			\
-		kt_cases[kt_ncases++].fn = kt_##name;			\
+		kt_cases[kt_ncases].name = #tname;			\
+		kt_cases[kt_ncases++].fn = kt_##tname;			\
 	}								\
-	static void kt_##name(void)
+	static void kt_##tname(void)
 
 #define KT_FAIL(...) do {						\
 	fprintf(stderr, "  %s:%d: ", __FILE__, __LINE__);		\

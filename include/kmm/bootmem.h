@@ -86,9 +86,47 @@ void *__alloc_bootmem_low_node(pg_data_t *pgdat, unsigned long size,
 #define alloc_bootmem_low_pages_node(pgdat, x) \
 	__alloc_bootmem_low_node(pgdat, x, PAGE_SIZE, 0)
 
-/* Free the pfn ranges of memblock.memory for @nid (up to max_low_pfn). */
+/*
+ * Free the pfn ranges of memblock.memory for @nid (NUMA_NO_NODE: every
+ * node), clipped to @max_low_pfn.
+ */
 void free_bootmem_with_active_regions(int nid, unsigned long max_low_pfn);
 /* Release everything unreserved to the page allocator; returns pages freed. */
 unsigned long free_all_bootmem(void);
+
+struct page;
+/*
+ * The page allocator's intake (mm/page_alloc.c): clear PG_reserved, set the
+ * refcount to 0, add 1 << @order to the zone's managed pages and free the
+ * block into the buddy lists.
+ */
+void __free_pages_core(struct page *page, unsigned int order);
+/*
+ * free_all_bootmem with the page intake given by the caller instead of
+ * __free_pages_core (free_all_bootmem is this with __free_pages_core); for
+ * tests that watch the hand-over on a machine without a page allocator.
+ */
+unsigned long kmm_free_all_bootmem_to(void (*release)(struct page *page,
+						       unsigned int order));
+
+/*
+ * kmm's integration (boot parameter `bootmem`): after NUMA init, give every
+ * online node with memory a bitmap at its first free pages (placed through
+ * memblock), free its memblock.memory, and reserve what memblock.reserved
+ * holds.  0, or -ENOMEM when a node has no room for its bitmap (nothing
+ * was changed for that node; earlier nodes stay set up), or -EBUSY when
+ * bootmem is already active.
+ */
+int kmm_bootmem_setup(void);
+/*
+ * An early allocation for the rest of boot while bootmem is active: zeroed,
+ * on @nid if possible (NUMA_NO_NODE: any), in [@goal's preference, @limit)
+ * with @limit 0 or ~0 meaning none, @align 0 meaning SMP_CACHE_BYTES.
+ * Never panics; NULL on failure.
+ */
+void *kmm_bootmem_alloc_node(int nid, unsigned long size, unsigned long align,
+			     unsigned long goal, unsigned long limit);
+/* True while some node's bitmap exists (from setup until free_all_bootmem). */
+bool kmm_bootmem_active(void);
 
 #endif /* KMM_BOOTMEM_H */

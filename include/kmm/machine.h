@@ -119,7 +119,7 @@ struct kmm_machine {
 	struct kmm_backing *backing;
 	u8 *phys_base;			/* __va(pa) == phys_base + pa */
 	u64 phys_span;			/* bytes of direct map reserved */
-	struct page *vmemmap;		/* pfn_to_page(pfn) == vmemmap + pfn */
+	struct page *vmemmap_base;	/* pfn_to_page(pfn) == vmemmap + pfn */
 	u64 vmemmap_span;
 
 	/* Log, hooks, diagnostics. */
@@ -150,12 +150,18 @@ struct kmm_machine {
 		char unknown[KMM_CMDLINE_MAX];
 	} params;
 
+	/*
+	 * NOTE: fields that carry a kernel global's state are named so they
+	 * do not collide with the kernel-named macros (memblock, e820_table,
+	 * max_pfn, vmemmap ...), which expand to these fields of kmm_current().
+	 */
+
 	/* e820 (arch/x86/e820.c). */
-	struct e820_table *e820_table;
-	struct e820_table *e820_table_firmware;
+	struct e820_table *e820_tbl;
+	struct e820_table *e820_tbl_firmware;
 
 	/* memblock (mm/memblock.c). */
-	memblock_t memblock;
+	memblock_t mblk;
 	struct memblock_region memblock_memory_init[INIT_MEMBLOCK_MEMORY_REGIONS];
 	struct memblock_region memblock_reserved_init[INIT_MEMBLOCK_RESERVED_REGIONS];
 	bool memblock_can_resize;
@@ -164,7 +170,7 @@ struct kmm_machine {
 	bool slab_is_available;
 
 	/* Page frame bounds. */
-	unsigned long max_pfn, max_low_pfn, min_low_pfn;
+	unsigned long pfn_max, pfn_max_low, pfn_min_low;	/* max_pfn ... */
 	unsigned long long max_possible_pfn;
 
 	/* NUMA (arch/x86/numa.c). */

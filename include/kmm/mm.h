@@ -16,7 +16,7 @@
 #define phys_to_virt(pa) __va(pa)
 #define virt_to_phys(va) __pa(va)
 
-#define vmemmap			(kmm_current()->vmemmap)
+#define vmemmap			(kmm_current()->vmemmap_base)
 #define pfn_to_page(pfn)	(vmemmap + (pfn))
 #define page_to_pfn(page)	((unsigned long)((page) - vmemmap))
 #define virt_to_page(va)	pfn_to_page(__pa(va) >> PAGE_SHIFT)
@@ -24,9 +24,9 @@
 #define page_address(page)	page_to_virt(page)
 
 #define NODE_DATA(nid)		(kmm_current()->node_data[nid])
-#define max_pfn			(kmm_current()->max_pfn)
-#define max_low_pfn		(kmm_current()->max_low_pfn)
-#define min_low_pfn		(kmm_current()->min_low_pfn)
+#define max_pfn			(kmm_current()->pfn_max)
+#define max_low_pfn		(kmm_current()->pfn_max_low)
+#define min_low_pfn		(kmm_current()->pfn_min_low)
 
 static inline struct zone *page_zone(const struct page *page)
 {

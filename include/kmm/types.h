@@ -74,6 +74,7 @@ typedef unsigned int gfp_t;
 
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
+#undef __always_inline
 #define __always_inline		inline __attribute__((always_inline))
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
 #define __noreturn		__attribute__((noreturn))
@@ -84,6 +85,11 @@ typedef unsigned int gfp_t;
 	((type *)((char *)(ptr) - offsetof(type, member)))
 
 #define NUMA_NO_NODE		(-1)
+/*
+ * MAX_NUMNODES as a node id means "any node" in memblock iterators and is
+ * the nid of regions added without one, as in Linux (NODES_SHIFT 10).
+ */
+#define MAX_NUMNODES		1024
 
 /* Error numbers used by the kernel-modelled API (negated on return). */
 #define EPERM		1

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kernel/params.c - the kernel command line: early parameters and the rest.
+ *
+ * What: Linux parses its command line twice.  parse_early_param() runs early
+ * in setup_arch and calls the handlers registered with early_param()
+ * (mem=, memmap=, kernelcore=, numa=, memblock=, loglevel= ...); later
+ * parse_args() hands every parameter to its __setup()/module handler and
+ * collects the ones nobody knows, which start_kernel reports with
+ * "Unknown kernel command line parameters \"...\", will be passed to user
+ * space."  kmm does the same with a table of the parameters it implements
+ * plus the well-known ones it has no use for (root=, ro, console= ...),
+ * which are accepted silently as Linux accepts them.
+ *
+ * Data structures: one static table of {name, is_early, handler}; parameter
+ * state goes into m->params.
+ *
+ * Algorithm: next_arg() splits the line as Linux does (quotes, '=');
+ * parameters are handled in command-line order, so a later value overrides
+ * an earlier one; "--" ends kernel parameters (the rest is for init).
+ * Names containing a '.' are module parameters and never reported unknown.
+ *
+ * Failure: a handler that rejects its value makes parse_early_param print
+ * "Malformed early option '%s'" as Linux does; boot goes on.
+ *
+ * Differences from Linux: `bootmem` (choose the bootmem allocator) and
+ * `deferred_init=parallel|lazy|off` are kmm's own parameters.
+ */
+#include <kmm/machine.h>
+#include <kmm/printk.h>
+#include <kmm/string.h>
+#include <kmm/cmdline.h>
+#include <kmm/e820.h>
+
+void kmm_parse_early_params(void);
+void kmm_parse_args(void);
+
+static int parse_core(const char *p, unsigned long *core,
+		      unsigned long *percent)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!p || !*p)
+		return -EINVAL;
+	v = kmm_strtoull(p, &end, 0);
+	if (*end == '%') {
+		WARN_ON(v > 100);
+		*percent = (unsigned long)v;
+		return 0;
+	}
+	v = memparse(p, &end);
+	*core = (unsigned long)(v >> PAGE_SHIFT);
+	*percent = 0;
+	return 0;
+}
+
+static int p_kernelcore(struct kmm_machine *m, const char *v)
+{
+	if (v && !kmm_strcmp(v, "mirror")) {
+		m->params.mirrored_kernelcore = true;
+		return 0;
+	}
+	return parse_core(v, &m->params.required_kernelcore,
+			  &m->params.required_kernelcore_percent);
+}
+
+static int p_movablecore(struct kmm_machine *m, const char *v)
+{
+	return parse_core(v, &m->params.required_movablecore,
+			  &m->params.required_movablecore_percent);
+}
+
+static int p_mem(struct kmm_machine *m, const char *v)
+{
+	return parse_memopt(v);
+}
+
+static int p_memmap(struct kmm_machine *m, const char *v)
+{
+	return parse_memmap_opt(v);
+}
+
+static int p_movable_node(struct kmm_machine *m, const char *v)
+{
+	m->params.movable_node = true;
+	return 0;
+}
+
+static int p_numa(struct kmm_machine *m, const char *v)
+{
+	char *end;
+
+	if (!v)
+		return -EINVAL;
+	if (!kmm_strcmp(v, "off")) {
+		m->params.numa_off = true;
+		return 0;
+	}
+	if (!kmm_strncmp(v, "fake=", 5)) {
+		unsigned long long n = kmm_strtoull(v + 5, &end, 0);
+
+		if (end == v + 5 || *end || n < 1 || n > KMM_MAX_NODES) {
+			pr_err("numa=fake: '%s': need a node count from 1 to %d\n",
+			       v + 5, KMM_MAX_NODES);
+			return -EINVAL;
+		}
+		m->params.numa_fake = (int)n;
+		return 0;
+	}
+	if (!kmm_strcmp(v, "noacpi") || !kmm_strcmp(v, "nohmat"))
+		return 0;
+	return -EINVAL;
+}
+
+static int p_memblock(struct kmm_machine *m, const char *v)
+{
+	if (v && !kmm_strcmp(v, "debug")) {
+		m->params.memblock_debug = true;
+		return 0;
+	}
+	return 0;
+}
+
+static int p_loglevel(struct kmm_machine *m, const char *v)
+{
+	int lvl;
+
+	if (!v || kstrtoint(v, 0, &lvl))
+		return -EINVAL;
+	m->params.loglevel = lvl;
+	m->console_loglevel = lvl;
+	return 0;
+}
+
+static int p_quiet(struct kmm_machine *m, const char *v)
+{
+	m->params.quiet = true;
+	m->console_loglevel = CONSOLE_LOGLEVEL_QUIET;
+	return 0;
+}
+
+static int p_debug(struct kmm_machine *m, const char *v)
+{
+	m->params.debug = true;
+	m->console_loglevel = CONSOLE_LOGLEVEL_DEBUG;
+	return 0;
+}
+
+static int p_bootmem(struct kmm_machine *m, const char *v)
+{
+	m->params.use_bootmem = true;
+	return 0;
+}
+
+static int p_deferred(struct kmm_machine *m, const char *v)
+{
+	if (!v)
+		return -EINVAL;
+	if (!kmm_strcmp(v, "parallel"))
+		m->params.deferred = KMM_DEFERRED_PARALLEL;
+	else if (!kmm_strcmp(v, "lazy"))
+		m->params.deferred = KMM_DEFERRED_LAZY;
+	else if (!kmm_strcmp(v, "off"))
+		m->params.deferred = KMM_DEFERRED_OFF;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+struct kparam {
+	const char *name;
+	bool early;
+	int (*fn)(struct kmm_machine *m, const char *val);
+};
+
+/* Parameters with handlers here; early ones run in parse_early_param. */
+static const struct kparam params[] = {
+	{ "mem", true, p_mem },
+	{ "memmap", true, p_memmap },
+	{ "kernelcore", true, p_kernelcore },
+	{ "movablecore", true, p_movablecore },
+	{ "movable_node", true, p_movable_node },
+	{ "numa", true, p_numa },
+	{ "memblock", true, p_memblock },
+	{ "loglevel", true, p_loglevel },
+	{ "quiet", true, p_quiet },
+	{ "debug", true, p_debug },
+	{ "bootmem", true, p_bootmem },
+	{ "deferred_init", true, p_deferred },
+};
+
+/* Known to Linux, no effect on kmm's boot: accepted without a note. */
+static const char *const known[] = {
+	"root", "ro", "rw", "init", "rootfstype", "rootflags", "rootwait",
+	"rootdelay", "console", "earlycon", "earlyprintk", "nokaslr", "kaslr",
+	"panic", "initrd", "noinitrd", "nosmp", "maxcpus", "nr_cpus",
+	"log_buf_len", "ignore_loglevel", "printk.time", "resume", "noresume",
+	"hugepages", "hugepagesz", "default_hugepagesz", "transparent_hugepage",
+	"mitigations", "nopti", "pti", "spectre_v2", "iommu", "intel_iommu",
+	"amd_iommu", "acpi", "noapic", "nolapic", "apic", "pci", "nomodeset",
+	"crashkernel", "hashdist", "mminit_loglevel", "init_on_alloc",
+	"init_on_free", "page_poison", "debug_pagealloc", "slub_debug",
+	"slub_min_order", "slub_max_order", "slub_min_objects", "slab_nomerge",
+	"slab_merge", "slab", "slub_nomerge", "cgroup_disable", "selinux",
+	"apparmor", "security", "audit", "elevator", "vga", "fbcon", "splash_",
+	"mce", "nmi_watchdog", "clocksource", "tsc", "idle", "intel_idle",
+	"processor", "noexec", "nx", "reservelow", "vmalloc", "nohugevmalloc",
+	"cma", "swiotlb", "efi", "noefi", "add_efi_memmap", "memtest",
+	"numa_balancing", "zswap", "page_owner", "watermark_scale_factor",
+	"percpu_alloc", "nohz", "isolcpus", "rcu_nocbs", "threadirqs",
+	"module_blacklist", "modprobe",
+};
+
+static const struct kparam *find_param(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(params); i++)
+		if (!kmm_strcmp(params[i].name, name))
+			return &params[i];
+	return NULL;
+}
+
+static bool is_known(const char *name)
+{
+	if (find_param(name))
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(known); i++)
+		if (!kmm_strcmp(known[i], name))
+			return true;
+	return kmm_strchr(name, '.') != NULL;
+}
+
+static void copy_line(char *dst, const char *src)
+{
+	kmm_strlcpy(dst, src, KMM_CMDLINE_MAX);
+}
+
+void kmm_parse_early_params(void)
+{
+	struct kmm_machine *m = kmm_current();
+	char line[KMM_CMDLINE_MAX];
+	char *args = line, *param, *val;
+
+	copy_line(line, m->desc.cmdline);
+	while (*args) {
+		const struct kparam *kp;
+
+		args = next_arg(args, &param, &val);
+		if (!kmm_strcmp(param, "--"))
+			break;
+		kp = find_param(param);
+		if (!kp || !kp->early)
+			continue;
+		if (kp->fn(m, val))
+			pr_warn("Malformed early option '%s'\n", param);
+	}
+}
+
+/* The late pass: note unknown parameters as start_kernel does. */
+void kmm_parse_args(void)
+{
+	struct kmm_machine *m = kmm_current();
+	char line[KMM_CMDLINE_MAX];
+	char *args = line, *param, *val;
+	char *unk = m->params.unknown;
+	size_t n = 0;
+
+	copy_line(line, m->desc.cmdline);
+	unk[0] = '\0';
+	while (*args) {
+		args = next_arg(args, &param, &val);
+		if (!kmm_strcmp(param, "--"))
+			break;
+		if (is_known(param))
+			continue;
+		n += (size_t)scnprintf(unk + n, KMM_CMDLINE_MAX - n, "%s%s%s%s",
+				       n ? " " : "", param, val ? "=" : "",
+				       val ? val : "");
+	}
+	if (n)
+		pr_notice("Unknown kernel command line parameters \"%s\", will be passed to user space.\n",
+			  unk);
+}
