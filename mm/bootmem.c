@@ -78,9 +78,11 @@
  *    free_all_bootmem (as in Linux; x86_64 raises max_low_pfn to max_pfn).
  *  - pg_data_t has no bdata pointer: a node's bootmem_data is
  *    NODE_BDATA(pgdat->node_id).
- *  - No kmemleak; after slab is up the allocators WARN once as Linux does
- *    but, having no kzalloc to fall back on, keep using the bitmaps (which
- *    free_all_bootmem has normally released, so they then fail).
+ *  - No kmemleak.  After slab is up the allocators WARN as Linux does, but
+ *    on every call (a process-wide "once" would make one machine's log
+ *    depend on another's history) and, having no kzalloc to fall back on,
+ *    keep using the bitmaps (which free_all_bootmem has normally released,
+ *    so they then fail).
  *  - An @align of 0 is taken as 1; Linux would compute a wild sub-page
  *    offset from it.
  *  - init_bootmem_core unlinks a bdata that is already on the list before
@@ -512,9 +514,10 @@ static void *alloc_bootmem_bdata(bootmem_data_t *bdata, unsigned long size,
 	}
 }
 
+/* Linux warns once per boot; kmm on every call (see the file comment). */
 static bool slab_up_warn(void)
 {
-	return WARN_ON_ONCE(kmm_current()->slab_is_available);
+	return WARN_ON(kmm_current()->slab_is_available);
 }
 
 static void *alloc_bootmem_core(unsigned long size, unsigned long align,
@@ -675,8 +678,8 @@ void free_bootmem_with_active_regions(int nid, unsigned long max_low)
 		if (start_pfn >= end_pfn)
 			continue;
 		/* A range on no node (or a node without pgdat) has no bitmap. */
-		if (WARN_ON_ONCE(this_nid < 0 || this_nid >= KMM_MAX_NODES ||
-				 !NODE_DATA(this_nid)))
+		if (WARN_ON(this_nid < 0 || this_nid >= KMM_MAX_NODES ||
+			    !NODE_DATA(this_nid)))
 			continue;
 		free_bootmem_node(NODE_DATA(this_nid), PFN_PHYS(start_pfn),
 				  (end_pfn - start_pfn) << PAGE_SHIFT);

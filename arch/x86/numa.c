@@ -171,8 +171,11 @@ static void numa_remove_memblk_from(int idx, struct numa_meminfo *mi)
 
 int numa_cleanup_meminfo(struct numa_meminfo *mi)
 {
-	const u64 low = memblock_start_of_DRAM();
-	const u64 high = memblock_end_of_DRAM();
+	struct kmm_machine *m = kmm_current();
+	/* Before 6.12 (x86's own copy): [0, max_pfn); after: DRAM bounds. */
+	const u64 low = m->kver < KMM_KVER(6, 12) ? 0 : memblock_start_of_DRAM();
+	const u64 high = m->kver < KMM_KVER(6, 12) ? PFN_PHYS(max_pfn) :
+			 memblock_end_of_DRAM();
 	struct numa_meminfo *reserved = &numa_reserved_meminfo_unused;
 	int i, j, k;
 

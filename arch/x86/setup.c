@@ -60,7 +60,7 @@ int kmm_bootmem_setup(void);
 /* Where the EBDA starts: the first firmware-owned range in [128K, 640K). */
 static unsigned int bios_ebda_start(struct kmm_machine *m)
 {
-	const struct e820_table *t = m->e820_tbl_firmware;
+	const e820_table_t *t = m->e820_tbl_firmware;
 
 	for (u32 i = 0; i < t->nr_entries; i++) {
 		const struct e820_entry *e = &t->entries[i];
@@ -101,8 +101,9 @@ static void e820__memory_setup(struct kmm_machine *m)
 	e820__print_table("BIOS-e820");
 }
 
-static void apply_events(struct kmm_machine *m, enum kmm_e820_when when)
+static u64 apply_events(struct kmm_machine *m, enum kmm_e820_when when)
 {
+	u64 changed = 0;
 	const struct kmm_e820_event *prev = NULL;
 	bool any = false;
 
@@ -133,18 +134,29 @@ static void apply_events(struct kmm_machine *m, enum kmm_e820_when when)
 				continue;
 			}
 		}
-		e820__range_update(ev->start, ev->end - ev->start,
-				   ev->old_type, nt);
+		changed += e820__range_update(ev->start, ev->end - ev->start,
+					      ev->old_type, nt);
 		prev = ev;
 		any = true;
 	}
 	if (!any)
-		return;
+		return 0;
+	if (when == KMM_EV_MTRR_TRIM) {
+		/* mtrr_trim_uncached_memory: only a real loss counts. */
+		if (!changed)
+			return 0;
+		pr_warn("WARNING: BIOS bug: CPU MTRRs don't cover all of memory, losing %lluMB of RAM.\n",
+			(unsigned long long)(changed >> 20));
+		pr_info("update e820 for mtrr\n");
+		e820__update_table_print();
+		return changed;
+	}
 	e820__update_table(m->e820_tbl);
 	if (when == KMM_EV_SETUP_DATA) {
 		pr_info("extended physical RAM map:\n");
 		e820__print_table("reserve setup_data");
 	}
+	return changed;
 }
 
 static void trim_bios_range(void)
@@ -198,11 +210,12 @@ static void init_mem_mapping(struct kmm_machine *m)
 static void memblock_find_dma_reserve(struct kmm_machine *m)
 {
 	u64 i;
+	int k;
 	phys_addr_t start, end;
 	unsigned long nr_pages = 0, nr_free_pages = 0;
 	unsigned long start_pfn, end_pfn;
 
-	for_each_mem_pfn_range(i, MAX_NUMNODES, &start_pfn, &end_pfn, NULL) {
+	for_each_mem_pfn_range(k, MAX_NUMNODES, &start_pfn, &end_pfn, NULL) {
 		start_pfn = min(start_pfn, MAX_DMA_PFN);
 		end_pfn = min(end_pfn, MAX_DMA_PFN);
 		nr_pages += end_pfn - start_pfn;
@@ -247,16 +260,8 @@ void setup_arch(void)
 	e820_add_kernel_range(m);
 	trim_bios_range();
 	max_pfn = e820__end_of_ram_pfn();
-	if (m->desc.nr_events) {
-		bool trimmed = false;
-
-		for (int i = 0; i < m->desc.nr_events; i++)
-			trimmed |= m->desc.events[i].when == KMM_EV_MTRR_TRIM;
-		if (trimmed) {
-			apply_events(m, KMM_EV_MTRR_TRIM);
-			max_pfn = e820__end_of_ram_pfn();
-		}
-	}
+	if (apply_events(m, KMM_EV_MTRR_TRIM))
+		max_pfn = e820__end_of_ram_pfn();
 	m->max_possible_pfn = max_pfn;
 	if (max_pfn > MAX_DMA32_PFN)
 		max_low_pfn = e820__end_of_low_ram_pfn();
@@ -290,4 +295,6 @@ void setup_arch(void)
 
 	sparse_init();
 	zone_sizes_init();
+	/* Firmware-map changes the log shows after the zones were set up. */
+	apply_events(m, KMM_EV_POST_ZONES);
 }

@@ -33,9 +33,14 @@ struct e820_table {
 	struct e820_entry entries[E820_MAX_ENTRIES];
 };
 
-/* The current machine's tables (kernel/machine.c). */
-struct e820_table *kmm_e820_table(void);
-#define e820_table (kmm_e820_table())
+/*
+ * `e820_table` names the current machine's working table (a macro, defined
+ * at the end of this header), so e820_table->entries[i] reads as in the
+ * kernel.  Because of that macro the type must be spelled e820_table_t
+ * outside this header (as memblock_t for memblock).
+ */
+typedef struct e820_table e820_table_t;
+e820_table_t *kmm_e820_table(void);
 
 void e820__range_add(u64 start, u64 size, enum e820_type type);
 u64 e820__range_update(u64 start, u64 size, enum e820_type old_type,
@@ -52,11 +57,22 @@ unsigned long e820__end_of_ram_pfn(void);
 unsigned long e820__end_of_low_ram_pfn(void);
 void e820__memblock_setup(void);
 void e820__finish_early_params(void);
-/* Early parameter handlers: return 0 or -EINVAL (and print why). */
+/*
+ * Early parameter handlers, with Linux's return values: parse_memopt
+ * returns -EINVAL for a missing value, "nopentium" (after printing a
+ * warning) or a zero size, and the caller then prints "Malformed early
+ * option 'mem'"; parse_memmap_opt returns 0 even for malformed elements
+ * (Linux prints nothing for them); parse_memmap_one reports one element's
+ * error (0 or -EINVAL) for callers and tests that want to know.
+ */
 int parse_memopt(const char *p);
 int parse_memmap_opt(const char *str);
+int parse_memmap_one(const char *p);
 
 /* Name Linux prints for a type ("usable", "ACPI data", ...) into buf. */
 const char *e820_type_name(enum e820_type type, char *buf, size_t len);
+
+/* Last: from here on `e820_table` is the current machine's table. */
+#define e820_table (kmm_e820_table())
 
 #endif /* KMM_E820_H */

@@ -51,6 +51,7 @@ enum kmm_e820_when {
 	KMM_EV_SETUP_DATA,	/* e820__reserve_setup_data, before trims */
 	KMM_EV_MTRR_TRIM,	/* mtrr_trim_uncached_memory, before memblock */
 	KMM_EV_LATE,		/* after memblock setup: e820 only */
+	KMM_EV_POST_ZONES,	/* after the zones were printed: e820 only */
 };
 
 struct kmm_e820_event {
@@ -157,8 +158,8 @@ struct kmm_machine {
 	 */
 
 	/* e820 (arch/x86/e820.c). */
-	struct e820_table *e820_tbl;
-	struct e820_table *e820_tbl_firmware;
+	e820_table_t *e820_tbl;
+	e820_table_t *e820_tbl_firmware;
 
 	/* memblock (mm/memblock.c). */
 	memblock_t mblk;

@@ -1,0 +1,43 @@
+file(REMOVE_RECURSE
+  "CMakeFiles/kmm_obj.dir/arch/x86/e820.c.o"
+  "CMakeFiles/kmm_obj.dir/arch/x86/e820.c.o.d"
+  "CMakeFiles/kmm_obj.dir/arch/x86/numa.c.o"
+  "CMakeFiles/kmm_obj.dir/arch/x86/numa.c.o.d"
+  "CMakeFiles/kmm_obj.dir/arch/x86/setup.c.o"
+  "CMakeFiles/kmm_obj.dir/arch/x86/setup.c.o.d"
+  "CMakeFiles/kmm_obj.dir/fw/firmware.c.o"
+  "CMakeFiles/kmm_obj.dir/fw/firmware.c.o.d"
+  "CMakeFiles/kmm_obj.dir/init/main.c.o"
+  "CMakeFiles/kmm_obj.dir/init/main.c.o.d"
+  "CMakeFiles/kmm_obj.dir/kernel/machine.c.o"
+  "CMakeFiles/kmm_obj.dir/kernel/machine.c.o.d"
+  "CMakeFiles/kmm_obj.dir/kernel/params.c.o"
+  "CMakeFiles/kmm_obj.dir/kernel/params.c.o.d"
+  "CMakeFiles/kmm_obj.dir/kernel/printk.c.o"
+  "CMakeFiles/kmm_obj.dir/kernel/printk.c.o.d"
+  "CMakeFiles/kmm_obj.dir/lib/cmdline.c.o"
+  "CMakeFiles/kmm_obj.dir/lib/cmdline.c.o.d"
+  "CMakeFiles/kmm_obj.dir/lib/sort.c.o"
+  "CMakeFiles/kmm_obj.dir/lib/sort.c.o.d"
+  "CMakeFiles/kmm_obj.dir/lib/vsprintf.c.o"
+  "CMakeFiles/kmm_obj.dir/lib/vsprintf.c.o.d"
+  "CMakeFiles/kmm_obj.dir/mm/bootmem.c.o"
+  "CMakeFiles/kmm_obj.dir/mm/bootmem.c.o.d"
+  "CMakeFiles/kmm_obj.dir/mm/memblock.c.o"
+  "CMakeFiles/kmm_obj.dir/mm/memblock.c.o.d"
+  "CMakeFiles/kmm_obj.dir/mm/mm_init.c.o"
+  "CMakeFiles/kmm_obj.dir/mm/mm_init.c.o.d"
+  "CMakeFiles/kmm_obj.dir/mm/page_alloc.c.o"
+  "CMakeFiles/kmm_obj.dir/mm/page_alloc.c.o.d"
+  "CMakeFiles/kmm_obj.dir/mm/sparse.c.o"
+  "CMakeFiles/kmm_obj.dir/mm/sparse.c.o.d"
+  "CMakeFiles/kmm_obj.dir/mm/vmstat.c.o"
+  "CMakeFiles/kmm_obj.dir/mm/vmstat.c.o.d"
+  "CMakeFiles/kmm_obj.dir/platform/posix.c.o"
+  "CMakeFiles/kmm_obj.dir/platform/posix.c.o.d"
+)
+
+# Per-language clean rules from dependency scanning.
+foreach(lang C)
+  include(CMakeFiles/kmm_obj.dir/cmake_clean_${lang}.cmake OPTIONAL)
+endforeach()

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * init/main.c - start_kernel(), the memory-management part of it.
+ *
+ * What: the order in which Linux 6.12's start_kernel brings memory up:
+ * the banner, setup_arch (firmware map to zones), the per-CPU areas line,
+ * "Kernel command line:" and the unknown-parameter note, then mm_core_init:
+ * build_all_zonelists, and mem_init's hand-over of all free memory from the
+ * early allocator (memblock, or bootmem on kmm's bootmem path) to the buddy
+ * free lists.  page_alloc_init_late then finishes deferred struct pages
+ * (deferred_init=parallel) or leaves them for later (lazy).
+ *
+ * Failure: any panic inside unwinds to kmm_machine_boot, which reports it.
+ */
+#include <kmm/machine.h>
+#include <kmm/mm.h>
+#include <kmm/printk.h>
+#include <kmm/memblock.h>
+#include <kmm/bootmem.h>
+
+int start_kernel(void);
+void setup_arch(void);
+void kmm_parse_args(void);
+
+static void setup_per_cpu_areas_print(struct kmm_machine *m)
+{
+	pr_info("setup_percpu: NR_CPUS:%d nr_cpumask_bits:%d nr_cpu_ids:%d nr_node_ids:%d\n",
+		m->desc.nr_cpus_config, m->nr_cpus, m->nr_cpus,
+		m->nr_node_ids);
+}
+
+static void mem_init(struct kmm_machine *m)
+{
+	if (kmm_bootmem_active())
+		free_all_bootmem();
+	else
+		memblock_free_all();
+}
+
+int start_kernel(void)
+{
+	struct kmm_machine *m = kmm_current();
+	unsigned long pending = 0;
+
+	pr_notice("Linux version %d.%d.0-kmm (kmm) #1 SMP\n", m->kver / 100,
+		  m->kver % 100);
+	setup_arch();
+	setup_per_cpu_areas_print(m);
+	pr_notice("Kernel command line: %s\n", m->desc.cmdline);
+	kmm_parse_args();
+	build_all_zonelists(NULL);
+	mem_init(m);
+	for (int nid = 0; nid < KMM_MAX_NODES; nid++) {
+		pg_data_t *p = m->node_data[nid];
+
+		if (p && p->first_deferred_pfn != ULONG_MAX) {
+			p->deferred_pending = pgdat_end_pfn(p) -
+					      p->first_deferred_pfn;
+			pending += p->deferred_pending;
+		}
+	}
+	atomic_store(&m->deferred_pages_left, (long)pending);
+	if (pending && m->params.deferred == KMM_DEFERRED_LAZY)
+		pr_info("deferred_init=lazy: %lu pages left to deferred_grow_zone()\n",
+			pending);
+	if (pending && m->params.deferred == KMM_DEFERRED_PARALLEL)
+		kmm_deferred_init_all(m);
+	return 0;
+}

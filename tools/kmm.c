@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tools/kmm.c - the kmm command-line tool.
+ *
+ *   kmm boot [machine] [options]	boot a machine, print its boot log
+ *   kmm help
+ *
+ * Machine (one source; default: the built-in 2-node 8 GiB PC):
+ *   --mem SIZE --nodes N --cpus N	compact description (e.g. --mem 64G)
+ *   --distance "10,20;20,10"		NUMA distances for --nodes
+ *   --dmesg FILE			everything from a captured boot log
+ *   --e820 FILE			e820 lines only
+ *   --host				this host: /sys/firmware/memmap, nodes
+ *   --cmdline "..."			kernel parameters (added last)
+ *   --linux X.Y			Linux version to reproduce (default 6.12,
+ *					or the log's own with --dmesg)
+ * Output:
+ *   --report LIST			zoneinfo (comma-separated)
+ *   --quiet				only the reports
+ *   --console				console view (loglevel=, quiet, debug)
+ *   --dyndbg				include pr_debug records
+ *   --levels				prefix records with <level>
+ *   --time				print boot time and resident memory
+ *
+ * Exit status: 0 on success, 1 on a bad machine description or a failed
+ * boot (the message names the file, line and problem), 2 on bad usage.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include <kmm/kmm.h>
+#include <kmm/cmdline.h>
+
+static void out_write(void *ctx, const char *s, size_t n)
+{
+	fwrite(s, 1, n, (FILE *)ctx);
+}
+
+static char *read_file(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		if (len + 65536 + 1 > cap) {
+			char *nb;
+
+			cap = cap ? cap * 2 : 131072;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				snprintf(err, errlen, "%s: out of memory", path);
+				return NULL;
+			}
+			buf = nb;
+		}
+		size_t n = fread(buf + len, 1, 65536, f);
+
+		len += n;
+		if (n < 65536)
+			break;
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: read error", path);
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	fclose(f);
+	buf[len] = '\0';
+	return buf;
+}
+
+static int read_sysfs_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	if (!fgets(buf, (int)len, f)) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static const char *sysfs_type_to_e820(const char *t)
+{
+	if (!strcmp(t, "System RAM"))
+		return "usable";
+	if (!strcmp(t, "ACPI Tables"))
+		return "ACPI data";
+	if (!strcmp(t, "ACPI Non-volatile Storage"))
+		return "ACPI NVS";
+	if (!strcmp(t, "Unusable memory"))
+		return "unusable";
+	if (!strcmp(t, "Persistent Memory (legacy)"))
+		return "persistent (type 12)";
+	if (!strcmp(t, "Persistent Memory"))
+		return "persistent (type 7)";
+	if (!strcmp(t, "Soft Reserved"))
+		return "soft reserved";
+	return "reserved";
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	unsigned long long x = *(const unsigned long long *)a;
+	unsigned long long y = *(const unsigned long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The host's firmware map, as e820 lines, then parsed like a file. */
+static int desc_from_host(struct kmm_machine_desc *d, char *err, size_t errlen)
+{
+	DIR *dir = opendir("/sys/firmware/memmap");
+	unsigned long long idx[4096];
+	size_t n = 0, cap = 1 << 20, len = 0;
+	char *text, path[512], s[64], e[64], t[128], line[256];
+	struct dirent *de;
+	struct utsname u;
+	int ret;
+
+	if (!dir) {
+		snprintf(err, errlen, "/sys/firmware/memmap: %s (needs a Linux host with CONFIG_FIRMWARE_MEMMAP)",
+			 strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(dir)) && n < 4096)
+		if (de->d_name[0] >= '0' && de->d_name[0] <= '9')
+			idx[n++] = strtoull(de->d_name, NULL, 10);
+	closedir(dir);
+	qsort(idx, n, sizeof(idx[0]), cmp_u64);
+	text = calloc(1, cap);
+	if (!text)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/sys/firmware/memmap/%llu/start", idx[i]);
+		if (read_sysfs_line(path, s, sizeof(s)))
+			continue;
+		snprintf(path, sizeof(path), "/sys/firmware/memmap/%llu/end", idx[i]);
+		if (read_sysfs_line(path, e, sizeof(e)))
+			continue;
+		snprintf(path, sizeof(path), "/sys/firmware/memmap/%llu/type", idx[i]);
+		if (read_sysfs_line(path, t, sizeof(t)))
+			continue;
+		snprintf(line, sizeof(line), "BIOS-e820: [mem %#018llx-%#018llx] %s\n",
+			 strtoull(s, NULL, 0), strtoull(e, NULL, 0),
+			 sysfs_type_to_e820(t));
+		if (len + strlen(line) + 1 < cap) {
+			memcpy(text + len, line, strlen(line));
+			len += strlen(line);
+		}
+	}
+	ret = kmm_desc_parse_e820(d, text, "/sys/firmware/memmap", err, errlen);
+	free(text);
+	if (ret)
+		return ret;
+	snprintf(d->name, sizeof(d->name), "host");
+	if (!uname(&u)) {
+		int maj, min;
+
+		if (sscanf(u.release, "%d.%d", &maj, &min) == 2) {
+			char v[32];
+
+			snprintf(v, sizeof(v), "%d.%d", maj, min);
+			kmm_desc_set_kver(d, v);
+		}
+	}
+	if (!read_sysfs_line("/proc/cmdline", line, sizeof(line)))
+		kmm_desc_add_cmdline(d, line);
+	{
+		long cpus = 0;
+		char cl[256];
+
+		if (!read_sysfs_line("/sys/devices/system/cpu/possible", cl, sizeof(cl))) {
+			char *dash = strchr(cl, '-');
+
+			cpus = dash ? strtol(dash + 1, NULL, 10) + 1 : 1;
+		}
+		if (cpus > 0 && cpus <= KMM_MAX_CPUS)
+			d->nr_cpus = (int)cpus;
+	}
+	return 0;
+}
+
+static int parse_distance(struct kmm_machine_desc *d, const char *spec,
+			  char *err, size_t errlen)
+{
+	int vals[KMM_MAX_NODES * KMM_MAX_NODES];
+	int n = 0, rows = 1;
+	const char *p = spec;
+
+	while (*p) {
+		char *end;
+		long v = strtol(p, &end, 10);
+
+		if (end == p || n >= KMM_MAX_NODES * KMM_MAX_NODES) {
+			snprintf(err, errlen, "--distance: cannot parse \"%s\"", p);
+			return -1;
+		}
+		vals[n++] = (int)v;
+		p = end;
+		while (*p == ' ')
+			p++;
+		if (*p == ';') {
+			rows++;
+			p++;
+		} else if (*p == ',') {
+			p++;
+		} else if (*p) {
+			snprintf(err, errlen, "--distance: unexpected '%c'", *p);
+			return -1;
+		}
+	}
+	if (rows * rows != n) {
+		snprintf(err, errlen, "--distance: %d values in %d rows is not a square matrix",
+			 n, rows);
+		return -1;
+	}
+	return kmm_desc_set_distance(d, rows, vals, err, errlen) ? -1 : 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: kmm boot [--mem SIZE] [--nodes N] [--cpus N] [--distance M]\n"
+		"                [--dmesg FILE | --e820 FILE | --host]\n"
+		"                [--cmdline \"...\"] [--linux X.Y]\n"
+		"                [--report zoneinfo[,...]] [--quiet] [--console]\n"
+		"                [--dyndbg] [--levels] [--time]\n"
+		"       kmm help\n");
+}
+
+int main(int argc, char **argv)
+{
+	static struct kmm_machine_desc desc;
+	const char *mem = NULL, *dmesg = NULL, *e820 = NULL, *linux_ver = NULL;
+	const char *reports = NULL, *distance = NULL;
+	const char *cmdlines[32];
+	int ncmd = 0, nodes = -1, cpus = -1;
+	bool host = false, quiet = false, console = false, dyndbg = false;
+	bool levels = false, timing = false;
+	char err[1024] = "";
+	struct kmm_machine *m;
+	struct kmm_sink out = { out_write, stdout };
+	int i, ret = 0;
+
+	if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "-h")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "boot")) {
+		fprintf(stderr, "kmm: unknown command '%s'\n", argv[1]);
+		usage(stderr);
+		return 2;
+	}
+	for (i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		bool takes = true;
+
+#define ARG(name) (!strcmp(a, name))
+		if (ARG("--host") || ARG("--quiet") || ARG("--console") ||
+		    ARG("--dyndbg") || ARG("--levels") || ARG("--time"))
+			takes = false;
+		if (takes && !v) {
+			fprintf(stderr, "kmm: %s needs a value\n", a);
+			return 2;
+		}
+		if (ARG("--mem"))
+			mem = v;
+		else if (ARG("--nodes"))
+			nodes = atoi(v);
+		else if (ARG("--cpus"))
+			cpus = atoi(v);
+		else if (ARG("--distance"))
+			distance = v;
+		else if (ARG("--dmesg"))
+			dmesg = v;
+		else if (ARG("--e820"))
+			e820 = v;
+		else if (ARG("--cmdline")) {
+			if (ncmd < 32)
+				cmdlines[ncmd++] = v;
+		} else if (ARG("--linux"))
+			linux_ver = v;
+		else if (ARG("--report"))
+			reports = v;
+		else if (ARG("--host"))
+			host = true;
+		else if (ARG("--quiet"))
+			quiet = true;
+		else if (ARG("--console"))
+			console = true;
+		else if (ARG("--dyndbg"))
+			dyndbg = true;
+		else if (ARG("--levels"))
+			levels = true;
+		else if (ARG("--time"))
+			timing = true;
+		else {
+			fprintf(stderr, "kmm: unknown option '%s'\n", a);
+			usage(stderr);
+			return 2;
+		}
+		if (takes)
+			i++;
+#undef ARG
+	}
+	if ((dmesg != NULL) + (e820 != NULL) + host > 1) {
+		fprintf(stderr, "kmm: choose one of --dmesg, --e820, --host\n");
+		return 2;
+	}
+	if ((dmesg || e820 || host) && (mem || nodes > 0)) {
+		fprintf(stderr, "kmm: --mem/--nodes describe a machine; they do not combine with --dmesg, --e820 or --host\n");
+		return 2;
+	}
+
+	kmm_desc_init(&desc);
+	if (dmesg || e820) {
+		char *text = read_file(dmesg ? dmesg : e820, err, sizeof(err));
+
+		if (!text) {
+			fprintf(stderr, "kmm: %s\n", err);
+			return 1;
+		}
+		ret = dmesg ? kmm_desc_parse_dmesg(&desc, text, dmesg, err, sizeof(err)) :
+			      kmm_desc_parse_e820(&desc, text, e820, err, sizeof(err));
+		free(text);
+		if (ret) {
+			fprintf(stderr, "kmm: %s\n", err);
+			return 1;
+		}
+		if (cpus > 0)
+			desc.nr_cpus = cpus;
+	} else if (host) {
+		if (desc_from_host(&desc, err, sizeof(err))) {
+			fprintf(stderr, "kmm: %s\n", err);
+			return 1;
+		}
+		if (cpus > 0)
+			desc.nr_cpus = cpus;
+	} else {
+		unsigned long long bytes = 8ULL << 30;
+
+		if (mem) {
+			char *end;
+
+			bytes = memparse(mem, &end);
+			if (end == mem || *end) {
+				fprintf(stderr, "kmm: --mem '%s': not a size (use e.g. 8G, 512M)\n",
+					mem);
+				return 1;
+			}
+		}
+		if (kmm_desc_compact(&desc, bytes, nodes > 0 ? nodes :
+				     (mem ? 1 : 2), cpus > 0 ? cpus : 4,
+				     err, sizeof(err))) {
+			fprintf(stderr, "kmm: %s\n", err);
+			return 1;
+		}
+		if (nodes == 0 || nodes < -1) {
+			fprintf(stderr, "kmm: --nodes %d: need at least 1\n", nodes);
+			return 1;
+		}
+	}
+	if (distance && parse_distance(&desc, distance, err, sizeof(err))) {
+		fprintf(stderr, "kmm: %s\n", err);
+		return 1;
+	}
+	if (linux_ver && kmm_desc_set_kver(&desc, linux_ver)) {
+		fprintf(stderr, "kmm: --linux '%s': expected a version from 4.0 to 6.18, like 6.12\n",
+			linux_ver);
+		return 1;
+	}
+	for (i = 0; i < ncmd; i++)
+		if (kmm_desc_add_cmdline(&desc, cmdlines[i])) {
+			fprintf(stderr, "kmm: --cmdline: the command line would exceed %d bytes\n",
+				KMM_CMDLINE_MAX);
+			return 1;
+		}
+
+	m = kmm_machine_create(&desc, err, sizeof(err));
+	if (!m) {
+		fprintf(stderr, "kmm: %s\n", err);
+		return 1;
+	}
+	ret = kmm_machine_boot(m, err, sizeof(err));
+	if (!quiet || ret)
+		kmm_log_dump(m, dyndbg ? KMM_LOG_ALL :
+			     console ? KMM_LOG_CONSOLE : KMM_LOG_DMESG,
+			     levels, &out);
+	if (ret) {
+		fflush(stdout);
+		fprintf(stderr, "kmm: boot failed: %s\n", err);
+		kmm_machine_destroy(m);
+		return 1;
+	}
+	if (reports) {
+		char list[256], *tok, *save = NULL;
+
+		snprintf(list, sizeof(list), "%s", reports);
+		for (tok = strtok_r(list, ",", &save); tok;
+		     tok = strtok_r(NULL, ",", &save)) {
+			if (!quiet)
+				printf("\n== /proc/%s ==\n", tok);
+			if (kmm_report(m, tok, &out)) {
+				fprintf(stderr, "kmm: unknown report '%s' (known: zoneinfo)\n",
+					tok);
+				ret = 2;
+			}
+		}
+	}
+	if (timing)
+		fprintf(stderr, "boot: %.3f ms, resident %.1f MiB (peak %.1f MiB)\n",
+			m->boot_ns / 1e6, kmm_plat_rss() / 1048576.0,
+			kmm_plat_peak_rss() / 1048576.0);
+	kmm_machine_destroy(m);
+	return ret;
+}
