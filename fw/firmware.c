@@ -66,7 +66,8 @@
  *    Facts of the build learned from the log (each only if its line is
  *    present; otherwise the default stays):
  *      kver                 "Linux version X.Y..."
- *      cmdline              "Command line: ..."
+ *      cmdline              "Command line: ..." (setup_arch), else
+ *                           "Kernel command line: ..." (start_kernel)
  *      nr_cpus              nr_cpu_ids of "setup_percpu: NR_CPUS:..",
  *                           else N of "smpboot: Allowing N CPUs"
  *      nr_cpus_config       NR_CPUS of the setup_percpu line
@@ -80,6 +81,11 @@
  *                           mm/numa.c in 6.12 and rounded to
  *                           SMP_CACHE_BYTES instead; without a NODE_DATA
  *                           line: version below 6.12)
+ *      slit                 "NUMA: Initialized distance table, cnt=N"
+ *                           says firmware had a SLIT for N nodes; Linux
+ *                           never prints its values, so 10 local / 20
+ *                           remote is assumed (what Linux uses without
+ *                           one); kmm_desc_set_distance can correct it
  *      early_pgtable_pages  pages between the end of NODE_DATA of the node
  *                           holding the highest RAM and the top of that
  *                           node's RAM (its last "  node N: [mem ...]" line
@@ -102,8 +108,9 @@
  *    Nothing printed; the description is plain data the caller can show.
  *
  * 8. Differences from Linux
- *    Not Linux code.  SLIT values are not in boot logs, so a parsed log
- *    has none (kmm_desc_set_distance can add them).  The 2.6-era SRAT form
+ *    Not Linux code.  SLIT values are not in boot logs: a parsed log gets
+ *    assumed 10/20 distances when it shows a distance table, none
+ *    otherwise (kmm_desc_set_distance can set the real ones).  The 2.6-era SRAT form
  *    "SRAT: Node N PXM P START-END" printed the node's growing extent with
  *    an exclusive end; it is read as such.
  */
@@ -383,7 +390,7 @@ int kmm_desc_compact(struct kmm_machine_desc *d, u64 mem, int nodes, int cpus,
 		return -EINVAL;
 	}
 	mem = ALIGN_DOWN(mem, (u64)SZ_1M);
-	if (mem / (u64)nodes < FW_NODE_MIN) {
+	if (nodes > 1 && mem / (u64)nodes < FW_NODE_MIN) {
 		fw_err(err, errlen,
 		       "%d nodes need at least %llu MiB of memory (128 MiB per node), got %llu MiB",
 		       nodes, (unsigned long long)nodes * 128,
@@ -423,7 +430,7 @@ int kmm_desc_compact(struct kmm_machine_desc *d, u64 mem, int nodes, int cpus,
 /* How many nodes the description has: SRAT node ids, fake nodes, or 1. */
 static int desc_node_count(const struct kmm_machine_desc *d)
 {
-	bool seen[KMM_MAX_NODES * 4] = { false };
+	bool seen[KMM_MAX_NODES + KMM_MAX_NODES * 4] = { false };
 	int n = 0;
 
 	if (!d->nr_srat)
@@ -705,11 +712,13 @@ static int parse_e820_entry(struct kmm_machine_desc *d, const char *p,
 		return -EINVAL;
 	}
 	p = skip_blanks(p);
-	if (get_type(&p, &type, why, sizeof(why)) || *p) {
-		if (*p)
-			snprintf_k(why, sizeof(why),
-				   "unexpected text \"%.40s\" after the type", p);
+	if (get_type(&p, &type, why, sizeof(why))) {
 		fw_err(err, errlen, "%s:%d: %s", fname, lineno, why);
+		return -EINVAL;
+	}
+	if (*p) {
+		fw_err(err, errlen, "%s:%d: unexpected text \"%.40s\" after the type",
+		       fname, lineno, p);
 		return -EINVAL;
 	}
 	if (d->nr_e820 >= ARRAY_SIZE(d->e820)) {
@@ -1076,6 +1085,27 @@ static void parse_cpus(struct dmesg_facts *f, const char *line, int lineno)
 	f->cpu_line = lineno;
 }
 
+/* "NUMA: Initialized distance table, cnt=N": a SLIT of N nodes. */
+static int parse_distance_table(struct kmm_machine_desc *d, const char *p,
+				const char *fname, int lineno, char *err,
+				size_t errlen)
+{
+	unsigned long long cnt;
+
+	if (!get_dec(&p, &cnt) || *p || cnt < 1 || cnt > KMM_MAX_NODES) {
+		fw_err(err, errlen,
+		       "%s:%d: distance table size must be 1..%d",
+		       fname, lineno, KMM_MAX_NODES);
+		return -EINVAL;
+	}
+	d->nr_slit = (int)cnt;
+	for (int i = 0; i < d->nr_slit; i++)
+		for (int j = 0; j < d->nr_slit; j++)
+			d->slit[i][j] = i == j ? FW_LOCAL_DISTANCE :
+						 FW_REMOTE_DISTANCE;
+	return 0;
+}
+
 /* The node whose RAM reaches highest (see the header comment). */
 static int top_node(const struct kmm_machine_desc *d,
 		    const struct dmesg_facts *f)
@@ -1181,24 +1211,31 @@ int kmm_desc_parse_dmesg(struct kmm_machine_desc *d, const char *text,
 			int kver = get_kver(&v);
 
 			if (kver <= 0) {
+				int len = 0;
+
+				while (len < 40 && p[14 + len] &&
+				       !kmm_isspace(p[14 + len]))
+					len++;
 				fw_err(err, errlen,
-				       "%s:%d: Linux version \"%.20s\" is not supported (kmm models 4.0 to 6.x)",
-				       fname, n, p + 14);
+				       "%s:%d: Linux version \"%.*s\" is not supported (kmm models 4.0 to 6.x)",
+				       fname, n, len, p + 14);
 				goto fail;
 			}
 			d->kver = kver;
 			saw_version = true;
 			continue;
 		}
-		if (!saw_cmdline && (p = kmm_strstr(line, "Command line: "))) {
-			if (lr.truncated ||
-			    kmm_strlen(p + 14) >= sizeof(d->cmdline)) {
+		if (!saw_cmdline &&
+		    ((p = kmm_strstr(line, "Command line: ")) ||
+		     (p = kmm_strstr(line, "Kernel command line: ")))) {
+			p = kmm_strstr(p, "ommand line: ") + 13;
+			if (lr.truncated || kmm_strlen(p) >= sizeof(d->cmdline)) {
 				fw_err(err, errlen,
 				       "%s:%d: command line longer than %zu bytes",
 				       fname, n, sizeof(d->cmdline) - 1);
 				goto fail;
 			}
-			kmm_strlcpy(d->cmdline, p + 14, sizeof(d->cmdline));
+			kmm_strlcpy(d->cmdline, p, sizeof(d->cmdline));
 			saw_cmdline = true;
 			continue;
 		}
@@ -1227,6 +1264,11 @@ int kmm_desc_parse_dmesg(struct kmm_machine_desc *d, const char *text,
 			bool old = p - line < 6 || kmm_strncmp(p - 6, "ACPI: ", 6);
 
 			if (parse_srat(d, p + 6, old, fname, n, err, errlen))
+				goto fail;
+			continue;
+		}
+		if ((p = kmm_strstr(line, "NUMA: Initialized distance table, cnt="))) {
+			if (parse_distance_table(d, p + 38, fname, n, err, errlen))
 				goto fail;
 			continue;
 		}

@@ -21,6 +21,7 @@
 int start_kernel(void);
 void setup_arch(void);
 void kmm_parse_args(void);
+unsigned long kmm_deferred_free_pages(pg_data_t *pgdat);
 
 static void setup_per_cpu_areas_print(struct kmm_machine *m)
 {
@@ -54,8 +55,7 @@ int start_kernel(void)
 		pg_data_t *p = m->node_data[nid];
 
 		if (p && p->first_deferred_pfn != ULONG_MAX) {
-			p->deferred_pending = pgdat_end_pfn(p) -
-					      p->first_deferred_pfn;
+			p->deferred_pending = kmm_deferred_free_pages(p);
 			pending += p->deferred_pending;
 		}
 	}

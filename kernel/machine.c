@@ -62,6 +62,14 @@ void kmm_machine_enter(struct kmm_machine *m)
 	cur_tls = m;
 }
 
+struct kmm_machine *kmm_machine_switch(struct kmm_machine *m)
+{
+	struct kmm_machine *prev = cur_tls;
+
+	cur_tls = m;
+	return prev;
+}
+
 memblock_t *kmm_memblock(void)
 {
 	return &kmm_current()->mblk;

@@ -26,8 +26,9 @@
  * setup code frees the RAM explicitly; a bit is only cleared when it was set
  * (clearing a clear bit is a BUG: double free) and, in an exclusive
  * reservation, only set when it was clear.  The bitmap's own pages are
- * reserved in the bitmap while it is in use.  hint_idx never lies beyond a
- * free page that a free made: freeing lowers it to the freed range's start.
+ * reserved in the bitmap while it is in use (kmm_bootmem_setup sees to it).
+ * A free lowers hint_idx to the start of the freed range when the hint lay
+ * above it, so the next search begins no later than the freed pages.
  *
  * Algorithms.  Freeing a byte range frees only the pages wholly inside it
  * (PFN_UP(start) .. PFN_DOWN(end)); reserving reserves every page it
@@ -77,7 +78,7 @@
  *    get_pfn_range_for_nid(); pages above max_low_pfn are never freed by
  *    free_all_bootmem (as in Linux; x86_64 raises max_low_pfn to max_pfn).
  *  - pg_data_t has no bdata pointer: a node's bootmem_data is
- *    NODE_BDATA(pgdat->node_id).
+ *    NODE_BDATA(pgdat->node_id) (kmm_bootmem_setup sets node_id early).
  *  - No kmemleak.  After slab is up the allocators WARN as Linux does, but
  *    on every call (a process-wide "once" would make one machine's log
  *    depend on another's history) and, having no kzalloc to fall back on,
@@ -89,6 +90,10 @@
  *    linking it again (Linux would corrupt the list).
  *  - Pages reach the page allocator through __free_pages_core(page, order)
  *    (4.19: __free_pages_bootmem(page, pfn, order)).
+ *  - A node's span is get_pfn_range_for_nid(), so with interleaved NUMA
+ *    ranges two bitmaps can cover the same pfns; each holds only its own
+ *    node's memory free, but the node-less calls (free_bootmem,
+ *    reserve_bootmem) act on the first node on the list containing the pfn.
  * Kept on purpose, because they are Linux's observable behaviour:
  *  - ___alloc_bootmem_node passes no limit to the nopanic search, so
  *    __alloc_bootmem_low_node's 4 GiB limit has no effect;

@@ -816,33 +816,60 @@ void deferred_init_memmap(pg_data_t *pgdat)
 	struct kmm_machine *m = kmm_current();
 	unsigned long first = pgdat->first_deferred_pfn, nr = 0;
 	u64 t0 = kmm_plat_now_ns();
+	struct memblock_region *r;
+	unsigned long s_pfn, e_pfn;
 	phys_addr_t s, e;
+	int i;
 	u64 u;
 
 	if (first == ULONG_MAX)
 		return;
-	pgdat->first_deferred_pfn = ULONG_MAX;
-	for_each_free_mem_range(u, pgdat->node_id, MEMBLOCK_NONE, &s, &e, NULL) {
-		unsigned long spfn = max((unsigned long)PFN_UP(s), first);
-		unsigned long epfn = PFN_DOWN(e);
-
-		if (spfn >= epfn)
-			continue;
-		for (unsigned long pfn = spfn; pfn < epfn; pfn++) {
+	/* 1: every struct page of the node's memory from first on. */
+	for_each_mem_pfn_range(i, pgdat->node_id, &s_pfn, &e_pfn, NULL) {
+		s_pfn = max(s_pfn, first);
+		for (unsigned long pfn = s_pfn; pfn < e_pfn; pfn++) {
 			struct page *page = pfn_to_page(pfn);
-			struct zone *zone = NULL;
+			int zid = 0;
 
 			for (int z = MAX_NR_ZONES - 1; z >= 0; z--)
 				if (zone_spans_pfn(&pgdat->node_zones[z], pfn)) {
-					zone = &pgdat->node_zones[z];
+					zid = z;
 					break;
 				}
-			__init_single_page(page, pfn,
-					   zone ? (unsigned long)zone_idx(zone) : 0,
+			__init_single_page(page, pfn, (unsigned long)zid,
 					   pgdat->node_id);
 			if (IS_ALIGNED(pfn, pageblock_nr_pages))
 				set_pageblock_migratetype(page, MIGRATE_MOVABLE);
 		}
+	}
+	/* 2: reserved ranges (and NOMAP memory) stay PG_reserved. */
+	for_each_reserved_mem_region(r) {
+		unsigned long rs = max(PFN_DOWN(r->base), first);
+		unsigned long re = min(PFN_UP(r->base + r->size),
+				       pgdat_end_pfn(pgdat));
+
+		for (unsigned long pfn = max(rs, pgdat->node_start_pfn);
+		     pfn < re; pfn++)
+			if (pfn_valid(pfn))
+				__SetPageReserved(pfn_to_page(pfn));
+	}
+	for_each_mem_region(r) {
+		if (!memblock_is_nomap(r) || r->nid != pgdat->node_id)
+			continue;
+		for (unsigned long pfn = max(PFN_DOWN(r->base), first);
+		     pfn < PFN_UP(r->base + r->size); pfn++)
+			if (pfn_valid(pfn))
+				__SetPageReserved(pfn_to_page(pfn));
+	}
+	/* 3: the free ranges go to the buddy lists. */
+	pgdat->first_deferred_pfn = ULONG_MAX;
+	for_each_free_mem_range(u, pgdat->node_id, MEMBLOCK_NONE, &s, &e, NULL) {
+		unsigned long spfn = max((unsigned long)PFN_UP(s), first);
+		unsigned long epfn = min((unsigned long)PFN_DOWN(e),
+					 pgdat_end_pfn(pgdat));
+
+		if (spfn >= epfn)
+			continue;
 		deferred_free_range(spfn, epfn - spfn);
 		nr += epfn - spfn;
 	}
@@ -851,6 +878,27 @@ void deferred_init_memmap(pg_data_t *pgdat)
 	pr_info("node %d deferred pages initialised in %llums\n",
 		pgdat->node_id,
 		(unsigned long long)((kmm_plat_now_ns() - t0) / 1000000));
+}
+
+/* Free pages still waiting in a node's deferred range. */
+unsigned long kmm_deferred_free_pages(pg_data_t *pgdat);
+unsigned long kmm_deferred_free_pages(pg_data_t *pgdat)
+{
+	unsigned long first = pgdat->first_deferred_pfn, nr = 0;
+	phys_addr_t s, e;
+	u64 u;
+
+	if (first == ULONG_MAX)
+		return 0;
+	for_each_free_mem_range(u, pgdat->node_id, MEMBLOCK_NONE, &s, &e, NULL) {
+		unsigned long spfn = max((unsigned long)PFN_UP(s), first);
+		unsigned long epfn = min((unsigned long)PFN_DOWN(e),
+					 pgdat_end_pfn(pgdat));
+
+		if (spfn < epfn)
+			nr += epfn - spfn;
+	}
+	return nr;
 }
 
 struct deferred_arg {

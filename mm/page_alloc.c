@@ -371,11 +371,32 @@ static void init_reserved_page(unsigned long pfn, int nid)
 	}
 }
 
+/*
+ * Reserved memory's struct pages are PG_reserved.  With deferred_init=lazy,
+ * the reserved pages inside a node's deferred range are left for that
+ * node's deferred init (which marks them the same way), so that a huge
+ * machine does not write the struct pages of, say, its own 256 GiB memmap
+ * before anything needs them; Linux initialises them here.
+ */
 void reserve_bootmem_region(phys_addr_t start, phys_addr_t end, int nid)
 {
+	struct kmm_machine *m = kmm_current();
+	bool lazy = m->params.deferred == KMM_DEFERRED_LAZY;
+
 	for (unsigned long pfn = PFN_DOWN(start); pfn < PFN_UP(end); pfn++) {
 		if (!pfn_valid(pfn))
 			continue;
+		if (lazy && !early_page_initialised(pfn, nid)) {
+			pg_data_t *p = NODE_DATA(nid);
+
+			/* Skip to the end of this node's span at once. */
+			if (pgdat_end_pfn(p) > pfn + 1 &&
+			    pgdat_end_pfn(p) < PFN_UP(end))
+				pfn = pgdat_end_pfn(p) - 1;
+			else if (pgdat_end_pfn(p) >= PFN_UP(end))
+				break;
+			continue;
+		}
 		init_reserved_page(pfn, nid);
 		__SetPageReserved(pfn_to_page(pfn));
 	}

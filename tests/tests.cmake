@@ -1,5 +1,5 @@
 # Every tests/test_*.c is one test program, registered with CTest.
-file(GLOB KMM_TEST_SOURCES ${CMAKE_SOURCE_DIR}/tests/test_*.c)
+file(GLOB KMM_TEST_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/test_*.c)
 foreach(src ${KMM_TEST_SOURCES})
 	get_filename_component(name ${src} NAME_WE)
 	add_executable(${name} ${src})
@@ -11,7 +11,7 @@ foreach(src ${KMM_TEST_SOURCES})
 	set_tests_properties(${name} PROPERTIES TIMEOUT 600)
 endforeach()
 # Shell-level tests of the CLI (tests/cli_*.sh).
-file(GLOB KMM_CLI_TESTS ${CMAKE_SOURCE_DIR}/tests/cli_*.sh)
+file(GLOB KMM_CLI_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/cli_*.sh)
 foreach(sh ${KMM_CLI_TESTS})
 	get_filename_component(name ${sh} NAME_WE)
 	add_test(NAME ${name} COMMAND bash ${sh} $<TARGET_FILE:kmm_cli> ${CMAKE_SOURCE_DIR})

@@ -251,6 +251,10 @@ void kmm_machine_destroy(struct kmm_machine *m);
 /* Make @m the calling thread's current machine (NULL: back to default). */
 void kmm_machine_enter(struct kmm_machine *m);
 struct kmm_machine *kmm_current(void);
+/* Set the calling thread's machine, returning the one it had set (or NULL). */
+struct kmm_machine *kmm_machine_switch(struct kmm_machine *m);
+/* Check every invariant of a machine's memory state (mm/debug.c). */
+int kmm_mm_verify(struct kmm_machine *m, char *err, size_t errlen);
 void kmm_set_hooks(struct kmm_machine *m, const struct kmm_hooks *h);
 /* Finish deferred struct page init now (all nodes, in parallel). */
 void kmm_deferred_init_all(struct kmm_machine *m);

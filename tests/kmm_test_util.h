@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kmm_test_util.h - helpers shared by the boot-level tests: boot a machine
+ * from a description and capture its log as a string.
+ */
+#ifndef KMM_TEST_UTIL_H
+#define KMM_TEST_UTIL_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <kmm/kmm.h>
+
+struct strbuf {
+	char *s;
+	size_t n, cap;
+};
+
+static inline void sb_write(void *ctx, const char *s, size_t n)
+{
+	struct strbuf *b = ctx;
+
+	if (b->n + n + 1 > b->cap) {
+		b->cap = (b->n + n + 1) * 2;
+		b->s = realloc(b->s, b->cap);
+	}
+	memcpy(b->s + b->n, s, n);
+	b->n += n;
+	b->s[b->n] = '\0';
+}
+
+/* The machine's log (dmesg view), malloc'ed. */
+static inline char *machine_log(struct kmm_machine *m)
+{
+	struct strbuf b = { calloc(1, 1), 0, 1 };
+	struct kmm_sink sink = { sb_write, &b };
+
+	kmm_log_dump(m, KMM_LOG_DMESG, false, &sink);
+	return b.s;
+}
+
+static inline char *machine_report(struct kmm_machine *m, const char *name)
+{
+	struct strbuf b = { calloc(1, 1), 0, 1 };
+	struct kmm_sink sink = { sb_write, &b };
+
+	if (kmm_report(m, name, &sink)) {
+		free(b.s);
+		return NULL;
+	}
+	return b.s;
+}
+
+static inline char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	struct strbuf b = { calloc(1, 1), 0, 1 };
+	char buf[65536];
+	size_t n;
+
+	if (!f) {
+		free(b.s);
+		return NULL;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_write(&b, buf, n);
+	fclose(f);
+	return b.s;
+}
+
+/* Create and boot; on failure print why and return NULL. */
+static inline struct kmm_machine *boot_desc(struct kmm_machine_desc *d)
+{
+	char err[512];
+	struct kmm_machine *m = kmm_machine_create(d, err, sizeof(err));
+
+	if (!m) {
+		fprintf(stderr, "  create: %s\n", err);
+		return NULL;
+	}
+	if (kmm_machine_boot(m, err, sizeof(err))) {
+		fprintf(stderr, "  boot: %s\n", err);
+		kmm_machine_destroy(m);
+		return NULL;
+	}
+	return m;
+}
+
+static inline struct kmm_machine *boot_compact(unsigned long long mem,
+					       int nodes, int cpus,
+					       const char *cmdline)
+{
+	struct kmm_machine_desc *d = calloc(1, sizeof(*d));
+	char err[512];
+	struct kmm_machine *m;
+
+	kmm_desc_init(d);
+	if (kmm_desc_compact(d, mem, nodes, cpus, err, sizeof(err))) {
+		fprintf(stderr, "  compact: %s\n", err);
+		free(d);
+		return NULL;
+	}
+	if (cmdline)
+		kmm_desc_add_cmdline(d, cmdline);
+	m = boot_desc(d);
+	free(d);
+	return m;
+}
+
+/* Count of lines of @log that start with @prefix. */
+static inline int count_lines(const char *log, const char *prefix)
+{
+	int n = 0;
+	size_t pl = strlen(prefix);
+
+	for (const char *p = log; p && *p;) {
+		if (!strncmp(p, prefix, pl))
+			n++;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return n;
+}
+
+#endif

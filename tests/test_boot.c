@@ -1,0 +1,560 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_boot.c - whole boots: zones, ZONE_MOVABLE, zonelists, NUMA, memmap,
+ * deferred init, huge machines, several machines at once, bad input.
+ *
+ * Expected values are worked out by hand from the rules in Linux 6.12
+ * (the arithmetic is in the comments), never taken from kmm's output.
+ */
+#include <pthread.h>
+#include "ktest.h"
+#include "kmm_test_util.h"
+
+static struct zone *Z(struct kmm_machine *m, int nid, int zid)
+{
+	return &m->node_data[nid]->node_zones[zid];
+}
+
+/*
+ * The default 8 GiB machine with one node: usable [0x0, 0x9fc00),
+ * [1M, 3G), [4G, 4G + 5G - ...).  kmm_desc_compact gives usable RAM
+ * below 4 GiB up to 0xbfffffff and the rest above 4 GiB.
+ */
+KT_TEST(zones_of_a_pc)
+{
+	struct kmm_machine *m = boot_compact(8ULL << 30, 1, 2, NULL);
+	char err[256];
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	/* DMA: [0x1, 0x1000): pfns 1..0x9e plus 0x100..0xfff present. */
+	KT_EQ(Z(m, 0, ZONE_DMA)->zone_start_pfn, 1);
+	KT_EQ(Z(m, 0, ZONE_DMA)->spanned_pages, 0x1000 - 1);
+	KT_EQ(Z(m, 0, ZONE_DMA)->present_pages, (0x9f - 1) + (0x1000 - 0x100));
+	/* DMA32: [0x1000, 0x100000), memory to 0xc0000. */
+	KT_EQ(Z(m, 0, ZONE_DMA32)->zone_start_pfn, 0x1000);
+	KT_EQ(Z(m, 0, ZONE_DMA32)->spanned_pages, 0x100000 - 0x1000);
+	KT_EQ(Z(m, 0, ZONE_DMA32)->present_pages, 0xc0000 - 0x1000);
+	/* Normal: from 4 GiB to max_pfn. */
+	KT_EQ(Z(m, 0, ZONE_NORMAL)->zone_start_pfn, 0x100000);
+	KT_EQ(Z(m, 0, ZONE_NORMAL)->spanned_pages, m->pfn_max - 0x100000);
+	KT_EQ(Z(m, 0, ZONE_NORMAL)->present_pages, m->pfn_max - 0x100000);
+	KT_EQ(Z(m, 0, ZONE_MOVABLE)->spanned_pages, 0);
+	/* 6.12: managed starts as present; after hand-over, what was freed. */
+	KT_EQ(kmm_mm_verify(m, err, sizeof(err)), 0);
+	if (kt_failed_now)
+		fprintf(stderr, "  %s\n", err);
+	kmm_machine_destroy(m);
+}
+
+/*
+ * movablecore=2G on one node: 524288 pages, already a multiple of 1024;
+ * kernelcore = total - 524288; ZONE_MOVABLE is the top 2 GiB of the node,
+ * starting at max_pfn - 524288 rounded up to 1024 pages.
+ */
+KT_TEST(movablecore_takes_the_top)
+{
+	struct kmm_machine *m = boot_compact(8ULL << 30, 1, 2,
+					     "movablecore=2G");
+	char line[128], *log;
+	unsigned long want;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	want = ALIGN(m->pfn_max - 524288, 1024);
+	KT_EQ(m->zone_movable_pfn[0], want);
+	KT_EQ(Z(m, 0, ZONE_MOVABLE)->zone_start_pfn, want);
+	KT_EQ(Z(m, 0, ZONE_MOVABLE)->spanned_pages, m->pfn_max - want);
+	KT_EQ(Z(m, 0, ZONE_NORMAL)->spanned_pages, want - 0x100000);
+	log = machine_log(m);
+	snprintf(line, sizeof(line), "Movable zone start for each node\n  Node 0: %#018llx\n",
+		 (unsigned long long)want << 12);
+	KT_CONTAINS(log, line);
+	free(log);
+	kmm_machine_destroy(m);
+}
+
+/*
+ * kernelcore=50% on 2 nodes: required = total * 100 * 50 / 10000, split
+ * evenly: each node keeps required/2 pages for the kernel, counting its
+ * memory below 4 GiB (node 0) as kernelcore that cannot be movable.
+ */
+KT_TEST(kernelcore_percent_spreads_over_nodes)
+{
+	struct kmm_machine *m = boot_compact(8ULL << 30, 2, 2,
+					     "kernelcore=50%");
+	unsigned long total = 0, s, e, req, per, n0_low = 0, want0, want1;
+	int i, nid;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	kmm_machine_enter(m);
+	for_each_mem_pfn_range(i, MAX_NUMNODES, &s, &e, &nid) {
+		total += e - s;
+		if (nid == 0 && s < 0x100000)
+			n0_low += min(e, 0x100000UL) - s;
+	}
+	req = total * 100 * 50 / 10000;
+	per = req / 2;
+	/*
+	 * Pass 1: node 0's low memory (3 GiB) alone exceeds its share, so
+	 * node 0 stops at 4 GiB with r1 = req - n0_low still needed; the
+	 * share drops to r1 / 2 and node 1 takes that.  Pass 2 (one node
+	 * fewer): node 0 takes the rest, r1 - r1 / 2, above 4 GiB.
+	 */
+	KT_TRUE(n0_low > per);
+	unsigned long r1 = req - n0_low;
+
+	want0 = ALIGN(0x100000 + (r1 - r1 / 2), 1024);
+	want1 = ALIGN(m->node_data[1]->node_start_pfn + r1 / 2, 1024);
+	KT_EQ(m->zone_movable_pfn[0], want0);
+	KT_EQ(m->zone_movable_pfn[1], want1);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+}
+
+static char *boot_with_distances(int n, const int *dist, struct kmm_machine **out)
+{
+	struct kmm_machine_desc *d = calloc(1, sizeof(*d));
+	char err[256];
+	struct kmm_machine *m;
+	char *log = NULL;
+
+	kmm_desc_init(d);
+	if (kmm_desc_compact(d, (unsigned long long)n << 30, n, n, err, sizeof(err)) ||
+	    kmm_desc_set_distance(d, n, dist, err, sizeof(err))) {
+		fprintf(stderr, "  %s\n", err);
+		free(d);
+		return NULL;
+	}
+	m = boot_desc(d);
+	if (m)
+		log = machine_log(m);
+	free(d);
+	if (out)
+		*out = m;
+	else
+		kmm_machine_destroy(m);
+	return log;
+}
+
+/*
+ * A 4-node ring, every node with a CPU:
+ *	10 20 30 20 / 20 10 20 30 / 30 20 10 20 / 20 30 20 10
+ * find_next_best_node: val = (dist + (n < local) + 1) * 1024 + load[n].
+ * Node 0: 1 (21504) beats 3 (21504, later); load[1]=1; then 3; then 2
+ *   (distance changes: load[2]=1)                    -> 0 1 3 2
+ * Node 1: 2 = 21*1024+1 beats 0 = 22*1024; load[2]=2; 0; 3 (load[3]=1)
+ *                                                    -> 1 2 0 3
+ * Node 2: 3 = 21*1024+1, 1 = 22*1024+1, 0 = 32*1024; load[3]=2; then 1;
+ *   then 0 (load[0]=1)                               -> 2 3 1 0
+ * Node 3: 0 = 22*1024+1 beats 2 = 22*1024+2; load[0]=2; 2; 1
+ *                                                    -> 3 0 2 1
+ */
+KT_TEST(zonelists_four_node_ring)
+{
+	const int ring[16] = { 10, 20, 30, 20, 20, 10, 20, 30,
+			       30, 20, 10, 20, 20, 30, 20, 10 };
+	char *log = boot_with_distances(4, ring, NULL);
+
+	KT_TRUE(log != NULL);
+	if (!log)
+		return;
+	KT_CONTAINS(log, "Fallback order for Node 0: 0 1 3 2 \n");
+	KT_CONTAINS(log, "Fallback order for Node 1: 1 2 0 3 \n");
+	KT_CONTAINS(log, "Fallback order for Node 2: 2 3 1 0 \n");
+	KT_CONTAINS(log, "Fallback order for Node 3: 3 0 2 1 \n");
+	KT_CONTAINS(log, "Built 4 zonelists, mobility grouping on.");
+	free(log);
+}
+
+/*
+ * 8 nodes as two sockets of four (10 inside a node, 16 inside a socket,
+ * 32 across).  For node 0: 1,2,3 at (16+1)*1024 in id order, the first
+ * (1) gets load 1; then 4..7 at (32+1)*1024, the first (4) gets load 1.
+ * Node 1: 2 and 3 at 17*1024 + 0 beat 0 at (16+1+1)*1024; 2 first (load
+ * 1), 3, then 0; far side: 5,6,7 at 33*1024 beat 4 at 33*1024 + 1, and 5
+ * gets load 1: 1 2 3 0 5 6 7 4.
+ */
+KT_TEST(zonelists_eight_nodes_two_sockets)
+{
+	int d[64];
+	struct kmm_machine *m = NULL;
+	char *log;
+
+	for (int i = 0; i < 8; i++)
+		for (int j = 0; j < 8; j++)
+			d[i * 8 + j] = i == j ? 10 : (i / 4 == j / 4 ? 16 : 32);
+	log = boot_with_distances(8, d, &m);
+	KT_TRUE(log != NULL);
+	if (!log)
+		return;
+	KT_CONTAINS(log, "Fallback order for Node 0: 0 1 2 3 4 5 6 7 \n");
+	KT_CONTAINS(log, "Fallback order for Node 1: 1 2 3 0 5 6 7 4 \n");
+	/* Every list holds every node exactly once; own node first. */
+	for (int n = 0; n < 8; n++) {
+		struct zoneref *z = m->node_data[n]->node_zonelists[ZONELIST_FALLBACK]._zonerefs;
+		int seen[8] = { 0 }, first = -1;
+
+		for (; z->zone; z++) {
+			int nid = z->zone->node;
+
+			if (first < 0)
+				first = nid;
+			seen[nid]++;
+		}
+		KT_EQ(first, n);
+		for (int k = 0; k < 8; k++)
+			KT_TRUE(seen[k] >= 1);
+		/* NOFALLBACK: only the node's own zones. */
+		z = m->node_data[n]->node_zonelists[ZONELIST_NOFALLBACK]._zonerefs;
+		for (; z->zone; z++)
+			KT_EQ(z->zone->node, n);
+	}
+	free(log);
+	kmm_machine_destroy(m);
+}
+
+/* numa=off: one fake node even with an SRAT; numa=fake=4 splits it. */
+KT_TEST(numa_off_and_fake)
+{
+	struct kmm_machine *m = boot_compact(8ULL << 30, 2, 2, "numa=off");
+	char *log;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	log = machine_log(m);
+	KT_CONTAINS(log, "NUMA turned off\nFaking a node at [mem 0x0000000000000000-");
+	KT_EQ(m->nr_online_nodes, 1);
+	free(log);
+	kmm_machine_destroy(m);
+
+	m = boot_compact(8ULL << 30, 1, 4, "numa=fake=4");
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	log = machine_log(m);
+	KT_EQ(count_lines(log, "Faking node "), 4);
+	KT_EQ(m->nr_online_nodes, 4);
+	KT_EQ(count_lines(log, "Fallback order for Node "), 4);
+	free(log);
+	kmm_machine_destroy(m);
+}
+
+/* A node with CPUs but no memory: possible, memoryless, no NODE_DATA line. */
+KT_TEST(memoryless_node)
+{
+	struct kmm_machine_desc *d = calloc(1, sizeof(*d));
+	char err[256];
+	struct kmm_machine *m;
+	char *log;
+
+	kmm_desc_init(d);
+	KT_EQ(kmm_desc_compact(d, 4ULL << 30, 1, 2, err, sizeof(err)), 0);
+	/* An SRAT with all memory on node 0; CPU 1 sits on node 1. */
+	d->nr_srat = 1;
+	d->srat[0].pxm = 0;
+	d->srat[0].nid = 0;
+	d->srat[0].start = 0;
+	d->srat[0].end = 0x140000000ULL;
+	d->cpu_node[0] = 0;
+	d->cpu_node[1] = 1;
+	d->nr_slit = 2;
+	d->slit[0][0] = d->slit[1][1] = 10;
+	d->slit[0][1] = d->slit[1][0] = 20;
+	m = boot_desc(d);
+	KT_TRUE(m != NULL);
+	if (m) {
+		log = machine_log(m);
+		KT_CONTAINS(log, "Initmem setup node 1 as memoryless\n");
+		KT_EQ(count_lines(log, "NODE_DATA(1)"), 0);
+		KT_EQ(m->node_data[1]->node_present_pages, 0);
+		/* 6.12: a memoryless node's list starts with the nearest node. */
+		KT_CONTAINS(log, "Fallback order for Node 1: 0 \n");
+		free(log);
+		kmm_machine_destroy(m);
+	}
+	free(d);
+}
+
+/* mem= cuts RAM; memmap= reserves; the user map is printed. */
+KT_TEST(mem_and_memmap)
+{
+	struct kmm_machine *m = boot_compact(8ULL << 30, 1, 1, "mem=2G");
+	char *log;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	KT_EQ(m->pfn_max, 0x80000);
+	log = machine_log(m);
+	KT_CONTAINS(log, "user-defined physical RAM map:\n");
+	KT_CONTAINS(log, "user: [mem 0x0000000000100000-0x000000007fffffff] usable\n");
+	free(log);
+	kmm_machine_destroy(m);
+
+	m = boot_compact(8ULL << 30, 1, 1, "memmap=64M$0x10000000");
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	log = machine_log(m);
+	KT_CONTAINS(log, "user: [mem 0x0000000010000000-0x0000000013ffffff] reserved\n");
+	KT_CONTAINS(log, "  node   0: [mem 0x0000000000100000-0x000000000fffffff]\n");
+	KT_CONTAINS(log, "  node   0: [mem 0x0000000014000000-0x00000000bfffffff]\n");
+	free(log);
+	kmm_machine_destroy(m);
+}
+
+/* The direct map shows RAM and faults on holes; __va/__pa round trip. */
+KT_TEST(direct_map_and_memmap_addresses)
+{
+	struct kmm_machine *m = boot_compact(4ULL << 30, 1, 1, NULL);
+	struct page *p;
+	u8 *va;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	kmm_machine_enter(m);
+	va = __va(0x200000);
+	KT_EQ(__pa(va), 0x200000);
+	p = virt_to_page(va);
+	KT_EQ(page_to_pfn(p), 0x200);
+	KT_EQ(page_to_nid(p), 0);
+	KT_EQ(page_zonenum(p), ZONE_DMA);
+	KT_TRUE(pfn_valid(0x200));
+	/* 3..4 GiB is the PCI hole: no section present there. */
+	KT_FALSE(pfn_valid(0xe0000));
+	KT_EQ(page_zonenum(pfn_to_page(0x100100)), ZONE_NORMAL);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+}
+
+/* A 16 TiB, 16-node machine boots lazily with little host memory. */
+KT_TEST(sixteen_tib_sixteen_nodes)
+{
+	u64 rss0 = kmm_plat_rss();
+	struct kmm_machine *m = boot_compact(16ULL << 40, 16, 32,
+					     "deferred_init=lazy");
+	char *log, err[256];
+	u64 grew;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	grew = kmm_plat_rss() - rss0;
+	log = machine_log(m);
+	KT_EQ(m->nr_online_nodes, 16);
+	KT_EQ(count_lines(log, "NODE_DATA("), 16);
+	KT_CONTAINS(log, "Built 16 zonelists, mobility grouping on.");
+	KT_TRUE(grew < (512ULL << 20));
+	printf("  16 TiB boot: %.1f ms, resident grew %.1f MiB\n",
+	       m->boot_ns / 1e6, grew / 1048576.0);
+	KT_EQ(kmm_mm_verify(m, err, sizeof(err)), 0);
+	free(log);
+	kmm_machine_destroy(m);
+}
+
+/* Deferred init: lazy leaves pages, kmm_deferred_init_all finishes them. */
+KT_TEST(deferred_init_modes_agree)
+{
+	struct kmm_machine *lazy = boot_compact(16ULL << 30, 2, 4,
+						"deferred_init=lazy");
+	struct kmm_machine *off = boot_compact(16ULL << 30, 2, 4,
+					       "deferred_init=off");
+	char err[256];
+
+	KT_TRUE(lazy && off);
+	if (!lazy || !off)
+		return;
+	KT_TRUE(atomic_load(&lazy->deferred_pages_left) > 0);
+	KT_EQ(atomic_load(&off->deferred_pages_left), 0);
+	kmm_deferred_init_all(lazy);
+	KT_EQ(atomic_load(&lazy->deferred_pages_left), 0);
+	for (int n = 0; n < 2; n++)
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *a = Z(lazy, n, z), *b = Z(off, n, z);
+
+			KT_EQ(zone_managed_pages(a), zone_managed_pages(b));
+			KT_EQ(atomic_load(&a->vm_stat[0]),
+			      atomic_load(&b->vm_stat[0]));
+		}
+	KT_EQ(kmm_mm_verify(lazy, err, sizeof(err)), 0);
+	KT_EQ(kmm_mm_verify(off, err, sizeof(err)), 0);
+	kmm_machine_destroy(lazy);
+	kmm_machine_destroy(off);
+}
+
+/* bootmem and memblock end in the same zones and the same free memory. */
+KT_TEST(bootmem_and_memblock_agree)
+{
+	struct kmm_machine *a = boot_compact(8ULL << 30, 2, 2,
+					     "deferred_init=off");
+	struct kmm_machine *b = boot_compact(8ULL << 30, 2, 2,
+					     "deferred_init=off bootmem");
+	char err[256];
+	long fa = 0, fb = 0;
+
+	KT_TRUE(a && b);
+	if (!a || !b)
+		return;
+	for (int n = 0; n < 2; n++)
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			KT_EQ(Z(a, n, z)->zone_start_pfn, Z(b, n, z)->zone_start_pfn);
+			KT_EQ(Z(a, n, z)->spanned_pages, Z(b, n, z)->spanned_pages);
+			KT_EQ(Z(a, n, z)->present_pages, Z(b, n, z)->present_pages);
+			fa += atomic_load(&Z(a, n, z)->vm_stat[0]);
+			fb += atomic_load(&Z(b, n, z)->vm_stat[0]);
+		}
+	printf("  free pages: memblock %ld, bootmem %ld\n", fa, fb);
+	/*
+	 * One difference is inherent: memblock is byte-granular and top-down,
+	 * so each node's small usemap shares the partly used page below its
+	 * NODE_DATA; bootmem reserves whole pages (NODE_DATA's first page is
+	 * reserved whole) and its usemap takes a page of its own: one page
+	 * per node.
+	 */
+	KT_EQ(fa - fb, 2);
+	KT_EQ(kmm_mm_verify(a, err, sizeof(err)), 0);
+	KT_EQ(kmm_mm_verify(b, err, sizeof(err)), 0);
+	kmm_machine_destroy(a);
+	kmm_machine_destroy(b);
+}
+
+/* Several machines booting at once in threads: same logs as alone. */
+struct par {
+	unsigned long long mem;
+	int nodes;
+	char *log;
+	int ok;
+};
+
+static void *boot_thread(void *arg)
+{
+	struct par *p = arg;
+
+	for (int i = 0; i < 3; i++) {
+		struct kmm_machine *m = boot_compact(p->mem, p->nodes, 2, NULL);
+		char err[256];
+
+		if (!m)
+			return NULL;
+		char *log = machine_log(m);
+
+		if (kmm_mm_verify(m, err, sizeof(err))) {
+			fprintf(stderr, "  verify: %s\n", err);
+			free(log);
+			kmm_machine_destroy(m);
+			return NULL;
+		}
+		char *cut = strstr(log, "\nnode ");
+
+		if (cut)
+			*cut = '\0';
+		if (!p->log)
+			p->log = log;
+		else if (strcmp(p->log, log))
+			return free(log), kmm_machine_destroy(m), (void *)NULL;
+		else
+			free(log);
+		kmm_machine_destroy(m);
+	}
+	p->ok = 1;
+	return NULL;
+}
+
+KT_TEST(machines_boot_concurrently)
+{
+	struct par ps[4] = {
+		{ 4ULL << 30, 1, NULL, 0 }, { 8ULL << 30, 2, NULL, 0 },
+		{ 6ULL << 30, 3, NULL, 0 }, { 8ULL << 30, 4, NULL, 0 },
+	};
+	pthread_t t[4];
+
+	for (int i = 0; i < 4; i++)
+		pthread_create(&t[i], NULL, boot_thread, &ps[i]);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	for (int i = 0; i < 4; i++) {
+		struct kmm_machine *m;
+		char *alone;
+
+		KT_TRUE(ps[i].ok);
+		m = boot_compact(ps[i].mem, ps[i].nodes, 2, NULL);
+		alone = machine_log(m);
+		if (ps[i].log) {
+			/* Deferred-init lines come in any order: cut them. */
+			char *a = strstr(alone, "\nnode "), *b = strstr(ps[i].log, "\nnode ");
+
+			if (a)
+				*a = '\0';
+			if (b)
+				*b = '\0';
+			KT_STREQ(ps[i].log, alone);
+		}
+		free(alone);
+		free(ps[i].log);
+		kmm_machine_destroy(m);
+	}
+}
+
+/* A boot that panics leaves the process alive and reports why. */
+KT_TEST(panic_during_boot_is_an_error)
+{
+	struct kmm_machine_desc *d = calloc(1, sizeof(*d));
+	char err[256];
+	struct kmm_machine *m;
+
+	kmm_desc_init(d);
+	KT_EQ(kmm_desc_compact(d, 4ULL << 30, 1, 1, err, sizeof(err)), 0);
+	/*
+	 * mem=4K leaves only page 0, which the BIOS trim reserves; the kernel
+	 * image is added back as RAM (".text .data .bss are not marked as
+	 * E820_TYPE_RAM!") but is all reserved, so NODE_DATA cannot be
+	 * allocated and the boot panics, as Linux's would.
+	 */
+	kmm_desc_add_cmdline(d, "mem=4K");
+	m = kmm_machine_create(d, err, sizeof(err));
+	KT_TRUE(m != NULL);
+	KT_NE(kmm_machine_boot(m, err, sizeof(err)), 0);
+	KT_CONTAINS(err, "Cannot allocate 172608 bytes for node 0 data");
+	{
+		char *log = machine_log(m);
+
+		KT_CONTAINS(log, ".text .data .bss are not marked as E820_TYPE_RAM!\n");
+		KT_CONTAINS(log, "Kernel panic - not syncing: Cannot allocate");
+		free(log);
+	}
+	/* A failed machine cannot be booted again. */
+	KT_EQ(kmm_machine_boot(m, err, sizeof(err)), -EBUSY);
+	kmm_machine_destroy(m);
+	free(d);
+}
+
+KT_TEST(zoneinfo_report_format)
+{
+	struct kmm_machine *m = boot_compact(4ULL << 30, 1, 2, NULL);
+	char *r, want[256];
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	r = machine_report(m, "zoneinfo");
+	KT_TRUE(r != NULL);
+	KT_TRUE(!strncmp(r, "Node 0, zone      DMA\n  per-node stats\n      nr_inactive_anon 0\n", 64));
+	snprintf(want, sizeof(want), "        spanned  %lu\n        present  %lu\n",
+		 Z(m, 0, ZONE_DMA32)->spanned_pages, Z(m, 0, ZONE_DMA32)->present_pages);
+	KT_CONTAINS(r, want);
+	KT_CONTAINS(r, "Node 0, zone  Movable\n  pages free     0\n");
+	KT_CONTAINS(r, "        protection: (0, 0, 0, 0, 0)\n");
+	KT_CONTAINS(r, "\n  pagesets\n    cpu: 0\n              count: 0\n              high:  0\n              batch: 1\n  vm stats threshold: 0\n    cpu: 1\n");
+	KT_TRUE(machine_report(m, "nosuch") == NULL);
+	free(r);
+	kmm_machine_destroy(m);
+}
+
+KT_MAIN()
