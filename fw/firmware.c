@@ -44,7 +44,10 @@
  *    the first "Linux version" line (a second one starts another boot, and
  *    everything from it on is ignored), the first-page trim line "e820:
  *    update [mem 0x00000000-0x00000fff] usable ==> reserved" (T) printed by
- *    trim_bios_range(), and the first "Zone ranges:" line (Z).  Pass two
+ *    trim_bios_range(), the first "Zone ranges:" line (Z) and the first
+ *    "smpboot: Allowing" or "setup_percpu:" line after Z (S: setup_arch
+ *    counts the CPUs right after acpi_boot_init, start_kernel then sets
+ *    up the per-CPU areas).  Pass two
  *    finds the "last_pfn =" lines after T (or anywhere, without T) and
  *    before Z: the first (F) is max_pfn, the last (L) is the last
  *    e820__end_of_*ram_pfn() before memblock takes over.  Pass three reads
@@ -53,15 +56,18 @@
  *      before T (without T: before F)  KMM_EV_SETUP_DATA  setup_data etc.
  *      after T and before L            KMM_EV_MTRR_TRIM   (max_pfn recomputed)
  *      after L and before Z            KMM_EV_LATE        (e820 only)
- *      T itself, and after Z           not recorded
+ *      after Z and before S            KMM_EV_POST_ZONES  (e820 only)
+ *      T itself, and after S           not recorded
  *
  *    T is not recorded because kmm's setup_arch prints it itself.  An
  *    update followed by "update e820_table_kexec for
  *    e820__memblock_alloc_reserved()" changed only the kexec table and is
- *    dropped.  Updates after Z come from drivers late in boot and change
- *    nothing kmm models.  Duplicate lines (5.x printed each setup_data
- *    update twice, for e820_table and e820_table_kexec) are kept as printed.
- *    "usable ==> usable" means RAM to E820_TYPE_RESERVED_KERN.
+ *    dropped.  Updates between Z and S are reservations made at ACPI boot
+ *    time (e.g. the EFI BGRT image via efi_mem_reserve); those after S
+ *    come from drivers late in boot and change nothing kmm models.
+ *    Duplicate lines (5.x printed each setup_data update twice, for
+ *    e820_table and e820_table_kexec) are kept as printed.  "usable ==>
+ *    usable" means RAM to E820_TYPE_RESERVED_KERN.
  *
  *    Facts of the build learned from the log (each only if its line is
  *    present; otherwise the default stays):
@@ -110,9 +116,9 @@
  * 8. Differences from Linux
  *    Not Linux code.  SLIT values are not in boot logs: a parsed log gets
  *    assumed 10/20 distances when it shows a distance table, none
- *    otherwise (kmm_desc_set_distance can set the real ones).  The 2.6-era SRAT form
- *    "SRAT: Node N PXM P START-END" printed the node's growing extent with
- *    an exclusive end; it is read as such.
+ *    otherwise (kmm_desc_set_distance can set the real ones).  The
+ *    2.6-era SRAT form "SRAT: Node N PXM P START-END" printed the node's
+ *    growing extent with an exclusive end; it is read as such.
  */
 #include <kmm/machine.h>
 #include <kmm/e820.h>
@@ -120,8 +126,8 @@
 #include <kmm/string.h>
 
 #define FW_LINE_MAX		(KMM_CMDLINE_MAX + 512)
-#define FW_PHYS_LIMIT		(1ULL << 52)	/* 5-level physical space */
-#define FW_PHYS_LIMIT_L4	(1ULL << 46)	/* 4-level: MAX_PHYSMEM_BITS */
+#define FW_PHYS_LIMIT		(1ULL << 52)	/* 5-level address space */
+#define FW_PHYS_LIMIT_L4	(1ULL << 46)	/* 4-level MAX_PHYSMEM */
 #define FW_COMPACT_MIN		SZ_16M
 #define FW_NODE_MIN		SZ_128M
 #define FW_LOW_RAM_END		(3 * SZ_1G)
@@ -131,7 +137,8 @@
 #define TRIM_LINE "e820: update [mem 0x00000000-0x00000fff] usable ==> reserved"
 #define KEXEC_LINE "update e820_table_kexec for e820__memblock_alloc_reserved()"
 
-static void __printf(3, 4) fw_err(char *err, size_t errlen, const char *fmt, ...)
+static void __printf(3, 4) fw_err(char *err, size_t errlen,
+				  const char *fmt, ...)
 {
 	va_list ap;
 
@@ -510,7 +517,7 @@ struct line_reader {
 	const char *next;	/* start of the next line, NULL at the end */
 	int lineno;		/* 1-based number of the line in buf */
 	bool truncated;		/* the line did not fit in buf */
-	char buf[FW_LINE_MAX];	/* the line, trailing white space removed */
+	char buf[FW_LINE_MAX];	/* the line, without trailing blanks */
 };
 
 static void reader_init(struct line_reader *lr, const char *text)
@@ -800,6 +807,7 @@ struct dmesg_marks {
 	int stop;		/* a second "Linux version": ignore from here */
 	int trim;		/* T: trim_bios_range's first-page update */
 	int zone;		/* Z: "Zone ranges:" */
+	int cpus;		/* S: first CPU-count line after Z */
 	int first_lastpfn;	/* F: first "last_pfn =" after T, before Z */
 	int last_lastpfn;	/* L: last such line */
 };
@@ -835,6 +843,10 @@ static void find_marks(const char *text, struct dmesg_marks *mk,
 			mk->trim = lr->lineno;
 		if (!mk->zone && kmm_strstr(lr->buf, "Zone ranges:"))
 			mk->zone = lr->lineno;
+		if (mk->zone && !mk->cpus &&
+		    (kmm_strstr(lr->buf, "smpboot: Allowing ") ||
+		     kmm_strstr(lr->buf, "setup_percpu: ")))
+			mk->cpus = lr->lineno;
 	}
 	reader_init(lr, text);
 	while (reader_next(lr)) {
@@ -852,8 +864,10 @@ static void find_marks(const char *text, struct dmesg_marks *mk,
 /* Which phase of boot printed the update at @line (-1: none kept). */
 static int classify_event(const struct dmesg_marks *mk, int line)
 {
-	if (line == mk->trim || (mk->zone && line > mk->zone))
+	if (line == mk->trim || (mk->cpus && line > mk->cpus))
 		return -1;
+	if (mk->zone && line > mk->zone)
+		return KMM_EV_POST_ZONES;
 	if (mk->trim ? line < mk->trim :
 		       (!mk->first_lastpfn || line < mk->first_lastpfn))
 		return KMM_EV_SETUP_DATA;
@@ -1229,7 +1243,8 @@ int kmm_desc_parse_dmesg(struct kmm_machine_desc *d, const char *text,
 		    ((p = kmm_strstr(line, "Command line: ")) ||
 		     (p = kmm_strstr(line, "Kernel command line: ")))) {
 			p = kmm_strstr(p, "ommand line: ") + 13;
-			if (lr.truncated || kmm_strlen(p) >= sizeof(d->cmdline)) {
+			if (lr.truncated ||
+			    kmm_strlen(p) >= sizeof(d->cmdline)) {
 				fw_err(err, errlen,
 				       "%s:%d: command line longer than %zu bytes",
 				       fname, n, sizeof(d->cmdline) - 1);
@@ -1268,7 +1283,8 @@ int kmm_desc_parse_dmesg(struct kmm_machine_desc *d, const char *text,
 			continue;
 		}
 		if ((p = kmm_strstr(line, "NUMA: Initialized distance table, cnt="))) {
-			if (parse_distance_table(d, p + 38, fname, n, err, errlen))
+			if (parse_distance_table(d, p + 38, fname, n, err,
+						 errlen))
 				goto fail;
 			continue;
 		}

@@ -1174,7 +1174,7 @@ static struct kmm_machine_desc *parse_fixture(const char *name)
 
 /*
  * Asus A4110, 5.15, one node: setup_data updates (each twice), an MTRR
- * trim, one late update, one after "Zone ranges:" (dropped).
+ * trim, one late update, one after "Zone ranges:" (ACPI boot time).
  */
 KT_TEST(dmesg_asus)
 {
@@ -1191,7 +1191,7 @@ KT_TEST(dmesg_asus)
 	KT_EQ(d->e820[24].size, 0x180000000ULL);
 	KT_EQ(d->nr_srat, 0);
 	KT_EQ(d->nr_slit, 0);
-	KT_EQ(d->nr_events, 6);
+	KT_EQ(d->nr_events, 7);
 	for (int i = 0; i < 2; i++) {
 		CHECK_EVENT(d->events[i], KMM_EV_SETUP_DATA, 0x71a63018,
 			    0x71a73058, RAM, RKERN);
@@ -1201,6 +1201,8 @@ KT_TEST(dmesg_asus)
 	CHECK_EVENT(d->events[4], KMM_EV_MTRR_TRIM, 0x7c000000, 0x100000000ULL,
 		    RAM, RES);
 	CHECK_EVENT(d->events[5], KMM_EV_LATE, 0x78c85000, 0x78c86000, RAM, RES);
+	CHECK_EVENT(d->events[6], KMM_EV_POST_ZONES, 0x7871d000, 0x787d8000,
+		    RAM, RES);
 	KT_EQ(d->nr_cpus, 4);
 	KT_EQ(d->nr_cpus_config, 8192);
 	KT_TRUE(d->zone_device);
@@ -1307,8 +1309,8 @@ KT_TEST(dmesg_roundtrip_print)
 
 /*
  * Timestamps, syslog prefixes, old-style SRAT lines, hotplug, a kexec-only
- * update, a second boot (ignored), smpboot without setup_percpu, no
- * "Zone ranges:" (zone_device keeps its default).
+ * update, an update after the zones and one after the CPU count (dropped),
+ * a second boot (ignored), smpboot without setup_percpu.
  */
 KT_TEST(dmesg_variants)
 {
@@ -1331,7 +1333,13 @@ KT_TEST(dmesg_variants)
 		"[    0.000000] SRAT: Node 1 PXM 3 [mem 0x240000000-0x43fffffff] (hotplug)\n"
 		"[    0.000000] NODE_DATA(0) allocated [mem 0xbffd5000-0xbfffffff]\n"
 		"[    0.000000] NODE_DATA(1) allocated [mem 0x23ffd3000-0x23fffdfff]\n"
+		"[    0.000000] Zone ranges:\n"
+		"[    0.000000]   DMA      [mem 0x0000000000001000-0x0000000000ffffff]\n"
+		"[    0.000000]   Device   empty\n"
+		"[    0.000000] Movable zone start for each node\n"
+		"[    0.000000] e820: update [mem 0xa0000000-0xa0000fff] usable ==> reserved\n"
 		"[    0.000000] smpboot: Allowing 6 CPUs, 2 hotplug CPUs\n"
+		"[    0.500000] e820: update [mem 0xa1000000-0xa1000fff] usable ==> reserved\n"
 		"[    0.000000] Linux version 6.12.0 (second boot)\n"
 		"[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable\n";
 
@@ -1340,8 +1348,10 @@ KT_TEST(dmesg_variants)
 	KT_EQ(d->kver, KMM_KVER(4, 19));
 	KT_STREQ(d->cmdline, "mem=4G  console=ttyS0");
 	KT_EQ(d->nr_e820, 3);
-	KT_EQ(d->nr_events, 1);
+	KT_EQ(d->nr_events, 2);
 	CHECK_EVENT(d->events[0], KMM_EV_SETUP_DATA, 0xbffd0000, 0xbffe0000,
+		    RAM, RES);
+	CHECK_EVENT(d->events[1], KMM_EV_POST_ZONES, 0xa0000000, 0xa0001000,
 		    RAM, RES);
 	KT_EQ(d->nr_srat, 4);
 	KT_TRUE(d->srat_old_style);

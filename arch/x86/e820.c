@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * arch/x86/e820.c - the x86 firmware memory map  (Linux: arch/x86/kernel/e820.c)
+ * arch/x86/e820.c - the x86 firmware memory map (Linux: arch/x86/kernel/e820.c)
  *
  * 1. Overview
  *    The firmware describes physical memory as a list of typed ranges, the
@@ -291,7 +291,7 @@ int e820__update_table(e820_table_t *table)
 	u32 n = table->nr_entries;
 	struct change_member *cp_list;	/* 2n change points */
 	struct change_member **cp;	/* sorted pointers to them */
-	struct e820_entry **overlap;	/* entries covering the sweep point */
+	struct e820_entry **overlap;	/* entries covering the sweep */
 	struct e820_entry *new_entries;	/* the result, at most 2n - 1 */
 	enum e820_type current_type, last_type;
 	unsigned long long last_addr;
