@@ -278,6 +278,14 @@ int main(int argc, char **argv)
 		if (ARG("--host") || ARG("--quiet") || ARG("--console") ||
 		    ARG("--dyndbg") || ARG("--levels") || ARG("--time"))
 			takes = false;
+		else if (!(ARG("--mem") || ARG("--nodes") || ARG("--cpus") ||
+			   ARG("--distance") || ARG("--dmesg") ||
+			   ARG("--e820") || ARG("--cmdline") ||
+			   ARG("--linux") || ARG("--report"))) {
+			fprintf(stderr, "kmm: unknown option '%s'\n", a);
+			usage(stderr);
+			return 2;
+		}
 		if (takes && !v) {
 			fprintf(stderr, "kmm: %s needs a value\n", a);
 			return 2;
