@@ -577,7 +577,7 @@ struct defer_state {
 static bool defer_init(struct kmm_machine *m, struct defer_state *ds, int nid,
 		       unsigned long pfn, unsigned long end_pfn)
 {
-	pg_data_t *pgdat = NODE_DATA(nid);
+	pg_data_t *pgdat = m->node_data[nid];
 
 	if (m->params.deferred == KMM_DEFERRED_OFF)
 		return false;
@@ -611,7 +611,15 @@ static void memmap_init_range(struct kmm_machine *m, struct defer_state *ds,
 
 		if (defer_init(m, ds, nid, pfn, zone_end_pfn))
 			break;
-		page = pfn_to_page(pfn);
+		/* Populate this section's slice of the memmap in one go. */
+		if (pfn == start_pfn || !(pfn & (PAGES_PER_SECTION - 1))) {
+			unsigned long e = min(end_pfn,
+					      ALIGN(pfn + 1, PAGES_PER_SECTION));
+
+			kmm_plat_prefault(m->vmemmap_base + pfn,
+					  (e - pfn) * sizeof(struct page));
+		}
+		page = m->vmemmap_base + pfn;
 		__init_single_page(page, pfn, (unsigned long)zone, nid);
 		if (IS_ALIGNED(pfn, pageblock_nr_pages))
 			set_pageblock_migratetype(page, MIGRATE_MOVABLE);
@@ -632,9 +640,9 @@ static u64 init_unavailable_range(struct kmm_machine *m, unsigned long spfn,
 			      pageblock_nr_pages - 1;
 			continue;
 		}
-		__init_single_page(pfn_to_page(pfn), pfn,
+		__init_single_page(m->vmemmap_base + pfn, pfn,
 				   (unsigned long)zone, node);
-		__SetPageReserved(pfn_to_page(pfn));
+		__SetPageReserved(m->vmemmap_base + pfn);
 		pgcnt++;
 	}
 	if (report && pgcnt) {
@@ -827,15 +835,23 @@ void deferred_init_memmap(pg_data_t *pgdat)
 	/* 1: every struct page of the node's memory from first on. */
 	for_each_mem_pfn_range(i, pgdat->node_id, &s_pfn, &e_pfn, NULL) {
 		s_pfn = max(s_pfn, first);
+		if (s_pfn < e_pfn)
+			kmm_plat_prefault(m->vmemmap_base + s_pfn,
+					  (e_pfn - s_pfn) * sizeof(struct page));
 		for (unsigned long pfn = s_pfn; pfn < e_pfn; pfn++) {
-			struct page *page = pfn_to_page(pfn);
-			int zid = 0;
+			struct page *page = m->vmemmap_base + pfn;
+			static _Thread_local int zid;
 
-			for (int z = MAX_NR_ZONES - 1; z >= 0; z--)
-				if (zone_spans_pfn(&pgdat->node_zones[z], pfn)) {
-					zid = z;
-					break;
-				}
+			/* Zones are few and contiguous: re-find on leaving one. */
+			if (!zone_spans_pfn(&pgdat->node_zones[zid], pfn)) {
+				zid = 0;
+				for (int z = MAX_NR_ZONES - 1; z >= 0; z--)
+					if (zone_spans_pfn(&pgdat->node_zones[z],
+							   pfn)) {
+						zid = z;
+						break;
+					}
+			}
 			__init_single_page(page, pfn, (unsigned long)zid,
 					   pgdat->node_id);
 			if (IS_ALIGNED(pfn, pageblock_nr_pages))

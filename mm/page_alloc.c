@@ -316,8 +316,10 @@ static void __free_one_page(struct page *page, unsigned long pfn,
 
 void __free_pages_core(struct page *page, unsigned int order)
 {
-	unsigned long nr = 1UL << order, pfn = page_to_pfn(page);
-	struct zone *zone = page_zone(page);
+	struct kmm_machine *m = kmm_current();
+	unsigned long nr = 1UL << order;
+	unsigned long pfn = (unsigned long)(page - m->vmemmap_base);
+	struct zone *zone = &m->node_data[page_to_nid(page)]->node_zones[page_zonenum(page)];
 
 	for (unsigned long i = 0; i < nr; i++) {
 		__ClearPageReserved(&page[i]);

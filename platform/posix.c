@@ -142,6 +142,20 @@ int kmm_plat_protect(void *addr, u64 len, enum kmm_prot prot)
 	return mprotect(addr, len, prot_of(prot)) ? -errno : 0;
 }
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+void kmm_plat_prefault(void *addr, u64 len)
+{
+	uintptr_t s = (uintptr_t)addr & ~(uintptr_t)4095;
+	uintptr_t e = ((uintptr_t)addr + len + 4095) & ~(uintptr_t)4095;
+
+	/* Older kernels say EINVAL: then the first writes fault as usual. */
+	if (e > s)
+		(void)madvise((void *)s, e - s, MADV_POPULATE_WRITE);
+}
+
 int kmm_plat_discard(struct kmm_backing *b, u64 off, u64 len)
 {
 	if (fallocate(b->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,

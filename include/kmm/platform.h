@@ -47,6 +47,11 @@ int kmm_plat_map(struct kmm_backing *b, u64 off, u64 len, void *addr,
 int kmm_plat_unmap(void *addr, u64 len);
 /* Change protection of a mapped range. */
 int kmm_plat_protect(void *addr, u64 len, enum kmm_prot prot);
+/*
+ * Hint: [addr, addr+len) (mapped RW) is about to be written in full; the
+ * host may populate it in one go instead of page by page.  Best effort.
+ */
+void kmm_plat_prefault(void *addr, u64 len);
 /* Give the host the memory behind backing [off, off+len) back (reads as 0). */
 int kmm_plat_discard(struct kmm_backing *b, u64 off, u64 len);
 /* Ordinary heap memory for the library's own bookkeeping (not simulated). */
