@@ -115,6 +115,8 @@ static const char *sysfs_type_to_e820(const char *t)
 	return "reserved";
 }
 
+static void host_numa(struct kmm_machine_desc *d);
+
 static int cmp_u64(const void *a, const void *b)
 {
 	unsigned long long x = *(const unsigned long long *)a;
@@ -157,7 +159,7 @@ static int desc_from_host(struct kmm_machine_desc *d, char *err, size_t errlen)
 		snprintf(path, sizeof(path), "/sys/firmware/memmap/%llu/type", idx[i]);
 		if (read_sysfs_line(path, t, sizeof(t)))
 			continue;
-		snprintf(line, sizeof(line), "BIOS-e820: [mem %#018llx-%#018llx] %s\n",
+		snprintf(line, sizeof(line), "BIOS-e820: [mem 0x%016llx-0x%016llx] %s\n",
 			 strtoull(s, NULL, 0), strtoull(e, NULL, 0),
 			 sysfs_type_to_e820(t));
 		if (len + strlen(line) + 1 < cap) {
@@ -180,8 +182,13 @@ static int desc_from_host(struct kmm_machine_desc *d, char *err, size_t errlen)
 			kmm_desc_set_kver(d, v);
 		}
 	}
-	if (!read_sysfs_line("/proc/cmdline", line, sizeof(line)))
-		kmm_desc_add_cmdline(d, line);
+	{
+		char cl[KMM_CMDLINE_MAX];
+
+		if (!read_sysfs_line("/proc/cmdline", cl, sizeof(cl)))
+			kmm_desc_add_cmdline(d, cl);
+	}
+	host_numa(d);
 	{
 		long cpus = 0;
 		char cl[256];
@@ -195,6 +202,96 @@ static int desc_from_host(struct kmm_machine_desc *d, char *err, size_t errlen)
 			d->nr_cpus = (int)cpus;
 	}
 	return 0;
+}
+
+/*
+ * NUMA from /sys/devices/system/node: each node's memory blocks (memoryN
+ * links, block_size_bytes each) become SRAT entries, its distance row the
+ * SLIT, its cpulist the CPUs' nodes.  Only for hosts with several nodes: a
+ * one-node host boots as Linux does without an SRAT.  Memory blocks are
+ * section-sized, so node boundaries are exact to 128 MiB at best.
+ */
+static void host_numa(struct kmm_machine_desc *d)
+{
+	char path[512], line[4096];
+	unsigned long long bs;
+	int nodes[KMM_MAX_NODES], nn = 0;
+	DIR *dir;
+	struct dirent *de;
+
+	if (read_sysfs_line("/sys/devices/system/memory/block_size_bytes",
+			    line, sizeof(line)))
+		return;
+	bs = strtoull(line, NULL, 16);
+	dir = opendir("/sys/devices/system/node");
+	if (!dir)
+		return;
+	while ((de = readdir(dir)) && nn < KMM_MAX_NODES)
+		if (!strncmp(de->d_name, "node", 4) &&
+		    de->d_name[4] >= '0' && de->d_name[4] <= '9')
+			nodes[nn++] = atoi(de->d_name + 4);
+	closedir(dir);
+	if (nn < 2 || !bs)
+		return;
+	for (int i = 0; i < nn; i++) {
+		unsigned long long blocks[65536];
+		int nb = 0;
+
+		snprintf(path, sizeof(path), "/sys/devices/system/node/node%d", nodes[i]);
+		dir = opendir(path);
+		if (!dir)
+			continue;
+		while ((de = readdir(dir)) && nb < 65536)
+			if (!strncmp(de->d_name, "memory", 6) &&
+			    de->d_name[6] >= '0' && de->d_name[6] <= '9')
+				blocks[nb++] = strtoull(de->d_name + 6, NULL, 10);
+		closedir(dir);
+		qsort(blocks, (size_t)nb, sizeof(blocks[0]), cmp_u64);
+		for (int b = 0; b < nb && d->nr_srat < KMM_MAX_SRAT;) {
+			int e = b;
+
+			while (e + 1 < nb && blocks[e + 1] == blocks[e] + 1)
+				e++;
+			d->srat[d->nr_srat].pxm = nodes[i];
+			d->srat[d->nr_srat].nid = nodes[i];
+			d->srat[d->nr_srat].start = blocks[b] * bs;
+			d->srat[d->nr_srat].end = (blocks[e] + 1) * bs;
+			d->nr_srat++;
+			b = e + 1;
+		}
+		snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/distance", nodes[i]);
+		if (!read_sysfs_line(path, line, sizeof(line))) {
+			char *p = line;
+
+			for (int j = 0; j < KMM_MAX_NODES && *p; j++) {
+				char *end;
+				long v = strtol(p, &end, 10);
+
+				if (end == p)
+					break;
+				if (nodes[i] < KMM_MAX_NODES)
+					d->slit[nodes[i]][j] = (u8)v;
+				if (j + 1 > d->nr_slit)
+					d->nr_slit = j + 1;
+				p = end;
+			}
+		}
+		snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/cpulist", nodes[i]);
+		if (!read_sysfs_line(path, line, sizeof(line))) {
+			for (char *p = line; *p;) {
+				char *end;
+				long a = strtol(p, &end, 10), b2 = a;
+
+				if (end == p)
+					break;
+				if (*end == '-')
+					b2 = strtol(end + 1, &end, 10);
+				for (long c = a; c <= b2 && c < KMM_MAX_CPUS; c++)
+					d->cpu_node[c] = nodes[i];
+				p = *end == ',' ? end + 1 : end;
+			}
+		}
+	}
 }
 
 static int parse_distance(struct kmm_machine_desc *d, const char *spec,

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# `kmm boot` end to end: the default machine (what `make run` shows), the
+# host's own firmware map, a captured log, and the output options.
+set -u
+kmm=$1
+src=$2
+pass=0
+fail=0
+check() {	# check "what" command...  (command's status 0 = pass)
+	local what=$1
+	shift
+	if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $what"; fi
+}
+
+out=$("$kmm" boot --report zoneinfo)
+check "default machine boots with 2 nodes" grep -q "^Built 2 zonelists, mobility grouping on." <<<"$out"
+check "default machine prints zoneinfo" grep -q "^Node 1, zone   Normal$" <<<"$out"
+check "zoneinfo has a node per SRAT node" test "$(grep -c '^Node 0, zone' <<<"$out")" = 5
+
+q=$("$kmm" boot --quiet --report zoneinfo)
+check "--quiet prints only the report" test "$(head -1 <<<"$q")" = "Node 0, zone      DMA"
+
+c=$("$kmm" boot --console --cmdline quiet)
+check "--console with quiet hides info lines" test -z "$(grep 'Zone ranges' <<<"$c")"
+c=$("$kmm" boot --console)
+check "--console without quiet shows them" grep -q "Zone ranges" <<<"$c"
+
+l=$("$kmm" boot --levels)
+check "--levels prefixes records" grep -q "^<7>e820: update \[mem 0x00000000-0x00000fff\] usable ==> reserved" <<<"$l"
+
+d=$("$kmm" boot --cmdline memblock=debug)
+check "memblock=debug dumps memblock" grep -q "^MEMBLOCK configuration:" <<<"$d"
+
+v=$("$kmm" boot --dmesg "$src/fixtures/dmesg/sunfire-x4600m2-5.11-8node-128g.txt")
+check "a 5.11 log boots with its version's formats" grep -q "^Zeroed struct page in unavailable ranges: 200 pages" <<<"$v"
+v=$("$kmm" boot --dmesg "$src/fixtures/dmesg/sunfire-x4600m2-5.11-8node-128g.txt" --linux 6.12)
+check "--linux overrides the log's version" grep -q "^Fallback order for Node 7:" <<<"$v"
+
+if [ -r /sys/firmware/memmap/0/start ]; then
+	h=$("$kmm" boot --host)
+	want=$(for dd in $(ls /sys/firmware/memmap | sort -n); do
+		printf 'BIOS-e820: [mem 0x%016x-0x%016x]\n' "$(cat /sys/firmware/memmap/$dd/start)" "$(cat /sys/firmware/memmap/$dd/end)"
+	done | sort)
+	got=$(grep '^BIOS-e820' <<<"$h" | sed 's/\] .*/]/' | sort)
+	check "--host boots this host's firmware map" test "$want" = "$got"
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
