@@ -848,6 +848,19 @@ static inline void type_gap(const struct memblock_type *type, long i,
  * *@idx holds the @type_a index in its low half and the @type_b gap index
  * in its high half; ULLONG_MAX ends the walk.
  */
+/* Hand a found range to the iterator's optional outputs. */
+static void store_range(phys_addr_t *out_start, phys_addr_t *out_end,
+			int *out_nid, phys_addr_t start, phys_addr_t end,
+			int nid)
+{
+	if (out_start)
+		*out_start = start;
+	if (out_end)
+		*out_end = end;
+	if (out_nid)
+		*out_nid = nid;
+}
+
 void __next_mem_range(u64 *idx, int nid, enum memblock_flags flags,
 		      struct memblock_type *type_a, struct memblock_type *type_b,
 		      phys_addr_t *out_start, phys_addr_t *out_end, int *out_nid)
@@ -866,12 +879,8 @@ void __next_mem_range(u64 *idx, int nid, enum memblock_flags flags,
 			continue;
 
 		if (!type_b) {
-			if (out_start)
-				*out_start = r_start;
-			if (out_end)
-				*out_end = r_end;
-			if (out_nid)
-				*out_nid = r_nid;
+			store_range(out_start, out_end, out_nid, r_start, r_end,
+				    r_nid);
 			*idx = mem_range_cursor(idx_a + 1, idx_b);
 			return;
 		}
@@ -884,12 +893,9 @@ void __next_mem_range(u64 *idx, int nid, enum memblock_flags flags,
 			if (g_start >= r_end)
 				break;
 			if (r_start < g_end) {
-				if (out_start)
-					*out_start = max(r_start, g_start);
-				if (out_end)
-					*out_end = min(r_end, g_end);
-				if (out_nid)
-					*out_nid = r_nid;
+				store_range(out_start, out_end, out_nid,
+					    max(r_start, g_start), min(r_end, g_end),
+					    r_nid);
 				/* Advance whichever ends first. */
 				if (r_end <= g_end)
 					idx_a++;
@@ -928,12 +934,8 @@ void __next_mem_range_rev(u64 *idx, int nid, enum memblock_flags flags,
 			continue;
 
 		if (!type_b) {
-			if (out_start)
-				*out_start = r_start;
-			if (out_end)
-				*out_end = r_end;
-			if (out_nid)
-				*out_nid = r_nid;
+			store_range(out_start, out_end, out_nid, r_start, r_end,
+				    r_nid);
 			*idx = mem_range_cursor(idx_a - 1, idx_b);
 			return;
 		}
@@ -946,12 +948,9 @@ void __next_mem_range_rev(u64 *idx, int nid, enum memblock_flags flags,
 			if (g_end <= r_start)
 				break;
 			if (r_end > g_start) {
-				if (out_start)
-					*out_start = max(r_start, g_start);
-				if (out_end)
-					*out_end = min(r_end, g_end);
-				if (out_nid)
-					*out_nid = r_nid;
+				store_range(out_start, out_end, out_nid,
+					    max(r_start, g_start), min(r_end, g_end),
+					    r_nid);
 				/* Step back whichever starts last. */
 				if (r_start >= g_start)
 					idx_a--;
