@@ -27,6 +27,8 @@ test: all
 
 bench: all
 	@$(BUILD)/kmm-bench-boot
+	@$(BUILD)/kmm-bench-page-alloc
+	@bash bench/callgrind.sh $(BUILD)/kmm-bench-page-alloc
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan TYPE=Asan test

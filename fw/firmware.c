@@ -183,13 +183,21 @@ void kmm_desc_init(struct kmm_machine_desc *d)
 	d->nodes_shift = 10;
 	d->nr_cpus_config = 8192;
 	d->zone_device = true;
-	d->migrate_types = 6;
+	/* Debian 6.12 amd64: MEMORY_ISOLATION without CMA. */
+	d->migrate_types = 5;
+	d->init_on_alloc_default = true;
 	d->pgdat_size = 0x2a240;
 	d->pgdat_size_page_rounded = false;
 	d->early_pgtable_pages = 0;
 	d->kernel_start = 0x1000000;
 	d->kernel_size = 0x2c00000;
 	d->realmode_size = 0x6000;
+	/* A Debian-like 6.x image (the 6.18 VM's figures). */
+	d->kernel_code_kb = 18457;
+	d->kernel_rwdata_kb = 2543;
+	d->kernel_rodata_kb = 10276;
+	d->kernel_init_kb = 3728;
+	d->kernel_bss_kb = 2868;
 }
 
 /* Read decimal digits; false if there are none or too many. */
@@ -1018,6 +1026,38 @@ static int parse_srat(struct kmm_machine_desc *d, const char *p, bool old,
 	return 0;
 }
 
+/*
+ * "Memory: 3212636K/25165432K available (18457K kernel code, 2543K rwdata,
+ * 10276K rodata, 3728K init, 2868K bss, ...)": the kernel's section sizes,
+ * a fact of the build, learned for mem_init's line.  Anything unexpected
+ * leaves the defaults.
+ */
+static void parse_memory_line(struct kmm_machine_desc *d, const char *p)
+{
+	static const char *const names[] = {
+		"K kernel code", "K rwdata", "K rodata", "K init", "K bss",
+	};
+	unsigned long long v[5];
+	const char *q = kmm_strchr(p, '(');
+
+	if (!q)
+		return;
+	q++;
+	for (int i = 0; i < 5; i++) {
+		q = skip_blanks(q);
+		if (!get_dec(&q, &v[i]) || !starts_with(q, names[i]))
+			return;
+		q += kmm_strlen(names[i]);
+		if (*q == ',')
+			q++;
+	}
+	d->kernel_code_kb = (unsigned long)v[0];
+	d->kernel_rwdata_kb = (unsigned long)v[1];
+	d->kernel_rodata_kb = (unsigned long)v[2];
+	d->kernel_init_kb = (unsigned long)v[3];
+	d->kernel_bss_kb = (unsigned long)v[4];
+}
+
 /* "NODE_DATA(N) allocated [mem 0xA-0xB]" at @p (just past "NODE_DATA("). */
 static int parse_node_data(struct dmesg_facts *f, const char *p,
 			   const char *fname, int lineno, char *err,
@@ -1291,6 +1331,20 @@ int kmm_desc_parse_dmesg(struct kmm_machine_desc *d, const char *text,
 		if ((p = kmm_strstr(line, "NODE_DATA("))) {
 			if (parse_node_data(&f, p + 10, fname, n, err, errlen))
 				goto fail;
+			continue;
+		}
+		if ((p = kmm_strstr(line, "mem auto-init: stack:"))) {
+			/* The build's INIT_ON_ALLOC_DEFAULT_ON, unless the
+			 * command line chose (init_on_alloc= overrides). */
+			if (kmm_strstr(p, "heap alloc:on"))
+				d->init_on_alloc_default = true;
+			else if (kmm_strstr(p, "heap alloc:off"))
+				d->init_on_alloc_default = false;
+			continue;
+		}
+		if ((p = kmm_strstr(line, "Memory: ")) &&
+		    kmm_strstr(line, "K kernel code")) {
+			parse_memory_line(d, p + 8);
 			continue;
 		}
 		if (n == mk.zone) {

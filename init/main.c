@@ -7,8 +7,10 @@
  * "Kernel command line:" and the unknown-parameter note, then mm_core_init:
  * build_all_zonelists, and mem_init's hand-over of all free memory from the
  * early allocator (memblock, or bootmem on kmm's bootmem path) to the buddy
- * free lists.  page_alloc_init_late then finishes deferred struct pages
- * (deferred_init=parallel) or leaves them for later (lazy).
+ * free lists and the "Memory:" line; then the per-CPU pagesets,
+ * page_alloc_init_late's deferred struct pages (deferred_init=parallel; lazy
+ * leaves them to zones that run short), and the postcore initcall that sets
+ * watermarks, lowmem reserves and pageset sizes (init_per_zone_wmark_min).
  *
  * Failure: any panic inside unwinds to kmm_machine_boot, which reports it.
  */
@@ -21,6 +23,11 @@
 int start_kernel(void);
 void setup_arch(void);
 void kmm_parse_args(void);
+void mem_init_print_info(void);
+void setup_per_cpu_pageset(void);
+void init_per_zone_wmark_min(void);
+void report_meminit(void);
+void mem_debugging_and_hardening_init(void);
 unsigned long kmm_deferred_free_pages(pg_data_t *pgdat);
 
 static void setup_per_cpu_areas_print(struct kmm_machine *m)
@@ -50,6 +57,8 @@ int start_kernel(void)
 	pr_notice("Kernel command line: %s\n", m->desc.cmdline);
 	kmm_parse_args();
 	build_all_zonelists(NULL);
+	mem_debugging_and_hardening_init();
+	report_meminit();
 	mem_init(m);
 	for (int nid = 0; nid < KMM_MAX_NODES; nid++) {
 		pg_data_t *p = m->node_data[nid];
@@ -63,7 +72,13 @@ int start_kernel(void)
 	if (pending && m->params.deferred == KMM_DEFERRED_LAZY)
 		pr_info("deferred_init=lazy: %lu pages left to deferred_grow_zone()\n",
 			pending);
+	mem_init_print_info();
+	/* start_kernel: the real per-CPU pagesets. */
+	setup_per_cpu_pageset();
+	/* page_alloc_init_late: the deferred struct pages, one thread a node. */
 	if (pending && m->params.deferred == KMM_DEFERRED_PARALLEL)
 		kmm_deferred_init_all(m);
+	/* postcore_initcall: watermarks, reserves, pageset highs. */
+	init_per_zone_wmark_min();
 	return 0;
 }

@@ -312,6 +312,17 @@ struct kmm_machine *kmm_machine_create(const struct kmm_machine_desc *d,
 	m->console_loglevel = CONSOLE_LOGLEVEL_DEFAULT;
 	m->params.loglevel = -1;
 	INIT_LIST_HEAD(&m->bdata_list);
+	/* Page allocator defaults (mm/page_alloc.c, Linux 6.12). */
+	m->min_free_kbytes = 1024;
+	m->user_min_free_kbytes = -1;
+	m->watermark_scale_factor = 10;
+	m->watermark_boost_factor = 15000;
+	m->lowmem_reserve_ratio[ZONE_DMA] = 256;
+	m->lowmem_reserve_ratio[ZONE_DMA32] = 256;
+	m->lowmem_reserve_ratio[ZONE_NORMAL] = 32;
+	INIT_LIST_HEAD(&m->shrinker_list);
+	spin_lock_init(&m->shrinker_lock);
+	m->init_on_alloc = d->init_on_alloc_default;
 	m->log = kmm_log_create(4UL << 20);
 	m->e820_tbl = kmm_plat_alloc(sizeof(*m->e820_tbl));
 	m->e820_tbl_firmware = kmm_plat_alloc(sizeof(*m->e820_tbl));
@@ -407,6 +418,13 @@ void kmm_machine_destroy(struct kmm_machine *m)
 	if (!m)
 		return;
 	unregister_live(m);
+	/* The per-CPU pagesets live in host memory; pg_data_t in the machine. */
+	for (int nid = 0; nid < KMM_MAX_NODES && m->phys_base; nid++) {
+		if (!m->node_data[nid])
+			continue;
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			kmm_plat_free(m->node_data[nid]->node_zones[z].per_cpu_pageset);
+	}
 	if (m->vmemmap_base)
 		kmm_plat_va_release(m->vmemmap_base, m->vmemmap_span);
 	if (m->phys_base)

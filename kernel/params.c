@@ -168,6 +168,31 @@ static int p_deferred(struct kmm_machine *m, const char *v)
 	return 0;
 }
 
+/*
+ * debug_pagealloc=, page_poison=, init_on_alloc=, init_on_free=: kstrtobool
+ * values; mem_debugging_and_hardening_init() (mm/page_debug.c) settles
+ * them against each other later in boot.
+ */
+static int p_debug_pagealloc(struct kmm_machine *m, const char *v)
+{
+	return kstrtobool(v, &m->debug_pagealloc);
+}
+
+static int p_page_poison(struct kmm_machine *m, const char *v)
+{
+	return kstrtobool(v, &m->page_poisoning);
+}
+
+static int p_init_on_alloc(struct kmm_machine *m, const char *v)
+{
+	return kstrtobool(v, &m->init_on_alloc);
+}
+
+static int p_init_on_free(struct kmm_machine *m, const char *v)
+{
+	return kstrtobool(v, &m->init_on_free);
+}
+
 struct kparam {
 	const char *name;
 	bool early;
@@ -188,6 +213,10 @@ static const struct kparam params[] = {
 	{ "debug", true, p_debug },
 	{ "bootmem", true, p_bootmem },
 	{ "deferred_init", true, p_deferred },
+	{ "debug_pagealloc", true, p_debug_pagealloc },
+	{ "page_poison", true, p_page_poison },
+	{ "init_on_alloc", true, p_init_on_alloc },
+	{ "init_on_free", true, p_init_on_free },
 };
 
 /* Known to Linux, no effect on kmm's boot: accepted without a note. */
@@ -199,8 +228,7 @@ static const char *const known[] = {
 	"hugepages", "hugepagesz", "default_hugepagesz", "transparent_hugepage",
 	"mitigations", "nopti", "pti", "spectre_v2", "iommu", "intel_iommu",
 	"amd_iommu", "acpi", "noapic", "nolapic", "apic", "pci", "nomodeset",
-	"crashkernel", "hashdist", "mminit_loglevel", "init_on_alloc",
-	"init_on_free", "page_poison", "debug_pagealloc", "slub_debug",
+	"crashkernel", "hashdist", "mminit_loglevel", "slub_debug",
 	"slub_min_order", "slub_max_order", "slub_min_objects", "slab_nomerge",
 	"slab_merge", "slab", "slub_nomerge", "cgroup_disable", "selinux",
 	"apparmor", "security", "audit", "elevator", "vga", "fbcon", "splash_",

@@ -19,6 +19,9 @@
  *		zone's NR_FREE_PAGES counter; no two free buddies of the same
  *		order remain unmerged (within a pageblock-type-compatible pair)
  *
+ *   pcp lists	every page on a CPU's lists is in the zone, aligned to its
+ *		list's order, not PageBuddy, unreferenced; count matches
+ *
  * It reads the machine without locks: call it while nothing runs on it.
  * Cost is linear in the free blocks plus the budgeted memmap walk.
  */
@@ -220,6 +223,41 @@ static int check_free_lists(struct zone *zone, char *err, size_t len)
 	return 0;
 }
 
+/* Per-CPU lists: each page in the zone, not free-listed, counts match. */
+static int check_pcp(struct kmm_machine *m, struct zone *zone, char *err,
+		     size_t len)
+{
+	if (!zone->per_cpu_pageset)
+		return 0;
+	for (int cpu = 0; cpu < m->nr_cpus; cpu++) {
+		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+		long pages = 0;
+
+		for (int i = 0; i < NR_PCP_LISTS; i++) {
+			int order = i >= NR_LOWORDER_PCP_LISTS ? pageblock_order :
+				    i / MIGRATE_PCPTYPES;
+			struct list_head *pos;
+
+			list_for_each(pos, &pcp->lists[i]) {
+				struct page *p = list_entry(pos, struct page, lru);
+				unsigned long pfn = page_to_pfn(p);
+
+				if (p->page_type == PAGE_TYPE_BUDDY ||
+				    page_ref_count(p) || PageReserved(p) ||
+				    !zone_spans_pfn(zone, pfn) ||
+				    !IS_ALIGNED(pfn, 1UL << order))
+					return fail(err, len, "%s: cpu %d list %d holds pfn %#lx that is not a free page of order %d here",
+						    zone->name, cpu, i, pfn, order);
+				pages += 1L << order;
+			}
+		}
+		if (pages != pcp->count)
+			return fail(err, len, "%s: cpu %d pcp count %d, lists hold %ld",
+				    zone->name, cpu, pcp->count, pages);
+	}
+	return 0;
+}
+
 int kmm_mm_verify(struct kmm_machine *m, char *err, size_t len)
 {
 	struct kmm_machine *prev = kmm_machine_switch(m);
@@ -236,9 +274,13 @@ int kmm_mm_verify(struct kmm_machine *m, char *err, size_t len)
 			continue;
 		ret = check_node(m, p, err, len);
 		for (int z = 0; !ret && z < MAX_NR_ZONES; z++)
-			if (p->node_zones[z].initialized)
+			if (p->node_zones[z].initialized) {
 				ret = check_free_lists(&p->node_zones[z], err,
 						       len);
+				if (!ret)
+					ret = check_pcp(m, &p->node_zones[z],
+							err, len);
+			}
 	}
 	if (!ret && m->booted)
 		ret = check_memmap(m, err, len);

@@ -52,6 +52,7 @@
 #include <kmm/memblock.h>
 #include <kmm/numa.h>
 #include <kmm/platform.h>
+#include <kmm/page_debug.h>
 
 const char *const zone_names[MAX_NR_ZONES] = {
 	"DMA", "DMA32", "Normal", "Movable", "Device",
@@ -564,6 +565,7 @@ void __init_single_page(struct page *page, unsigned long pfn,
 {
 	memset(page, 0, sizeof(*page));
 	set_page_links(page, (int)zone, nid);
+	page_cpupid_reset_last(page);
 	init_page_count(page);
 	page_mapcount_reset(page);
 	INIT_LIST_HEAD(&page->lru);
@@ -819,28 +821,31 @@ void free_area_init(unsigned long *max_zone_pfn)
  * at or above first_deferred_pfn (reserved pages were initialised when
  * memblock handed over).
  */
-void deferred_init_memmap(pg_data_t *pgdat)
+/*
+ * Initialise the struct pages of [start, end) of a node's deferred range
+ * and release its free pages: every struct page of memory first, then the
+ * reserved ranges (and NOMAP memory) marked PG_reserved, then the free
+ * ranges handed to the buddy lists.  The caller owns the range.
+ */
+static unsigned long deferred_init_range(struct kmm_machine *m,
+					 pg_data_t *pgdat, unsigned long first,
+					 unsigned long last)
 {
-	struct kmm_machine *m = kmm_current();
-	unsigned long first = pgdat->first_deferred_pfn, nr = 0;
-	u64 t0 = kmm_plat_now_ns();
 	struct memblock_region *r;
-	unsigned long s_pfn, e_pfn;
+	unsigned long s_pfn, e_pfn, nr = 0;
 	phys_addr_t s, e;
-	int i;
+	int i, zid = 0;
 	u64 u;
 
-	if (first == ULONG_MAX)
-		return;
-	/* 1: every struct page of the node's memory from first on. */
 	for_each_mem_pfn_range(i, pgdat->node_id, &s_pfn, &e_pfn, NULL) {
 		s_pfn = max(s_pfn, first);
-		if (s_pfn < e_pfn)
-			kmm_plat_prefault(m->vmemmap_base + s_pfn,
-					  (e_pfn - s_pfn) * sizeof(struct page));
+		e_pfn = min(e_pfn, last);
+		if (s_pfn >= e_pfn)
+			continue;
+		kmm_plat_prefault(m->vmemmap_base + s_pfn,
+				  (e_pfn - s_pfn) * sizeof(struct page));
 		for (unsigned long pfn = s_pfn; pfn < e_pfn; pfn++) {
 			struct page *page = m->vmemmap_base + pfn;
-			static _Thread_local int zid;
 
 			/* Zones are few and contiguous: re-find on leaving one. */
 			if (!zone_spans_pfn(&pgdat->node_zones[zid], pfn)) {
@@ -858,31 +863,26 @@ void deferred_init_memmap(pg_data_t *pgdat)
 				set_pageblock_migratetype(page, MIGRATE_MOVABLE);
 		}
 	}
-	/* 2: reserved ranges (and NOMAP memory) stay PG_reserved. */
 	for_each_reserved_mem_region(r) {
 		unsigned long rs = max(PFN_DOWN(r->base), first);
-		unsigned long re = min(PFN_UP(r->base + r->size),
-				       pgdat_end_pfn(pgdat));
+		unsigned long re = min(PFN_UP(r->base + r->size), last);
 
 		for (unsigned long pfn = max(rs, pgdat->node_start_pfn);
 		     pfn < re; pfn++)
 			if (pfn_valid(pfn))
-				__SetPageReserved(pfn_to_page(pfn));
+				__SetPageReserved(m->vmemmap_base + pfn);
 	}
 	for_each_mem_region(r) {
 		if (!memblock_is_nomap(r) || r->nid != pgdat->node_id)
 			continue;
 		for (unsigned long pfn = max(PFN_DOWN(r->base), first);
-		     pfn < PFN_UP(r->base + r->size); pfn++)
+		     pfn < min(PFN_UP(r->base + r->size), last); pfn++)
 			if (pfn_valid(pfn))
-				__SetPageReserved(pfn_to_page(pfn));
+				__SetPageReserved(m->vmemmap_base + pfn);
 	}
-	/* 3: the free ranges go to the buddy lists. */
-	pgdat->first_deferred_pfn = ULONG_MAX;
 	for_each_free_mem_range(u, pgdat->node_id, MEMBLOCK_NONE, &s, &e, NULL) {
 		unsigned long spfn = max((unsigned long)PFN_UP(s), first);
-		unsigned long epfn = min((unsigned long)PFN_DOWN(e),
-					 pgdat_end_pfn(pgdat));
+		unsigned long epfn = min((unsigned long)PFN_DOWN(e), last);
 
 		if (spfn >= epfn)
 			continue;
@@ -890,10 +890,81 @@ void deferred_init_memmap(pg_data_t *pgdat)
 		nr += epfn - spfn;
 	}
 	atomic_fetch_sub(&m->deferred_pages_left, (long)nr);
+	return nr;
+}
+
+void deferred_init_memmap(pg_data_t *pgdat)
+{
+	struct kmm_machine *m = kmm_current();
+	u64 t0 = kmm_plat_now_ns();
+	unsigned long first;
+
+	spin_lock(&pgdat->node_lock);
+	first = pgdat->first_deferred_pfn;
+	if (first == ULONG_MAX) {
+		spin_unlock(&pgdat->node_lock);
+		return;
+	}
+	deferred_init_range(m, pgdat, first, pgdat_end_pfn(pgdat));
+	pgdat->first_deferred_pfn = ULONG_MAX;
 	pgdat->deferred_pending = 0;
+	spin_unlock(&pgdat->node_lock);
 	pr_info("node %d deferred pages initialised in %llums\n",
 		pgdat->node_id,
 		(unsigned long long)((kmm_plat_now_ns() - t0) / 1000000));
+}
+
+/*
+ * deferred_grow_zone: a zone ran short while its node still has deferred
+ * pages; initialise at least a section's worth (and at least 2^order pages
+ * freed), in whole sections, from where the deferred range starts.
+ */
+bool deferred_grow_zone(struct zone *zone, unsigned int order);
+bool deferred_grow_zone(struct zone *zone, unsigned int order)
+{
+	struct kmm_machine *m = kmm_current();
+	pg_data_t *pgdat = zone->zone_pgdat;
+	unsigned long need = max(1UL << order, PAGES_PER_SECTION), got = 0;
+	unsigned long first, end = pgdat_end_pfn(pgdat);
+
+	spin_lock(&pgdat->node_lock);
+	first = pgdat->first_deferred_pfn;
+	while (first != ULONG_MAX && got < need && first < end) {
+		unsigned long last = min(ALIGN(first + 1, PAGES_PER_SECTION), end);
+
+		got += deferred_init_range(m, pgdat, first, last);
+		first = last;
+	}
+	if (first != ULONG_MAX)
+		pgdat->first_deferred_pfn = first >= end ? ULONG_MAX : first;
+	spin_unlock(&pgdat->node_lock);
+	return got != 0;
+}
+
+/*
+ * mem_init_print_info: "Memory: %luK/%luK available (...)" right after the
+ * hand-over: free pages now (deferred ones not yet among them), all
+ * present pages, the kernel's sections (from the machine description),
+ * and reserved = present - totalram - cma.
+ */
+void mem_init_print_info(void);
+void mem_init_print_info(void)
+{
+	struct kmm_machine *m = kmm_current();
+	const struct kmm_machine_desc *d = &m->desc;
+	unsigned long physpages = 0, totalram;
+
+	for (int nid = 0; nid < KMM_MAX_NODES; nid++)
+		if (m->node_data[nid] && node_online(nid))
+			physpages += m->node_data[nid]->node_present_pages;
+	totalram = (unsigned long)atomic_load(&m->totalram);
+	pr_info("Memory: %luK/%luK available (%luK kernel code, %luK rwdata, %luK rodata, %luK init, %luK bss, %luK reserved, %luK cma-reserved)\n",
+		global_zone_page_state(NR_FREE_PAGES) << (PAGE_SHIFT - 10),
+		physpages << (PAGE_SHIFT - 10), d->kernel_code_kb,
+		d->kernel_rwdata_kb, d->kernel_rodata_kb, d->kernel_init_kb,
+		d->kernel_bss_kb,
+		(physpages - totalram - m->totalcma_pages) << (PAGE_SHIFT - 10),
+		m->totalcma_pages << (PAGE_SHIFT - 10));
 }
 
 /* Free pages still waiting in a node's deferred range. */

@@ -42,11 +42,14 @@
 #include <kmm/string.h>
 #include <kmm/memblock.h>
 #include <kmm/numa.h>
+#include <kmm/gfp.h>
+#include <kmm/platform.h>
+#include <kmm/page_debug.h>
+#include <kmm/show_mem.h>
 
 #define PENALTY_FOR_NODE_WITH_CPUS	1
 #define PAGE_TYPE_BUDDY			0xf0000000u
 #define PAGE_TYPE_NONE			0xffffffffu
-#define NR_FREE_PAGES			0
 
 void __free_pages_core(struct page *page, unsigned int order);
 void deferred_free_range(unsigned long pfn, unsigned long nr_pages);
@@ -54,6 +57,7 @@ void reserve_bootmem_region(phys_addr_t start, phys_addr_t end, int nid);
 void __init_single_page(struct page *page, unsigned long pfn,
 			unsigned long zone, int nid);
 int kmm_mobility_threshold(void);
+int zone_batchsize(struct zone *zone);
 
 /* --- pageblock bits -------------------------------------------------------- */
 
@@ -248,16 +252,74 @@ void build_all_zonelists(pg_data_t *pgdat)
 	pr_info("Policy zone: %s\n", zone_names[m->policy_zone]);
 }
 
-/* --- freeing into the buddy lists ------------------------------------------ */
+/* --- free lists ------------------------------------------------------------- */
 
-static bool PageBuddy(const struct page *p)
+#define PAGE_TYPE_NONE_		PAGE_TYPE_NONE
+#define FPI_NONE		0
+#define FPI_TO_TAIL		1
+#define PCP_BATCH_SCALE_MAX	5
+#define HPAGE_PMD_ORDER		9
+#define TAIL_MAPPING		((void *)0xdead000000000400UL)
+#define MAX_RECLAIM_RETRIES	16
+
+/* ALLOC_ flags (mm/internal.h). */
+#define ALLOC_WMARK_MIN		WMARK_MIN
+#define ALLOC_WMARK_LOW		WMARK_LOW
+#define ALLOC_WMARK_HIGH	WMARK_HIGH
+#define ALLOC_NO_WATERMARKS	0x04
+#define ALLOC_WMARK_MASK	(ALLOC_NO_WATERMARKS - 1)
+#define ALLOC_OOM		0x08
+#define ALLOC_NON_BLOCK		0x10
+#define ALLOC_MIN_RESERVE	0x20
+#define ALLOC_CPUSET		0x40
+#define ALLOC_CMA		0x80
+#define ALLOC_NOFRAGMENT	0x100
+#define ALLOC_HIGHATOMIC	0x200
+#define ALLOC_KSWAPD		0x800
+#define ALLOC_RESERVES	(ALLOC_NON_BLOCK | ALLOC_MIN_RESERVE | ALLOC_HIGHATOMIC | ALLOC_OOM)
+
+static const int fallbacks[MIGRATE_PCPTYPES][MIGRATE_PCPTYPES - 1] = {
+	[MIGRATE_UNMOVABLE]   = { MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE },
+	[MIGRATE_MOVABLE]     = { MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE },
+	[MIGRATE_RECLAIMABLE] = { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE },
+};
+
+static inline bool PageBuddy(const struct page *p)
 {
 	return p->page_type == PAGE_TYPE_BUDDY;
 }
 
-static unsigned int buddy_order(const struct page *p)
+static inline unsigned int buddy_order(const struct page *p)
 {
 	return (unsigned int)p->private;
+}
+
+static inline void set_buddy_order(struct page *p, unsigned int order)
+{
+	p->private = order;
+	p->page_type = PAGE_TYPE_BUDDY;
+}
+
+static inline void clear_buddy(struct page *p)
+{
+	p->page_type = PAGE_TYPE_NONE;
+	p->private = 0;
+}
+
+static inline struct kmm_machine *M(void)
+{
+	return kmm_current();
+}
+
+static inline unsigned long pfn_of(struct kmm_machine *m, const struct page *p)
+{
+	return (unsigned long)(p - m->vmemmap_base);
+}
+
+static inline struct zone *zone_of_page(struct kmm_machine *m,
+					const struct page *p)
+{
+	return &m->node_data[page_to_nid(p)]->node_zones[page_zonenum(p)];
 }
 
 static bool page_is_buddy(struct page *page, struct page *buddy,
@@ -274,63 +336,2046 @@ static bool migratetype_is_mergeable(int mt)
 	return mt < MIGRATE_PCPTYPES;
 }
 
-static void __free_one_page(struct page *page, unsigned long pfn,
-			    struct zone *zone, unsigned int order,
-			    int migratetype, bool to_tail)
+/* NR_FREE_PAGES (and NR_FREE_CMA_PAGES) follow the lists but ISOLATE. */
+static void account_freepages(struct zone *zone, long nr, int mt)
 {
-	while (order < MAX_PAGE_ORDER) {
-		unsigned long buddy_pfn = pfn ^ (1UL << order);
-		struct page *buddy;
-
-		if (!pfn_valid(buddy_pfn) || !zone_spans_pfn(zone, buddy_pfn))
-			break;
-		buddy = pfn_to_page(buddy_pfn);
-		if (!page_is_buddy(page, buddy, order))
-			break;
-		if (order >= pageblock_order) {
-			int bt = get_pageblock_migratetype(buddy);
-
-			if (migratetype != bt &&
-			    (!migratetype_is_mergeable(migratetype) ||
-			     !migratetype_is_mergeable(bt)))
-				break;
-		}
-		list_del(&buddy->lru);
-		buddy->page_type = PAGE_TYPE_NONE;
-		buddy->private = 0;
-		zone->free_area[order].nr_free--;
-		pfn &= buddy_pfn;
-		page = pfn_to_page(pfn);
-		order++;
-	}
-	page->page_type = PAGE_TYPE_BUDDY;
-	page->private = order;
-	if (to_tail)
-		list_add_tail(&page->lru,
-			      &zone->free_area[order].free_list[migratetype]);
-	else
-		list_add(&page->lru,
-			 &zone->free_area[order].free_list[migratetype]);
-	zone->free_area[order].nr_free++;
+	if (mt == MIGRATE_ISOLATE)
+		return;
+	atomic_fetch_add_explicit(&zone->vm_stat[NR_FREE_PAGES], nr,
+				  memory_order_relaxed);
+	if (mt == MIGRATE_CMA)
+		atomic_fetch_add_explicit(&zone->vm_stat[NR_FREE_CMA_PAGES],
+					  nr, memory_order_relaxed);
 }
 
+static void __add_to_free_list(struct page *page, struct zone *zone,
+			       unsigned int order, int mt, bool tail)
+{
+	struct free_area *area = &zone->free_area[order];
+
+	set_buddy_order(page, order);
+	if (tail)
+		list_add_tail(&page->lru, &area->free_list[mt]);
+	else
+		list_add(&page->lru, &area->free_list[mt]);
+	area->nr_free++;
+}
+
+static void __del_page_from_free_list(struct page *page, struct zone *zone,
+				      unsigned int order)
+{
+	list_del(&page->lru);
+	clear_buddy(page);
+	zone->free_area[order].nr_free--;
+}
+
+static void move_to_free_list(struct page *page, struct zone *zone,
+			      unsigned int order, int old_mt, int new_mt)
+{
+	struct free_area *area = &zone->free_area[order];
+
+	list_del(&page->lru);
+	list_add_tail(&page->lru, &area->free_list[new_mt]);
+	account_freepages(zone, -(1L << order), old_mt);
+	account_freepages(zone, 1L << order, new_mt);
+}
+
+static struct page *get_page_from_free_area(struct free_area *area, int mt)
+{
+	struct list_head *l = &area->free_list[mt];
+
+	return list_empty(l) ? NULL : list_first_entry(l, struct page, lru);
+}
+
+static bool free_area_empty(struct free_area *area, int mt)
+{
+	return list_empty(&area->free_list[mt]);
+}
+
+/*
+ * Merge a freed block with its buddies as long as they are free, of the
+ * same order, in the same zone, and the pageblock types allow it.
+ */
+static void __free_one_page(struct page *page, unsigned long pfn,
+			    struct zone *zone, unsigned int order,
+			    int migratetype, int fpi)
+{
+	struct kmm_machine *m = M();
+	unsigned long buddy_pfn = 0, combined_pfn;
+	struct page *buddy;
+	bool to_tail;
+
+	account_freepages(zone, 1L << order, migratetype);
+	while (order < MAX_PAGE_ORDER) {
+		int buddy_mt = migratetype;
+
+		buddy_pfn = pfn ^ (1UL << order);
+		if (!pfn_valid(buddy_pfn))
+			goto done_merging;
+		buddy = m->vmemmap_base + buddy_pfn;
+		if (!page_is_buddy(page, buddy, order))
+			goto done_merging;
+		if (order >= pageblock_order) {
+			buddy_mt = get_pageblock_migratetype(buddy);
+			if (migratetype != buddy_mt &&
+			    (!migratetype_is_mergeable(migratetype) ||
+			     !migratetype_is_mergeable(buddy_mt)))
+				goto done_merging;
+		}
+		__del_page_from_free_list(buddy, zone, order);
+		if (buddy_mt != migratetype)
+			set_pageblock_migratetype(buddy, migratetype);
+		combined_pfn = buddy_pfn & pfn;
+		page = page + (combined_pfn - pfn);
+		pfn = combined_pfn;
+		order++;
+	}
+done_merging:
+	if (fpi & FPI_TO_TAIL) {
+		to_tail = true;
+	} else if (order >= MAX_PAGE_ORDER - 1) {
+		to_tail = false;
+	} else {
+		/*
+		 * buddy_merge_likely: if the block this one would merge into
+		 * has its own buddy free, this block is likely to merge
+		 * soon: keep it at the tail so it is not handed out first.
+		 */
+		unsigned long higher = (pfn & ~((2UL << order) - 1)) ^
+				       (2UL << order);
+
+		to_tail = pfn_valid(higher) &&
+			  page_is_buddy(page, m->vmemmap_base + higher,
+					order + 1);
+	}
+	__add_to_free_list(page, zone, order, migratetype, to_tail);
+}
+
+/* expand: split a 2^high block down to 2^low, handing the upper halves back. */
+static unsigned int expand(struct zone *zone, struct page *page, int low,
+			   int high, int mt)
+{
+	unsigned int size = 1U << high, nr_added = 0;
+
+	while (high > low) {
+		high--;
+		size >>= 1;
+		__add_to_free_list(&page[size], zone, (unsigned int)high, mt,
+				   false);
+		nr_added += size;
+	}
+	return nr_added;
+}
+
+static void page_del_and_expand(struct zone *zone, struct page *page, int low,
+				int high, int mt)
+{
+	unsigned int nr_added;
+
+	__del_page_from_free_list(page, zone, (unsigned int)high);
+	nr_added = expand(zone, page, low, high, mt);
+	account_freepages(zone, -(1L << high) + (long)nr_added, mt);
+}
+
+static struct page *__rmqueue_smallest(struct zone *zone, unsigned int order,
+				       int mt)
+{
+	for (unsigned int o = order; o < NR_PAGE_ORDERS; o++) {
+		struct page *page = get_page_from_free_area(&zone->free_area[o],
+							    mt);
+
+		if (!page)
+			continue;
+		page_del_and_expand(zone, page, (int)order, (int)o, mt);
+		return page;
+	}
+	return NULL;
+}
+
+/* Change the type of every pageblock a free block of @order covers. */
+static void change_pageblock_range(struct page *page, int order, int mt)
+{
+	int nr = order >= pageblock_order ? 1 << (order - pageblock_order) : 1;
+
+	while (nr--) {
+		set_pageblock_migratetype(page, mt);
+		page += pageblock_nr_pages;
+	}
+}
+
+/*
+ * Count a pageblock's free pages (and in-use movable ones: kmm has no LRU,
+ * so none count as movable) if the whole block lies inside the zone.
+ */
+static bool prep_move_freepages_block(struct zone *zone, struct page *page,
+				      unsigned long *start_pfn,
+				      int *num_free, int *num_movable)
+{
+	struct kmm_machine *m = M();
+	unsigned long pfn = pfn_of(m, page), start, end;
+
+	start = ALIGN_DOWN(pfn, pageblock_nr_pages);
+	end = start + pageblock_nr_pages - 1;
+	*start_pfn = start;
+	if (!zone_spans_pfn(zone, start) || !zone_spans_pfn(zone, end))
+		return false;
+	if (num_free) {
+		*num_free = 0;
+		*num_movable = 0;
+		for (pfn = start; pfn <= end;) {
+			struct page *p = m->vmemmap_base + pfn;
+
+			if (PageBuddy(p)) {
+				int nr = 1 << buddy_order(p);
+
+				*num_free += nr;
+				pfn += (unsigned long)nr;
+				continue;
+			}
+			pfn++;
+		}
+	}
+	return true;
+}
+
+static int __move_freepages_block(struct zone *zone, unsigned long start_pfn,
+				  int old_mt, int new_mt)
+{
+	struct kmm_machine *m = M();
+	unsigned long pfn = start_pfn, end = start_pfn + pageblock_nr_pages;
+	int moved = 0;
+
+	while (pfn < end) {
+		struct page *p = m->vmemmap_base + pfn;
+		unsigned int order;
+
+		if (!PageBuddy(p)) {
+			pfn++;
+			continue;
+		}
+		order = buddy_order(p);
+		move_to_free_list(p, zone, order, old_mt, new_mt);
+		pfn += 1UL << order;
+		moved += 1 << order;
+	}
+	set_pageblock_migratetype(m->vmemmap_base + start_pfn, new_mt);
+	return moved;
+}
+
+static int move_freepages_block(struct zone *zone, struct page *page,
+				int old_mt, int new_mt)
+{
+	unsigned long start_pfn;
+
+	if (!prep_move_freepages_block(zone, page, &start_pfn, NULL, NULL))
+		return -1;
+	return __move_freepages_block(zone, start_pfn, old_mt, new_mt);
+}
+
+static bool can_steal_fallback(unsigned int order, int start_mt)
+{
+	if (order >= pageblock_order)
+		return true;
+	return order >= pageblock_order / 2 ||
+	       start_mt == MIGRATE_RECLAIMABLE ||
+	       start_mt == MIGRATE_UNMOVABLE ||
+	       M()->page_group_by_mobility_disabled;
+}
+
+static bool boost_watermark(struct zone *zone)
+{
+	struct kmm_machine *m = M();
+	unsigned long max_boost;
+
+	if (!m->watermark_boost_factor)
+		return false;
+	if (pageblock_nr_pages * 4 > zone_managed_pages(zone))
+		return false;
+	max_boost = zone->_watermark[WMARK_HIGH] *
+		    (unsigned long)m->watermark_boost_factor / 10000;
+	if (!max_boost)
+		return false;
+	max_boost = max(pageblock_nr_pages, max_boost);
+	zone->watermark_boost = min(zone->watermark_boost + pageblock_nr_pages,
+				    max_boost);
+	return true;
+}
+
+static struct page *try_to_steal_block(struct zone *zone, struct page *page,
+				       int current_order, int order,
+				       int start_type, unsigned int alloc_flags)
+{
+	int free_pages, movable_pages, alike_pages;
+	unsigned long start_pfn;
+	int block_type = get_pageblock_migratetype(page);
+
+	if (block_type == MIGRATE_HIGHATOMIC)
+		return NULL;
+	if (current_order >= pageblock_order) {
+		unsigned int nr_added;
+
+		__del_page_from_free_list(page, zone, (unsigned int)current_order);
+		account_freepages(zone, -(1L << current_order), block_type);
+		change_pageblock_range(page, current_order, start_type);
+		nr_added = expand(zone, page, order, current_order, start_type);
+		account_freepages(zone, nr_added, start_type);
+		return page;
+	}
+	if (boost_watermark(zone) && (alloc_flags & ALLOC_KSWAPD))
+		zone->flags |= 1UL << ZONE_BOOSTED_WATERMARK;
+	if (!prep_move_freepages_block(zone, page, &start_pfn, &free_pages,
+				       &movable_pages))
+		return NULL;
+	if (start_type == MIGRATE_MOVABLE)
+		alike_pages = movable_pages;
+	else if (block_type == MIGRATE_MOVABLE)
+		alike_pages = (int)pageblock_nr_pages - (free_pages + movable_pages);
+	else
+		alike_pages = 0;
+	if (free_pages + alike_pages >= (1 << (pageblock_order - 1)) ||
+	    M()->page_group_by_mobility_disabled) {
+		__move_freepages_block(zone, start_pfn, block_type, start_type);
+		return __rmqueue_smallest(zone, (unsigned int)order, start_type);
+	}
+	return NULL;
+}
+
+static int find_suitable_fallback(struct free_area *area, unsigned int order,
+				  int mt, bool *can_steal)
+{
+	if (!area->nr_free)
+		return -1;
+	*can_steal = false;
+	for (int i = 0; i < MIGRATE_PCPTYPES - 1; i++) {
+		int fmt = fallbacks[mt][i];
+
+		if (free_area_empty(area, fmt))
+			continue;
+		if (can_steal_fallback(order, mt))
+			*can_steal = true;
+		return fmt;
+	}
+	return -1;
+}
+
+/* Claim: from the largest block down, whole pageblocks when allowed. */
+static struct page *__rmqueue_claim(struct zone *zone, int order, int mt,
+				    unsigned int alloc_flags)
+{
+	int min_order = order;
+
+	if (order < pageblock_order && (alloc_flags & ALLOC_NOFRAGMENT))
+		min_order = pageblock_order;
+	for (int co = MAX_PAGE_ORDER; co >= min_order; co--) {
+		struct free_area *area = &zone->free_area[co];
+		bool can_steal;
+		int fmt = find_suitable_fallback(area, (unsigned int)co, mt,
+						 &can_steal);
+		struct page *page;
+
+		if (fmt == -1)
+			continue;
+		if (!can_steal)
+			break;
+		page = get_page_from_free_area(area, fmt);
+		page = try_to_steal_block(zone, page, co, order, mt,
+					  alloc_flags);
+		if (page)
+			return page;
+	}
+	return NULL;
+}
+
+/* Steal: the smallest fallback block, without claiming its pageblock. */
+static struct page *__rmqueue_steal(struct zone *zone, int order, int mt)
+{
+	for (int co = order; co < NR_PAGE_ORDERS; co++) {
+		struct free_area *area = &zone->free_area[co];
+		bool can_steal;
+		int fmt = find_suitable_fallback(area, (unsigned int)co, mt,
+						 &can_steal);
+		struct page *page;
+
+		if (fmt == -1)
+			continue;
+		page = get_page_from_free_area(area, fmt);
+		page_del_and_expand(zone, page, order, co, fmt);
+		return page;
+	}
+	return NULL;
+}
+
+enum rmqueue_mode { RMQUEUE_NORMAL, RMQUEUE_CLAIM, RMQUEUE_STEAL };
+
+static struct page *__rmqueue(struct zone *zone, unsigned int order, int mt,
+			      unsigned int alloc_flags, enum rmqueue_mode *mode)
+{
+	struct page *page;
+
+	switch (*mode) {
+	case RMQUEUE_NORMAL:
+		page = __rmqueue_smallest(zone, order, mt);
+		if (page)
+			return page;
+		fallthrough;
+	case RMQUEUE_CLAIM:
+		page = __rmqueue_claim(zone, (int)order, mt, alloc_flags);
+		if (page) {
+			*mode = RMQUEUE_NORMAL;
+			return page;
+		}
+		fallthrough;
+	case RMQUEUE_STEAL:
+		if (!(alloc_flags & ALLOC_NOFRAGMENT)) {
+			page = __rmqueue_steal(zone, (int)order, mt);
+			if (page) {
+				*mode = RMQUEUE_STEAL;
+				return page;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* --- per-CPU page lists ------------------------------------------------------ */
+
+static inline unsigned int order_to_pindex(int mt, unsigned int order)
+{
+	if (order > PAGE_ALLOC_COSTLY_ORDER)
+		return NR_LOWORDER_PCP_LISTS + (mt == MIGRATE_MOVABLE);
+	return MIGRATE_PCPTYPES * order + (unsigned int)mt;
+}
+
+static inline unsigned int pindex_to_order(unsigned int pindex)
+{
+	if (pindex >= NR_LOWORDER_PCP_LISTS)
+		return HPAGE_PMD_ORDER;
+	return pindex / MIGRATE_PCPTYPES;
+}
+
+static inline bool pcp_allowed_order(unsigned int order)
+{
+	return order <= PAGE_ALLOC_COSTLY_ORDER || order == HPAGE_PMD_ORDER;
+}
+
+static struct per_cpu_pages *this_pcp(struct kmm_machine *m, struct zone *z)
+{
+	if (!z->per_cpu_pageset)
+		return NULL;
+	return &z->per_cpu_pageset[smp_processor_id() % m->nr_cpus];
+}
+
+static int rmqueue_bulk(struct zone *zone, unsigned int order,
+			unsigned long count, struct list_head *list, int mt,
+			unsigned int alloc_flags)
+{
+	enum rmqueue_mode mode = RMQUEUE_NORMAL;
+	unsigned long i;
+
+	spin_lock(&zone->lock);
+	for (i = 0; i < count; i++) {
+		struct page *page = __rmqueue(zone, order, mt, alloc_flags,
+					      &mode);
+
+		if (!page)
+			break;
+		clear_buddy(page);
+		list_add_tail(&page->lru, list);
+	}
+	spin_unlock(&zone->lock);
+	return (int)i;
+}
+
+static void free_pcppages_bulk(struct zone *zone, int count,
+			       struct per_cpu_pages *pcp, int pindex)
+{
+	struct kmm_machine *m = M();
+
+	count = min(pcp->count, count);
+	pindex = pindex - 1;
+	spin_lock(&zone->lock);
+	while (count > 0) {
+		struct list_head *list;
+		unsigned int order;
+
+		do {
+			if (++pindex > NR_PCP_LISTS - 1)
+				pindex = 0;
+			list = &pcp->lists[pindex];
+		} while (list_empty(list));
+		order = pindex_to_order((unsigned int)pindex);
+		do {
+			struct page *page = list_entry(list->prev, struct page,
+						       lru);
+			unsigned long pfn = pfn_of(m, page);
+			int mt = get_pageblock_migratetype(page);
+
+			list_del(&page->lru);
+			count -= 1 << order;
+			pcp->count -= 1 << order;
+			__free_one_page(page, pfn, zone, order, mt, FPI_NONE);
+		} while (count > 0 && !list_empty(list));
+	}
+	spin_unlock(&zone->lock);
+}
+
+static int nr_pcp_free(struct per_cpu_pages *pcp, int batch, int high,
+		       bool free_high)
+{
+	if (free_high)
+		return min(pcp->count, batch << PCP_BATCH_SCALE_MAX);
+	if (high < batch)
+		return 1;
+	return clamp((int)pcp->free_count, batch, high - batch);
+}
+
+static int nr_pcp_high(struct per_cpu_pages *pcp, struct zone *zone, int batch,
+		       bool free_high)
+{
+	int high, high_min = pcp->high_min, high_max = pcp->high_max;
+
+	high = pcp->high = clamp(pcp->high, high_min, high_max);
+	if (!high)
+		return 0;
+	if (free_high) {
+		pcp->high = max(high - (batch << PCP_BATCH_SCALE_MAX), high_min);
+		return 0;
+	}
+	if (zone->flags & (1UL << ZONE_RECLAIM_ACTIVE)) {
+		int fc = max((int)pcp->free_count, batch);
+
+		pcp->high = max(high - fc, high_min);
+		return min(batch << 2, pcp->high);
+	}
+	if (high_min == high_max)
+		return high;
+	if (zone->flags & (1UL << ZONE_BELOW_HIGH)) {
+		int fc = max((int)pcp->free_count, batch);
+
+		pcp->high = max(high - fc, high_min);
+		high = max(pcp->count, high_min);
+	} else if (pcp->count >= high) {
+		int need_high = pcp->free_count + batch;
+
+		if (pcp->high < need_high)
+			pcp->high = clamp(need_high, high_min, high_max);
+	}
+	return high;
+}
+
+static int nr_pcp_alloc(struct per_cpu_pages *pcp, struct zone *zone,
+			unsigned int order)
+{
+	int base_batch = pcp->batch, batch, max_nr_alloc;
+	int high_min = pcp->high_min, high_max = pcp->high_max;
+	int high = pcp->high = clamp(pcp->high, high_min, high_max);
+
+	if (high < base_batch)
+		return 1;
+	batch = order ? base_batch : base_batch << pcp->alloc_factor;
+	if (high_min != high_max && !(zone->flags & (1UL << ZONE_BELOW_HIGH)))
+		high = pcp->high = min(high + batch, high_max);
+	if (!order) {
+		max_nr_alloc = max(high - pcp->count - base_batch, base_batch);
+		if (batch <= max_nr_alloc &&
+		    pcp->alloc_factor < PCP_BATCH_SCALE_MAX)
+			pcp->alloc_factor++;
+		batch = min(batch, max_nr_alloc);
+	}
+	if (batch > 1)
+		batch = max(batch >> order, 2);
+	return batch;
+}
+/* --- freeing -------------------------------------------------------------- */
+
+
+#define PAGE_FLAGS_SECOND_ORDER	0xffUL
+
+/* Is @page from this machine's memmap, and does its pfn hold memory? */
+static bool page_of_machine(struct kmm_machine *m, const struct page *page)
+{
+	uintptr_t p = (uintptr_t)page, b = (uintptr_t)m->vmemmap_base;
+
+	if (p < b || p >= b + m->vmemmap_span ||
+	    (p - b) % sizeof(struct page))
+		return false;
+	return pfn_valid(pfn_of(m, page));
+}
+
+/*
+ * free_pages_prepare: check the block is in the state a free page must be
+ * in (reporting "Bad page state" otherwise and keeping the page out of the
+ * free lists), undo compound and allocation state, then the debug hooks.
+ */
+static bool free_pages_prepare(struct page *page, unsigned int order)
+{
+	struct kmm_machine *m = M();
+	int bad = 0;
+
+	if (PageHead(page) && order) {
+		for (unsigned int i = 1; i < (1U << order); i++) {
+			struct page *p = page + i;
+
+			if (i == 1)
+				p->flags &= ~PAGE_FLAGS_SECOND_ORDER;
+			if (p->compound_head != ((unsigned long)page | 1)) {
+				bad_page(p, "corrupted mapping in compound page");
+				bad++;
+				continue;
+			}
+			p->mapping = NULL;
+			p->compound_head = 0;
+			bad += free_page_is_bad(p);
+		}
+		__ClearPageHead(page);
+	} else if (order) {
+		for (unsigned int i = 1; i < (1U << order); i++)
+			bad += free_page_is_bad(page + i);
+	}
+	bad += free_page_is_bad(page);
+	if (bad)
+		return false;
+	page->private = 0;
+	page->flags &= ~PAGEFLAGS_MASK;
+	if (want_init_on_free())
+		kernel_init_pages(page, 1 << order);
+	if (m->page_poisoning)
+		kernel_poison_pages(page, 1 << order);
+	if (m->debug_pagealloc)
+		kmm_debug_pagealloc_map(page, 1 << order, false);
+	return true;
+}
+
+static void free_one_page(struct zone *zone, struct page *page,
+			  unsigned long pfn, unsigned int order, int fpi)
+{
+	spin_lock(&zone->lock);
+	if (order > pageblock_order) {
+		/* split_large_buddy: pageblocks may differ in type. */
+		unsigned long end = pfn + (1UL << order);
+
+		while (pfn < end) {
+			__free_one_page(page, pfn, zone, pageblock_order,
+					get_pageblock_migratetype(page), fpi);
+			pfn += pageblock_nr_pages;
+			page += pageblock_nr_pages;
+		}
+	} else {
+		__free_one_page(page, pfn, zone, order,
+				get_pageblock_migratetype(page), fpi);
+	}
+	spin_unlock(&zone->lock);
+}
+
+static void __free_pages_ok(struct page *page, unsigned int order, int fpi)
+{
+	struct kmm_machine *m = M();
+
+	if (!free_pages_prepare(page, order))
+		return;
+	free_one_page(zone_of_page(m, page), page, pfn_of(m, page), order,
+		      fpi);
+	count_vm_events(PGFREE, 1L << order);
+}
+
+static void free_unref_page_commit(struct zone *zone,
+				   struct per_cpu_pages *pcp,
+				   struct page *page, int mt,
+				   unsigned int order)
+{
+	int high, batch, pindex;
+	bool free_high = false;
+
+	pcp->alloc_factor >>= 1;
+	count_vm_events(PGFREE, 1L << order);
+	pindex = (int)order_to_pindex(mt, order);
+	list_add(&page->lru, &pcp->lists[pindex]);
+	pcp->count += 1 << order;
+	batch = pcp->batch;
+	if (order && order <= PAGE_ALLOC_COSTLY_ORDER) {
+		free_high = pcp->free_count >= batch &&
+			    (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER) &&
+			    (!(pcp->flags & PCPF_FREE_HIGH_BATCH) ||
+			     pcp->count >= batch);
+		pcp->flags |= PCPF_PREV_FREE_HIGH_ORDER;
+	} else if (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER) {
+		pcp->flags &= ~PCPF_PREV_FREE_HIGH_ORDER;
+	}
+	if (pcp->free_count < (batch << PCP_BATCH_SCALE_MAX))
+		pcp->free_count += 1 << order;
+	high = nr_pcp_high(pcp, zone, batch, free_high);
+	if (pcp->count >= high) {
+		free_pcppages_bulk(zone, nr_pcp_free(pcp, batch, high, free_high),
+				   pcp, pindex);
+		if ((zone->flags & (1UL << ZONE_BELOW_HIGH)) &&
+		    zone_page_state(zone, NR_FREE_PAGES) >
+		    high_wmark_pages(zone) + (unsigned long)zone->lowmem_reserve[ZONE_MOVABLE])
+			zone->flags &= ~(1UL << ZONE_BELOW_HIGH);
+	}
+}
+
+/* Free an order-0..3 or THP block through this CPU's lists if possible. */
+static void free_unref_page(struct page *page, unsigned int order)
+{
+	struct kmm_machine *m = M();
+	struct per_cpu_pages *pcp;
+	struct zone *zone;
+	unsigned long pfn = pfn_of(m, page);
+	int mt;
+
+	if (!pcp_allowed_order(order) || !m->pcp_ready) {
+		__free_pages_ok(page, order, FPI_NONE);
+		return;
+	}
+	if (!free_pages_prepare(page, order))
+		return;
+	mt = get_pageblock_migratetype(page);
+	zone = zone_of_page(m, page);
+	if (mt >= MIGRATE_PCPTYPES) {
+		if (mt == MIGRATE_ISOLATE) {
+			free_one_page(zone, page, pfn, order, FPI_NONE);
+			count_vm_events(PGFREE, 1L << order);
+			return;
+		}
+		mt = MIGRATE_MOVABLE;
+	}
+	pcp = this_pcp(m, zone);
+	if (pcp && spin_trylock(&pcp->lock)) {
+		free_unref_page_commit(zone, pcp, page, mt, order);
+		spin_unlock(&pcp->lock);
+	} else {
+		free_one_page(zone, page, pfn, order, FPI_NONE);
+		count_vm_events(PGFREE, 1L << order);
+	}
+}
+
+/* Boot hand-over: the pages join the zone's managed count and the lists. */
 void __free_pages_core(struct page *page, unsigned int order)
 {
-	struct kmm_machine *m = kmm_current();
+	struct kmm_machine *m = M();
 	unsigned long nr = 1UL << order;
-	unsigned long pfn = (unsigned long)(page - m->vmemmap_base);
-	struct zone *zone = &m->node_data[page_to_nid(page)]->node_zones[page_zonenum(page)];
+	struct zone *zone = zone_of_page(m, page);
 
 	for (unsigned long i = 0; i < nr; i++) {
 		__ClearPageReserved(&page[i]);
 		set_page_count(&page[i], 0);
 	}
 	atomic_fetch_add(&zone->managed_pages, (long)nr);
+	if (m->page_poisoning || m->debug_pagealloc || m->init_on_free) {
+		__free_pages_ok(page, order, FPI_TO_TAIL);
+		return;
+	}
+	page->flags &= ~PAGEFLAGS_MASK;
+	free_one_page(zone, page, pfn_of(m, page), order, FPI_TO_TAIL);
+	count_vm_events(PGFREE, (long)nr);
+}
+
+/* --- allocating ----------------------------------------------------------- */
+
+struct alloc_context {
+	struct zonelist *zonelist;
+	const nodemask_t *nodemask;
+	struct zoneref *preferred_zoneref;
+	int migratetype;
+	int highest_zoneidx;
+	int preferred_nid;
+};
+
+int gfp_migratetype(gfp_t flags)
+{
+	if (M()->page_group_by_mobility_disabled)
+		return MIGRATE_UNMOVABLE;
+	return gfp_migratetype_raw(flags);
+}
+
+int numa_node_id(void)
+{
+	struct kmm_machine *m = M();
+	int nid = m->cpu_to_node[smp_processor_id() % m->nr_cpus];
+
+	return nid < 0 ? 0 : nid;
+}
+
+static bool zref_in_nodes(struct zoneref *z, const nodemask_t *nodes)
+{
+	return !nodes || node_isset(z->zone->node, nodes);
+}
+
+/* First zoneref at or below @highest in @nodes (the end marker if none). */
+static struct zoneref *next_zones_zonelist(struct zoneref *z, int highest,
+					   const nodemask_t *nodes)
+{
+	while (z->zone && (z->zone_idx > highest || !zref_in_nodes(z, nodes)))
+		z++;
+	return z;
+}
+
+static void zone_statistics(struct zone *preferred, struct zone *z, long nr)
+{
+	int local = numa_node_id();
+
+	if (z->node == preferred->node) {
+		zone_numa_event_add(z, NUMA_HIT, nr);
+	} else {
+		zone_numa_event_add(z, NUMA_MISS, nr);
+		zone_numa_event_add(preferred, NUMA_FOREIGN, nr);
+	}
+	zone_numa_event_add(z, z->node == local ? NUMA_LOCAL : NUMA_OTHER, nr);
+}
+
+static long zone_watermark_unusable_free(struct zone *z, unsigned int order,
+					 unsigned int alloc_flags)
+{
+	long unusable = (1L << order) - 1;
+
+	if (!(alloc_flags & ALLOC_RESERVES))
+		unusable += (long)z->nr_reserved_highatomic;
+	if (!(alloc_flags & ALLOC_CMA))
+		unusable += (long)zone_page_state(z, NR_FREE_CMA_PAGES);
+	return unusable;
+}
+
+static bool __zone_watermark_ok(struct zone *z, unsigned int order,
+				unsigned long mark, int highest_zoneidx,
+				unsigned int alloc_flags, long free_pages)
+{
+	long min = (long)mark;
+
+	free_pages -= zone_watermark_unusable_free(z, order, alloc_flags);
+	if (alloc_flags & ALLOC_RESERVES) {
+		if (alloc_flags & ALLOC_MIN_RESERVE) {
+			min -= min / 2;
+			if (alloc_flags & ALLOC_NON_BLOCK)
+				min -= min / 4;
+		}
+		if (alloc_flags & ALLOC_OOM)
+			min -= min / 2;
+	}
+	if (free_pages <= min + z->lowmem_reserve[highest_zoneidx])
+		return false;
+	if (!order)
+		return true;
+	for (unsigned int o = order; o < NR_PAGE_ORDERS; o++) {
+		struct free_area *area = &z->free_area[o];
+
+		if (!area->nr_free)
+			continue;
+		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+			if (!free_area_empty(area, mt))
+				return true;
+		if ((alloc_flags & ALLOC_CMA) &&
+		    !free_area_empty(area, MIGRATE_CMA))
+			return true;
+		if ((alloc_flags & (ALLOC_HIGHATOMIC | ALLOC_OOM)) &&
+		    !free_area_empty(area, MIGRATE_HIGHATOMIC))
+			return true;
+	}
+	return false;
+}
+
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
+		       int highest_zoneidx, unsigned int alloc_flags);
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
+		       int highest_zoneidx, unsigned int alloc_flags)
+{
+	return __zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags,
+				   (long)zone_page_state(z, NR_FREE_PAGES));
+}
+
+static bool zone_watermark_fast(struct zone *z, unsigned int order,
+				unsigned long mark, int highest_zoneidx,
+				unsigned int alloc_flags)
+{
+	long free_pages = (long)zone_page_state(z, NR_FREE_PAGES);
+
+	if (!order) {
+		long fast_free = free_pages -
+			zone_watermark_unusable_free(z, 0, alloc_flags);
+
+		if (fast_free > (long)mark + z->lowmem_reserve[highest_zoneidx])
+			return true;
+	}
+	if (__zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags,
+				free_pages))
+		return true;
+	/* Boosted watermarks must not fail high-priority atomic requests. */
+	if (!order && (alloc_flags & ALLOC_MIN_RESERVE) && z->watermark_boost &&
+	    (alloc_flags & ALLOC_WMARK_MASK) == WMARK_MIN)
+		return __zone_watermark_ok(z, order, z->_watermark[WMARK_MIN],
+					   highest_zoneidx, alloc_flags,
+					   free_pages);
+	return false;
+}
+
+static struct page *rmqueue_pcplist(struct zone *preferred, struct zone *zone,
+				    unsigned int order, int mt,
+				    unsigned int alloc_flags)
+{
+	struct kmm_machine *m = M();
+	struct per_cpu_pages *pcp = this_pcp(m, zone);
+	struct list_head *list;
+	struct page *page;
+
+	if (!pcp || !spin_trylock(&pcp->lock))
+		return NULL;
+	pcp->free_count >>= 1;
+	list = &pcp->lists[order_to_pindex(mt, order)];
+	for (;;) {
+		if (list_empty(list)) {
+			int batch = nr_pcp_alloc(pcp, zone, order);
+			int got = rmqueue_bulk(zone, order, (unsigned long)batch,
+					       list, mt, alloc_flags);
+
+			pcp->count += got << order;
+			if (list_empty(list)) {
+				spin_unlock(&pcp->lock);
+				return NULL;
+			}
+		}
+		page = list_first_entry(list, struct page, lru);
+		list_del(&page->lru);
+		pcp->count -= 1 << order;
+		if (!check_new_page(page))
+			break;
+	}
+	spin_unlock(&pcp->lock);
+	count_vm_events(PGALLOC_DMA + page_zonenum(page), 1L << order);
+	zone_statistics(preferred, zone, 1);
+	return page;
+}
+
+static struct page *rmqueue_buddy(struct zone *preferred, struct zone *zone,
+				  unsigned int order, unsigned int alloc_flags,
+				  int mt)
+{
+	struct page *page;
+
+	do {
+		enum rmqueue_mode mode = RMQUEUE_NORMAL;
+
+		page = NULL;
+		spin_lock(&zone->lock);
+		if (alloc_flags & ALLOC_HIGHATOMIC)
+			page = __rmqueue_smallest(zone, order,
+						  MIGRATE_HIGHATOMIC);
+		if (!page) {
+			page = __rmqueue(zone, order, mt, alloc_flags, &mode);
+			/* Atomic requests may dip into the highatomic reserve. */
+			if (!page && (alloc_flags & (ALLOC_OOM | ALLOC_NON_BLOCK)))
+				page = __rmqueue_smallest(zone, order,
+							  MIGRATE_HIGHATOMIC);
+		}
+		spin_unlock(&zone->lock);
+		if (!page)
+			return NULL;
+		clear_buddy(page);
+	} while (check_new_page(page));
+	count_vm_events(PGALLOC_DMA + page_zonenum(page), 1L << order);
+	zone_statistics(preferred, zone, 1);
+	return page;
+}
+
+/*
+ * kswapd, synchronously: kmm has no background threads, so where Linux
+ * wakes kswapd for a boosted zone, kmm runs one balance pass at once in the
+ * caller: ask the shrinkers of the node for memory, then remove the
+ * watermark boost of the zones up to this one, as balance_pgdat does when
+ * its boosted reclaim is over.
+ */
+static void kswapd_run(struct zone *zone)
+{
+	pg_data_t *pgdat = zone->zone_pgdat;
+
+	count_vm_events(PAGEOUTRUN, 1);
+	shrink_slab(GFP_KERNEL, pgdat->node_id, 0);
+	for (int i = 0; i <= zone_idx(zone); i++) {
+		struct zone *z = &pgdat->node_zones[i];
+
+		spin_lock(&z->lock);
+		z->watermark_boost = 0;
+		spin_unlock(&z->lock);
+	}
+}
+
+static struct page *rmqueue(struct zone *preferred, struct zone *zone,
+			    unsigned int order, gfp_t gfp,
+			    unsigned int alloc_flags, int mt)
+{
+	struct page *page = NULL;
+
+	if (pcp_allowed_order(order) && M()->pcp_ready)
+		page = rmqueue_pcplist(preferred, zone, order, mt, alloc_flags);
+	if (!page)
+		page = rmqueue_buddy(preferred, zone, order, alloc_flags, mt);
+	/* A boosted zone wakes kswapd (run here, see kswapd_run()). */
+	if (zone->flags & (1UL << ZONE_BOOSTED_WATERMARK)) {
+		zone->flags &= ~(1UL << ZONE_BOOSTED_WATERMARK);
+		kswapd_run(zone);
+	}
+	return page;
+}
+
+static void prep_compound_page(struct page *page, unsigned int order)
+{
+	__SetPageHead(page);
+	for (unsigned int i = 1; i < (1U << order); i++) {
+		struct page *p = page + i;
+
+		p->mapping = TAIL_MAPPING;
+		p->compound_head = (unsigned long)page | 1;
+		p->private = 0;
+	}
+	/* The folio order lives in the low byte of the second page's flags. */
+	page[1].flags = (page[1].flags & ~PAGE_FLAGS_SECOND_ORDER) | order;
+}
+
+static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
+			  unsigned int alloc_flags)
+{
+	struct kmm_machine *m = M();
+	int nr = 1 << order;
+
+	page->private = 0;
+	for (int i = 0; i < nr; i++)
+		page[i].page_type = PAGE_TYPE_NONE;
+	set_page_count(page, 1);
+	if (m->debug_pagealloc)
+		kmm_debug_pagealloc_map(page, nr, true);
+	if (m->page_poisoning)
+		kernel_unpoison_pages(page, nr);
+	if (!want_init_on_free() && want_init_on_alloc(gfp))
+		kernel_init_pages(page, nr);
+	if (order && (gfp & __GFP_COMP))
+		prep_compound_page(page, order);
+	(void)alloc_flags;
+}
+
+static void reserve_highatomic_pageblock(struct page *page, int order,
+					 struct zone *zone)
+{
+	unsigned long max_managed;
+	int mt;
+
+	if (zone_managed_pages(zone) / 100 < pageblock_nr_pages)
+		return;
+	max_managed = ALIGN(zone_managed_pages(zone) / 100, pageblock_nr_pages);
+	if (zone->nr_reserved_highatomic >= max_managed)
+		return;
 	spin_lock(&zone->lock);
-	__free_one_page(page, pfn, zone, order, get_pageblock_migratetype(page),
-			true);
-	atomic_fetch_add(&zone->vm_stat[NR_FREE_PAGES], (long)nr);
+	if (zone->nr_reserved_highatomic >= max_managed)
+		goto out;
+	mt = get_pageblock_migratetype(page);
+	if (!migratetype_is_mergeable(mt))
+		goto out;
+	if (order < pageblock_order) {
+		if (move_freepages_block(zone, page, mt, MIGRATE_HIGHATOMIC) == -1)
+			goto out;
+		zone->nr_reserved_highatomic += pageblock_nr_pages;
+	} else {
+		change_pageblock_range(page, order, MIGRATE_HIGHATOMIC);
+		zone->nr_reserved_highatomic += 1UL << order;
+	}
+out:
 	spin_unlock(&zone->lock);
+}
+
+static bool unreserve_highatomic_pageblock(const struct alloc_context *ac,
+					   bool force)
+{
+	struct zoneref *z;
+
+	for (z = next_zones_zonelist(ac->zonelist->_zonerefs,
+				     ac->highest_zoneidx, ac->nodemask);
+	     z->zone; z = next_zones_zonelist(z + 1, ac->highest_zoneidx,
+					      ac->nodemask)) {
+		struct zone *zone = z->zone;
+
+		if (!force && zone->nr_reserved_highatomic <= pageblock_nr_pages)
+			continue;
+		spin_lock(&zone->lock);
+		for (unsigned int order = 0; order < NR_PAGE_ORDERS; order++) {
+			struct page *page = get_page_from_free_area(
+				&zone->free_area[order], MIGRATE_HIGHATOMIC);
+			int mt, ret;
+
+			if (!page)
+				continue;
+			mt = get_pageblock_migratetype(page);
+			if (mt == MIGRATE_HIGHATOMIC) {
+				unsigned long size = max(pageblock_nr_pages,
+							 1UL << order);
+
+				size = min(size, zone->nr_reserved_highatomic);
+				zone->nr_reserved_highatomic -= size;
+			}
+			if (order < pageblock_order) {
+				ret = move_freepages_block(zone, page, mt,
+							   ac->migratetype);
+			} else {
+				move_to_free_list(page, zone, order, mt,
+						  ac->migratetype);
+				change_pageblock_range(page, (int)order,
+						       ac->migratetype);
+				ret = 1;
+			}
+			if (ret > 0) {
+				spin_unlock(&zone->lock);
+				return true;
+			}
+		}
+		spin_unlock(&zone->lock);
+	}
+	return false;
+}
+
+bool deferred_grow_zone(struct zone *zone, unsigned int order);
+
+static unsigned int alloc_flags_nofragment(struct zone *zone, gfp_t gfp)
+{
+	unsigned int alloc_flags = gfp & __GFP_KSWAPD_RECLAIM;
+
+	if (!zone || zone_idx(zone) != ZONE_NORMAL)
+		return alloc_flags;
+	if (M()->nr_online_nodes > 1 && !populated_zone(zone - 1))
+		return alloc_flags;
+	return alloc_flags | ALLOC_NOFRAGMENT;
+}
+
+static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
+					   unsigned int alloc_flags,
+					   const struct alloc_context *ac)
+{
+	struct kmm_machine *m = M();
+	struct zoneref *z;
+	bool no_fallback;
+
+retry:
+	no_fallback = alloc_flags & ALLOC_NOFRAGMENT;
+	for (z = next_zones_zonelist(ac->preferred_zoneref, ac->highest_zoneidx,
+				     ac->nodemask);
+	     z->zone; z = next_zones_zonelist(z + 1, ac->highest_zoneidx,
+					      ac->nodemask)) {
+		struct zone *zone = z->zone;
+		unsigned long mark;
+		struct page *page;
+
+		if (no_fallback && m->nr_online_nodes > 1 &&
+		    zone != ac->preferred_zoneref->zone &&
+		    zone->node != ac->preferred_zoneref->zone->node) {
+			alloc_flags &= ~ALLOC_NOFRAGMENT;
+			goto retry;
+		}
+		/* Lazily initialised memory joins when a zone runs short. */
+		if (zone->zone_pgdat->first_deferred_pfn != ULONG_MAX &&
+		    zone_end_pfn(zone) > zone->zone_pgdat->first_deferred_pfn &&
+		    !zone_watermark_ok(zone, order, high_wmark_pages(zone) +
+				       (1UL << order), ac->highest_zoneidx,
+				       alloc_flags))
+			deferred_grow_zone(zone, order);
+		mark = wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK);
+		if (!zone_watermark_fast(zone, order, mark, ac->highest_zoneidx,
+					 alloc_flags)) {
+			if (!(alloc_flags & ALLOC_NO_WATERMARKS))
+				continue;
+		}
+		page = rmqueue(ac->preferred_zoneref->zone, zone, order, gfp,
+			       alloc_flags, ac->migratetype);
+		if (page) {
+			prep_new_page(page, order, gfp, alloc_flags);
+			if ((alloc_flags & ALLOC_HIGHATOMIC) && order)
+				reserve_highatomic_pageblock(page, (int)order,
+							     zone);
+			return page;
+		}
+	}
+	if (no_fallback) {
+		alloc_flags &= ~ALLOC_NOFRAGMENT;
+		goto retry;
+	}
+	return NULL;
+}
+
+static unsigned int gfp_to_alloc_flags(gfp_t gfp, unsigned int order)
+{
+	unsigned int alloc_flags = ALLOC_WMARK_MIN | ALLOC_CPUSET;
+
+	alloc_flags |= gfp & (__GFP_HIGH | __GFP_KSWAPD_RECLAIM);
+	if (!(gfp & __GFP_DIRECT_RECLAIM)) {
+		if (!(gfp & __GFP_NOMEMALLOC)) {
+			alloc_flags |= ALLOC_NON_BLOCK;
+			if (order > 0)
+				alloc_flags |= ALLOC_HIGHATOMIC;
+		}
+		if (alloc_flags & ALLOC_MIN_RESERVE)
+			alloc_flags &= ~ALLOC_CPUSET;
+	}
+	return alloc_flags;
+}
+
+
+/*
+ * The slow path: minimum watermark, then (for callers that may block)
+ * rounds of "reclaim" — draining the per-CPU lists and asking the
+ * registered shrinkers for memory — retried by Linux's rules; the
+ * highatomic reserve is given back before giving up.  kmm has no kswapd,
+ * no compaction and no OOM killer: there are no processes to kill.
+ */
+static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
+					   struct alloc_context *ac)
+{
+	struct kmm_machine *m = M();
+	bool can_direct_reclaim = gfp & __GFP_DIRECT_RECLAIM;
+	bool costly = order > PAGE_ALLOC_COSTLY_ORDER;
+	unsigned int alloc_flags = gfp_to_alloc_flags(gfp, order);
+	int no_progress_loops = 0;
+	bool drained = false;
+	struct page *page;
+
+	ac->preferred_zoneref = next_zones_zonelist(ac->zonelist->_zonerefs,
+						    ac->highest_zoneidx,
+						    ac->nodemask);
+	if (!ac->preferred_zoneref->zone)
+		goto nopage;
+retry:
+	page = get_page_from_freelist(gfp, order, alloc_flags, ac);
+	if (page)
+		return page;
+	if (!can_direct_reclaim)
+		goto nopage;
+	count_vm_events(ALLOCSTALL_DMA + ac->highest_zoneidx, 1);
+	/* Direct "reclaim": what the caches can give back. */
+	{
+		unsigned long freed = shrink_slab(gfp, ac->preferred_nid, 0);
+
+		page = get_page_from_freelist(gfp, order, alloc_flags, ac);
+		if (!page && !drained) {
+			unreserve_highatomic_pageblock(ac, false);
+			drain_all_pages(NULL);
+			drained = true;
+			page = get_page_from_freelist(gfp, order, alloc_flags,
+						      ac);
+		}
+		if (page)
+			return page;
+		if (freed)
+			no_progress_loops = 0;
+		else
+			no_progress_loops++;
+	}
+	if (gfp & __GFP_NORETRY)
+		goto nopage;
+	if (costly && !(gfp & __GFP_RETRY_MAYFAIL))
+		goto nopage;
+	if (no_progress_loops <= MAX_RECLAIM_RETRIES) {
+		kmm_plat_cpu_relax();
+		goto retry;
+	}
+	/* Before failing, the highatomic reserve goes back to everyone. */
+	if (unreserve_highatomic_pageblock(ac, true)) {
+		no_progress_loops = 0;
+		goto retry;
+	}
+nopage:
+	if (gfp & __GFP_NOFAIL) {
+		/*
+		 * Linux never fails __GFP_NOFAIL: it keeps retrying, with
+		 * access to the min reserve.  So does kmm, yielding between
+		 * rounds; a shrinker or another thread freeing memory ends it.
+		 */
+		if (!(alloc_flags & ALLOC_MIN_RESERVE))
+			WARN_ON_ONCE(!can_direct_reclaim && !(gfp & __GFP_HIGH));
+		alloc_flags |= ALLOC_MIN_RESERVE;
+		page = get_page_from_freelist(gfp, order, alloc_flags, ac);
+		if (page)
+			return page;
+		kmm_plat_cpu_relax();
+		if (can_direct_reclaim) {
+			no_progress_loops = 0;
+			goto retry;
+		}
+		goto nopage;
+	}
+	if (!(gfp & __GFP_NOWARN))
+		warn_alloc(gfp, ac->nodemask, "page allocation failure: order:%u",
+			   order);
+	(void)m;
+	return NULL;
+}
+
+struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
+			   const nodemask_t *nodemask)
+{
+	struct kmm_machine *m = M();
+	struct alloc_context ac;
+	unsigned int alloc_flags = ALLOC_WMARK_LOW;
+	struct page *page;
+
+	if (!m || !m->booted)
+		return NULL;
+	if (order > MAX_PAGE_ORDER) {
+		WARN_ON_ONCE(!(gfp & __GFP_NOWARN));
+		return NULL;
+	}
+	gfp &= __GFP_BITS_MASK;
+	if (preferred_nid < 0 || preferred_nid >= KMM_MAX_NODES ||
+	    !m->node_data[preferred_nid])
+		preferred_nid = numa_node_id();
+	ac.preferred_nid = preferred_nid;
+	ac.highest_zoneidx = gfp_zone(gfp);
+	ac.zonelist = &m->node_data[preferred_nid]->node_zonelists[
+		(gfp & __GFP_THISNODE) ? ZONELIST_NOFALLBACK : ZONELIST_FALLBACK];
+	ac.nodemask = nodemask;
+	ac.migratetype = gfp_migratetype(gfp);
+	ac.preferred_zoneref = next_zones_zonelist(ac.zonelist->_zonerefs,
+						   ac.highest_zoneidx, nodemask);
+	if (!ac.preferred_zoneref->zone)
+		goto slow;
+	alloc_flags |= alloc_flags_nofragment(ac.preferred_zoneref->zone, gfp);
+	page = get_page_from_freelist(gfp, order, alloc_flags, &ac);
+	if (page)
+		return page;
+slow:
+	return __alloc_pages_slowpath(gfp, order, &ac);
+}
+
+struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
+{
+	if (nid == NUMA_NO_NODE)
+		nid = numa_node_id();
+	return __alloc_pages(gfp, order, nid, NULL);
+}
+
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	return __alloc_pages(gfp, order, numa_node_id(), NULL);
+}
+
+unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
+{
+	struct page *page = alloc_pages(gfp & ~__GFP_HIGHMEM, order);
+
+	return page ? (unsigned long)page_address(page) : 0;
+}
+
+unsigned long get_zeroed_page(gfp_t gfp)
+{
+	return __get_free_pages(gfp | __GFP_ZERO, 0);
+}
+
+static inline bool put_page_testzero(struct page *page)
+{
+	int old = atomic_fetch_sub(&page->_refcount, 1);
+
+	if (old <= 0) {
+		/* Freed more often than allocated: undo and report. */
+		atomic_fetch_add(&page->_refcount, 1);
+		bad_page(page, "nonzero _refcount");
+		return false;
+	}
+	return old == 1;
+}
+
+void __free_pages(struct page *page, unsigned int order)
+{
+	struct kmm_machine *m = M();
+	int head;
+
+	if (!page || !m || !page_of_machine(m, page)) {
+		pr_err("BUG: Bad page state in process kmm  page:%p not from this machine\n",
+		       (void *)page);
+		if (m)
+			atomic_fetch_add(&m->bad_pages, 1);
+		return;
+	}
+	head = PageHead(page);
+	if (put_page_testzero(page)) {
+		free_unref_page(page, order);
+	} else if (!head) {
+		while (order-- > 0)
+			free_unref_page(page + (1U << order), order);
+	}
+}
+
+void free_pages(unsigned long addr, unsigned int order)
+{
+	if (addr)
+		__free_pages(virt_to_page((void *)addr), order);
+}
+
+struct page *compound_head(const struct page *page)
+{
+	unsigned long h = page->compound_head;
+
+	return (struct page *)(h & 1 ? h - 1 : (unsigned long)page);
+}
+
+unsigned int compound_order(const struct page *page)
+{
+	if (!PageHead(page))
+		return 0;
+	return (unsigned int)(page[1].flags & PAGE_FLAGS_SECOND_ORDER);
+}
+
+void get_page(struct page *page)
+{
+	struct page *head = compound_head(page);
+
+	WARN_ON_ONCE(page_ref_count(head) <= 0);
+	atomic_fetch_add(&head->_refcount, 1);
+}
+
+void put_page(struct page *page)
+{
+	struct page *head = compound_head(page);
+
+	if (put_page_testzero(head))
+		free_unref_page(head, compound_order(head));
+}
+
+void split_page(struct page *page, unsigned int order)
+{
+	WARN_ON_ONCE(PageHead(page));
+	WARN_ON_ONCE(!page_ref_count(page));
+	for (unsigned int i = 1; i < (1U << order); i++)
+		set_page_count(page + i, 1);
+}
+
+static void *make_alloc_exact(unsigned long addr, unsigned int order,
+			      size_t size)
+{
+	if (addr) {
+		unsigned long nr = DIV_ROUND_UP(size, PAGE_SIZE);
+		struct page *page = virt_to_page((void *)addr);
+		struct page *last = page + nr;
+
+		split_page(page, order);
+		while (last < page + (1UL << order))
+			__free_pages(last++, 0);
+	}
+	return (void *)addr;
+}
+
+void *alloc_pages_exact(size_t size, gfp_t gfp)
+{
+	unsigned int order = (unsigned int)ilog2(roundup_pow_of_two(
+		DIV_ROUND_UP(size, PAGE_SIZE)));
+
+	if (!size || order > MAX_PAGE_ORDER)
+		return NULL;
+	if (WARN_ON_ONCE(gfp & (__GFP_COMP | __GFP_HIGHMEM)))
+		gfp &= ~(__GFP_COMP | __GFP_HIGHMEM);
+	return make_alloc_exact(__get_free_pages(gfp, order), order, size);
+}
+
+void *alloc_pages_exact_nid(int nid, size_t size, gfp_t gfp)
+{
+	unsigned int order = (unsigned int)ilog2(roundup_pow_of_two(
+		DIV_ROUND_UP(size, PAGE_SIZE)));
+	struct page *p;
+
+	if (!size || order > MAX_PAGE_ORDER)
+		return NULL;
+	gfp &= ~(__GFP_COMP | __GFP_HIGHMEM);
+	p = alloc_pages_node(nid, gfp, order);
+	if (!p)
+		return NULL;
+	return make_alloc_exact((unsigned long)page_address(p), order, size);
+}
+
+void free_pages_exact(void *virt, size_t size)
+{
+	unsigned long addr = (unsigned long)virt;
+	unsigned long end = addr + PAGE_ALIGN(size);
+
+	while (addr < end) {
+		free_page(addr);
+		addr += PAGE_SIZE;
+	}
+}
+
+/*
+ * Fill the NULL slots of @page_array (or add to @page_list) with order-0
+ * pages, taking them from one zone's per-CPU list under one lock round;
+ * falls back to the normal allocator for the rest.  Returns the number of
+ * pages now in the array (or added to the list).
+ */
+unsigned long __alloc_pages_bulk(gfp_t gfp, int preferred_nid,
+				 const nodemask_t *nodemask, int nr_pages,
+				 struct list_head *page_list,
+				 struct page **page_array)
+{
+	struct kmm_machine *m = M();
+	int nr_populated = 0, nr_account = 0;
+	struct alloc_context ac;
+	struct zoneref *z;
+	struct zone *zone = NULL;
+	struct per_cpu_pages *pcp;
+	unsigned int alloc_flags = ALLOC_WMARK_LOW;
+
+	while (page_array && nr_populated < nr_pages && page_array[nr_populated])
+		nr_populated++;
+	if (nr_pages <= 0 || nr_populated == nr_pages)
+		return (unsigned long)nr_populated;
+	if (nr_pages - nr_populated == 1 || !m->pcp_ready)
+		goto failed;
+	if (preferred_nid < 0 || !m->node_data[preferred_nid])
+		preferred_nid = numa_node_id();
+	ac.highest_zoneidx = gfp_zone(gfp);
+	ac.zonelist = &m->node_data[preferred_nid]->node_zonelists[
+		(gfp & __GFP_THISNODE) ? ZONELIST_NOFALLBACK : ZONELIST_FALLBACK];
+	ac.nodemask = nodemask;
+	ac.migratetype = gfp_migratetype(gfp);
+	ac.preferred_zoneref = next_zones_zonelist(ac.zonelist->_zonerefs,
+						   ac.highest_zoneidx, nodemask);
+	if (!ac.preferred_zoneref->zone)
+		goto failed;
+	alloc_flags |= alloc_flags_nofragment(ac.preferred_zoneref->zone, gfp);
+	for (z = ac.preferred_zoneref; z->zone;
+	     z = next_zones_zonelist(z + 1, ac.highest_zoneidx, nodemask)) {
+		unsigned long mark = wmark_pages(z->zone,
+						 alloc_flags & ALLOC_WMARK_MASK) +
+				     (unsigned long)nr_pages;
+
+		if (zone_watermark_fast(z->zone, 0, mark, ac.highest_zoneidx,
+					alloc_flags)) {
+			zone = z->zone;
+			break;
+		}
+	}
+	if (!zone)
+		goto failed;
+	pcp = this_pcp(m, zone);
+	if (!pcp || !spin_trylock(&pcp->lock))
+		goto failed;
+	while (nr_populated < nr_pages) {
+		struct list_head *list = &pcp->lists[order_to_pindex(ac.migratetype, 0)];
+		struct page *page;
+
+		if (page_array && page_array[nr_populated]) {
+			nr_populated++;
+			continue;
+		}
+		if (list_empty(list)) {
+			int batch = nr_pcp_alloc(pcp, zone, 0);
+
+			pcp->count += rmqueue_bulk(zone, 0, (unsigned long)batch,
+						   list, ac.migratetype,
+						   alloc_flags);
+			if (list_empty(list))
+				break;
+		}
+		page = list_first_entry(list, struct page, lru);
+		list_del(&page->lru);
+		pcp->count--;
+		if (check_new_page(page))
+			continue;
+		nr_account++;
+		prep_new_page(page, 0, gfp, 0);
+		if (page_list)
+			list_add(&page->lru, page_list);
+		else
+			page_array[nr_populated] = page;
+		nr_populated++;
+	}
+	spin_unlock(&pcp->lock);
+	count_vm_events(PGALLOC_DMA + zone_idx(zone), nr_account);
+	zone_statistics(ac.preferred_zoneref->zone, zone, nr_account);
+	if (nr_populated == nr_pages || nr_account)
+		return (unsigned long)nr_populated;
+failed:
+	{
+		struct page *page = __alloc_pages(gfp, 0, preferred_nid, nodemask);
+
+		if (page) {
+			if (page_list)
+				list_add(&page->lru, page_list);
+			else
+				page_array[nr_populated] = page;
+			nr_populated++;
+		}
+	}
+	return (unsigned long)nr_populated;
+}
+
+unsigned long alloc_pages_bulk(gfp_t gfp, unsigned long nr_pages,
+			       struct page **page_array)
+{
+	return __alloc_pages_bulk(gfp, numa_node_id(), NULL, (int)nr_pages,
+				  NULL, page_array);
+}
+
+/* --- draining ------------------------------------------------------------- */
+
+static void drain_zone_pages_all_cpus(struct kmm_machine *m, struct zone *zone)
+{
+	if (!zone->per_cpu_pageset)
+		return;
+	for (int cpu = 0; cpu < m->nr_cpus; cpu++) {
+		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+
+		spin_lock(&pcp->lock);
+		if (pcp->count)
+			free_pcppages_bulk(zone, pcp->count, pcp, 0);
+		spin_unlock(&pcp->lock);
+	}
+}
+
+void drain_all_pages(struct zone *zone)
+{
+	struct kmm_machine *m = M();
+
+	if (zone) {
+		drain_zone_pages_all_cpus(m, zone);
+		return;
+	}
+	for (int nid = 0; nid < KMM_MAX_NODES; nid++) {
+		pg_data_t *p = m->node_data[nid];
+
+		if (!p)
+			continue;
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			if (populated_zone(&p->node_zones[z]))
+				drain_zone_pages_all_cpus(m, &p->node_zones[z]);
+	}
+}
+
+void drain_local_pages(struct zone *zone)
+{
+	struct kmm_machine *m = M();
+
+	for (int nid = 0; nid < KMM_MAX_NODES; nid++) {
+		pg_data_t *p = m->node_data[nid];
+
+		if (!p)
+			continue;
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zn = &p->node_zones[z];
+			struct per_cpu_pages *pcp;
+
+			if ((zone && zn != zone) || !populated_zone(zn))
+				continue;
+			pcp = this_pcp(m, zn);
+			if (!pcp)
+				continue;
+			spin_lock(&pcp->lock);
+			if (pcp->count)
+				free_pcppages_bulk(zn, pcp->count, pcp, 0);
+			spin_unlock(&pcp->lock);
+		}
+	}
+}
+
+/* --- shrinkers ---------------------------------------------------------------- */
+
+struct shrinker *shrinker_alloc(unsigned int flags, const char *fmt, ...)
+{
+	struct shrinker *s = kmm_plat_alloc(sizeof(*s));
+	static char names[8][32];
+	static int next;
+	va_list ap;
+
+	if (!s)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf_k(names[next % 8], sizeof(names[0]), fmt, ap);
+	va_end(ap);
+	s->name = names[next++ % 8];
+	s->seeks = DEFAULT_SEEKS;
+	INIT_LIST_HEAD(&s->list);
+	(void)flags;
+	return s;
+}
+
+void shrinker_register(struct shrinker *shrinker)
+{
+	struct kmm_machine *m = M();
+
+	spin_lock(&m->shrinker_lock);
+	list_add_tail(&shrinker->list, &m->shrinker_list);
+	spin_unlock(&m->shrinker_lock);
+}
+
+void shrinker_free(struct shrinker *shrinker)
+{
+	struct kmm_machine *m = M();
+
+	if (!shrinker)
+		return;
+	spin_lock(&m->shrinker_lock);
+	if (shrinker->list.next && !list_empty(&shrinker->list))
+		list_del(&shrinker->list);
+	spin_unlock(&m->shrinker_lock);
+	kmm_plat_free(shrinker);
+}
+
+/*
+ * Ask each shrinker for what it can free: count_objects, then scan in
+ * batches (128 by default, as Linux's SHRINK_BATCH) until the target is
+ * scanned or it answers SHRINK_STOP.  The list lock is dropped around the
+ * callbacks, which may allocate or free pages.
+ */
+unsigned long shrink_slab(gfp_t gfp, int nid, int priority)
+{
+	struct kmm_machine *m = M();
+	unsigned long freed = 0;
+	struct list_head *pos;
+
+	spin_lock(&m->shrinker_lock);
+	for (pos = m->shrinker_list.next; pos != &m->shrinker_list;
+	     pos = pos->next) {
+		struct shrinker *s = list_entry(pos, struct shrinker, list);
+		struct shrink_control sc = { gfp, nid, 0, 0 };
+		unsigned long count, batch;
+
+		spin_unlock(&m->shrinker_lock);
+		count = s->count_objects ? s->count_objects(s, &sc) : 0;
+		batch = s->batch > 0 ? (unsigned long)s->batch : 128;
+		if (count && count != SHRINK_EMPTY) {
+			unsigned long todo = priority > 0 ? count >> priority :
+							    count;
+
+			if (!todo)
+				todo = count;
+			while (todo) {
+				unsigned long r;
+
+				sc.nr_to_scan = min(batch, todo);
+				sc.nr_scanned = sc.nr_to_scan;
+				r = s->scan_objects(s, &sc);
+				if (r == SHRINK_STOP)
+					break;
+				freed += r;
+				count_vm_events(SLABS_SCANNED,
+						(long)sc.nr_scanned);
+				todo -= min(todo, sc.nr_scanned);
+			}
+		}
+		spin_lock(&m->shrinker_lock);
+	}
+	spin_unlock(&m->shrinker_lock);
+	return freed;
+}
+
+/* --- setup: per-CPU pagesets, watermarks, reserves ---------------------- */
+
+#define BOOT_PAGESET_HIGH			0
+#define BOOT_PAGESET_BATCH			1
+#define MIN_PERCPU_PAGELIST_HIGH_FRACTION	8
+#define SWAP_CLUSTER_MAX			32UL
+
+#define for_each_zone_m(m, zone)					\
+	for (int __n = 0; __n < KMM_MAX_NODES; __n++)			\
+		for (int __z = 0; __z < MAX_NR_ZONES; __z++)		\
+			if (!(m)->node_data[__n] ||				\
+			    !((zone) = &(m)->node_data[__n]->node_zones[__z])) \
+				;					\
+			else
+
+static int cpus_on_node(struct kmm_machine *m, int nid)
+{
+	int n = 0;
+
+	for (int c = 0; c < m->nr_cpus; c++)
+		n += m->cpu_to_node[c] == nid;
+	return n;
+}
+
+static int zone_highsize(struct kmm_machine *m, struct zone *zone, int batch,
+			 int cpu_online, int high_fraction)
+{
+	unsigned long total;
+	int nr_split, high;
+
+	if (!high_fraction)
+		total = low_wmark_pages(zone);
+	else
+		total = zone_managed_pages(zone) / (unsigned long)high_fraction;
+	nr_split = cpus_on_node(m, zone->node) + cpu_online;
+	if (!nr_split)
+		nr_split = m->nr_cpus;
+	high = (int)(total / (unsigned long)nr_split);
+	return max(high, batch << 2);
+}
+
+/* zone_pcp_update: batch and the [high_min, high_max] range of every CPU. */
+static void zone_set_pageset_high_and_batch(struct kmm_machine *m,
+					    struct zone *zone, int cpu_online)
+{
+	int batch = max(1, zone_batchsize(zone));
+	int high_min, high_max;
+
+	if (m->percpu_pagelist_high_fraction) {
+		high_min = zone_highsize(m, zone, batch, cpu_online,
+					 m->percpu_pagelist_high_fraction);
+		high_max = high_min;
+	} else {
+		high_min = zone_highsize(m, zone, batch, cpu_online, 0);
+		high_max = zone_highsize(m, zone, batch, cpu_online,
+					 MIN_PERCPU_PAGELIST_HIGH_FRACTION);
+	}
+	if (zone->pageset_high_min == high_min &&
+	    zone->pageset_high_max == high_max && zone->pageset_batch == batch)
+		return;
+	zone->pageset_high_min = high_min;
+	zone->pageset_high_max = high_max;
+	zone->pageset_batch = batch;
+	if (!zone->per_cpu_pageset)
+		return;
+	for (int cpu = 0; cpu < m->nr_cpus; cpu++) {
+		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+
+		spin_lock(&pcp->lock);
+		pcp->high_min = high_min;
+		pcp->high_max = high_max;
+		pcp->batch = batch;
+		spin_unlock(&pcp->lock);
+	}
+}
+
+/* setup_per_cpu_pageset: real pagesets replace the boot ones. */
+void setup_per_cpu_pageset(void);
+void setup_per_cpu_pageset(void)
+{
+	struct kmm_machine *m = M();
+	struct zone *zone;
+
+	for_each_zone_m(m, zone) {
+		if (!zone->per_cpu_pageset) {
+			zone->per_cpu_pageset = kmm_plat_alloc(
+				sizeof(struct per_cpu_pages) * (size_t)m->nr_cpus);
+			if (!zone->per_cpu_pageset)
+				panic("Failed to allocate per-cpu pagesets");
+		}
+		for (int cpu = 0; cpu < m->nr_cpus; cpu++) {
+			struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+
+			spin_lock_init(&pcp->lock);
+			for (int i = 0; i < NR_PCP_LISTS; i++)
+				INIT_LIST_HEAD(&pcp->lists[i]);
+			pcp->high = BOOT_PAGESET_HIGH;
+			pcp->batch = BOOT_PAGESET_BATCH;
+			pcp->free_count = 0;
+		}
+		zone->pageset_high_min = zone->pageset_high_max = -1;
+		zone->pageset_batch = -1;
+		if (populated_zone(zone))
+			zone_set_pageset_high_and_batch(m, zone, 0);
+	}
+	m->pcp_ready = true;
+}
+
+static unsigned long nr_free_buffer_pages(void)
+{
+	return nr_free_zone_pages(ZONE_NORMAL);
+}
+
+static unsigned long int_sqrt(unsigned long x)
+{
+	unsigned long r = 0, b = 1UL << 62;
+
+	while (b > x)
+		b >>= 2;
+	while (b) {
+		if (x >= r + b) {
+			x -= r + b;
+			r = (r >> 1) + b;
+		} else {
+			r >>= 1;
+		}
+		b >>= 2;
+	}
+	return r;
+}
+
+static void calculate_min_free_kbytes(struct kmm_machine *m)
+{
+	unsigned long lowmem_kbytes = nr_free_buffer_pages() * (PAGE_SIZE >> 10);
+	int new_min = (int)int_sqrt(lowmem_kbytes * 16);
+
+	if (new_min > m->user_min_free_kbytes)
+		m->min_free_kbytes = clamp(new_min, 128, 262144);
+	else
+		pr_warn("min_free_kbytes is not updated to %d because user defined value %d is preferred\n",
+			new_min, m->user_min_free_kbytes);
+}
+
+static void calculate_totalreserve_pages(struct kmm_machine *m)
+{
+	unsigned long reserve = 0;
+
+	for (int nid = 0; nid < KMM_MAX_NODES; nid++) {
+		pg_data_t *p = m->node_data[nid];
+
+		if (!p || !node_online(nid))
+			continue;
+		p->totalreserve_pages = 0;
+		for (int i = 0; i < MAX_NR_ZONES; i++) {
+			struct zone *zone = &p->node_zones[i];
+			long mx = 0;
+
+			for (int j = i; j < MAX_NR_ZONES; j++)
+				if (zone->lowmem_reserve[j] > mx)
+					mx = zone->lowmem_reserve[j];
+			mx += (long)high_wmark_pages(zone);
+			if (mx > (long)zone_managed_pages(zone))
+				mx = (long)zone_managed_pages(zone);
+			p->totalreserve_pages += (unsigned long)mx;
+			reserve += (unsigned long)mx;
+		}
+	}
+	m->totalreserve_pages = reserve;
+}
+
+static void setup_per_zone_lowmem_reserve(struct kmm_machine *m)
+{
+	for (int nid = 0; nid < KMM_MAX_NODES; nid++) {
+		pg_data_t *p = m->node_data[nid];
+
+		if (!p || !node_online(nid))
+			continue;
+		for (int i = 0; i < MAX_NR_ZONES - 1; i++) {
+			struct zone *zone = &p->node_zones[i];
+			int ratio = m->lowmem_reserve_ratio[i];
+			bool clear = !ratio || !zone_managed_pages(zone);
+			unsigned long managed = 0;
+
+			for (int j = i + 1; j < MAX_NR_ZONES; j++) {
+				managed += zone_managed_pages(&p->node_zones[j]);
+				zone->lowmem_reserve[j] = clear ? 0 :
+					(long)(managed / (unsigned long)ratio);
+			}
+		}
+	}
+	calculate_totalreserve_pages(m);
+}
+
+static void __setup_per_zone_wmarks(struct kmm_machine *m)
+{
+	unsigned long pages_min = (unsigned long)m->min_free_kbytes >>
+				  (PAGE_SHIFT - 10);
+	unsigned long lowmem_pages = 0;
+	struct zone *zone;
+
+	for_each_zone_m(m, zone)
+		if (zone_idx(zone) != ZONE_MOVABLE)
+			lowmem_pages += zone_managed_pages(zone);
+	for_each_zone_m(m, zone) {
+		u64 tmp = lowmem_pages ? (u64)pages_min *
+			  zone_managed_pages(zone) / lowmem_pages : 0;
+		u64 scale;
+
+		spin_lock(&zone->lock);
+		if (zone_idx(zone) == ZONE_MOVABLE) {
+			unsigned long mp = zone_managed_pages(zone) / 1024;
+
+			zone->_watermark[WMARK_MIN] = clamp(mp, SWAP_CLUSTER_MAX,
+							    128UL);
+		} else {
+			zone->_watermark[WMARK_MIN] = (unsigned long)tmp;
+		}
+		scale = (u64)zone_managed_pages(zone) *
+			(u64)m->watermark_scale_factor / 10000;
+		tmp = max(tmp >> 2, scale);
+		zone->watermark_boost = 0;
+		zone->_watermark[WMARK_LOW] = min_wmark_pages(zone) + tmp;
+		zone->_watermark[WMARK_HIGH] = low_wmark_pages(zone) + tmp;
+		zone->_watermark[WMARK_PROMO] = high_wmark_pages(zone) + tmp;
+		spin_unlock(&zone->lock);
+	}
+	calculate_totalreserve_pages(m);
+}
+
+static void setup_per_zone_wmarks(struct kmm_machine *m)
+{
+	struct zone *zone;
+
+	__setup_per_zone_wmarks(m);
+	for_each_zone_m(m, zone)
+		if (populated_zone(zone))
+			zone_set_pageset_high_and_batch(m, zone, 0);
+}
+
+/* calculate_normal_threshold (mm/vmstat.c): the per-CPU counter slack. */
+static void refresh_zone_stat_thresholds(struct kmm_machine *m)
+{
+	struct zone *zone;
+
+	for_each_zone_m(m, zone) {
+		int mem = (int)(zone_managed_pages(zone) >> (27 - PAGE_SHIFT));
+		int t = 2 * fls((unsigned int)m->nr_cpus) * (1 + fls((unsigned int)mem));
+
+		zone->stat_threshold = populated_zone(zone) ? min(t, 125) : 0;
+	}
+}
+
+/* init_per_zone_wmark_min: the postcore initcall. */
+void init_per_zone_wmark_min(void);
+void init_per_zone_wmark_min(void)
+{
+	struct kmm_machine *m = M();
+
+	calculate_min_free_kbytes(m);
+	setup_per_zone_wmarks(m);
+	refresh_zone_stat_thresholds(m);
+	setup_per_zone_lowmem_reserve(m);
+}
+
+/*
+ * The vm sysctls kmm models.  Values are checked as Linux's handlers
+ * check them; 0 or -EINVAL (with nothing changed) / -ENOENT.
+ */
+int kmm_sysctl(struct kmm_machine *m, const char *name, long value)
+{
+	struct kmm_machine *prev = kmm_machine_switch(m);
+	int ret = 0;
+
+	if (!kmm_strcmp(name, "vm.min_free_kbytes")) {
+		if (value < 0 || value > INT_MAX) {
+			ret = -EINVAL;
+		} else {
+			m->min_free_kbytes = (int)value;
+			m->user_min_free_kbytes = (int)value;
+			setup_per_zone_wmarks(m);
+		}
+	} else if (!kmm_strcmp(name, "vm.watermark_scale_factor")) {
+		if (value < 1 || value > 3000) {
+			ret = -EINVAL;
+		} else {
+			m->watermark_scale_factor = (int)value;
+			setup_per_zone_wmarks(m);
+		}
+	} else if (!kmm_strcmp(name, "vm.watermark_boost_factor")) {
+		if (value < 0 || value > INT_MAX)
+			ret = -EINVAL;
+		else
+			m->watermark_boost_factor = (int)value;
+	} else if (!kmm_strcmp(name, "vm.percpu_pagelist_high_fraction")) {
+		if (value != 0 && (value < MIN_PERCPU_PAGELIST_HIGH_FRACTION ||
+				   value > INT_MAX)) {
+			ret = -EINVAL;
+		} else {
+			struct zone *zone;
+
+			m->percpu_pagelist_high_fraction = (int)value;
+			for_each_zone_m(m, zone)
+				if (populated_zone(zone))
+					zone_set_pageset_high_and_batch(m, zone, 0);
+		}
+	} else if (!kmm_strncmp(name, "vm.lowmem_reserve_ratio.", 24)) {
+		int idx = name[24] - '0';
+
+		if (name[24] < '0' || name[24] > '9' || name[25] ||
+		    idx >= MAX_NR_ZONES || value < 0 || value > INT_MAX) {
+			ret = -EINVAL;
+		} else {
+			m->lowmem_reserve_ratio[idx] = (int)value;
+			setup_per_zone_lowmem_reserve(m);
+		}
+	} else {
+		ret = -ENOENT;
+	}
+	kmm_machine_switch(prev);
+	return ret;
 }
 
 void reset_all_zones_managed_pages(void)

@@ -763,7 +763,8 @@ KT_TEST(desc_defaults)
 	KT_EQ(d->nodes_shift, 10);
 	KT_EQ(d->nr_cpus_config, 8192);
 	KT_TRUE(d->zone_device);
-	KT_EQ(d->migrate_types, 6);
+	KT_EQ(d->migrate_types, 5);
+	KT_TRUE(d->init_on_alloc_default);
 	KT_EQ(d->pgdat_size, 0x2a240);
 	KT_FALSE(d->pgdat_size_page_rounded);
 	KT_EQ(d->early_pgtable_pages, 0);

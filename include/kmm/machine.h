@@ -90,8 +90,12 @@ struct kmm_machine_desc {
 	int nodes_shift;		/* CONFIG_NODES_SHIFT */
 	int nr_cpus_config;		/* CONFIG_NR_CPUS */
 	int migrate_types;		/* 4, 5 or 6 (CMA, MEMORY_ISOLATION) */
+	bool init_on_alloc_default;	/* CONFIG_INIT_ON_ALLOC_DEFAULT_ON */
 	u64 kernel_start, kernel_size;	/* the loaded image */
 	u64 realmode_size;		/* the real-mode trampoline (bytes) */
+	/* Section sizes the "Memory:" line reports (KiB). */
+	unsigned long kernel_code_kb, kernel_rwdata_kb, kernel_rodata_kb;
+	unsigned long kernel_init_kb, kernel_bss_kb;
 };
 
 struct kmm_sink {
@@ -212,8 +216,36 @@ struct kmm_machine {
 	atomic_long deferred_pages_left;
 	u64 boot_ns;
 
-	/* Page allocator state (issue 3) hangs off here. */
-	atomic_long totalram;
+	/* Page allocator (mm/page_alloc.c). */
+	atomic_long totalram;			/* totalram_pages() */
+	unsigned long totalreserve_pages;
+	unsigned long totalcma_pages;
+	int min_free_kbytes;
+	int user_min_free_kbytes;		/* -1: computed */
+	int watermark_scale_factor;		/* 10 */
+	int watermark_boost_factor;		/* 15000 */
+	int lowmem_reserve_ratio[MAX_NR_ZONES];
+	int percpu_pagelist_high_fraction;	/* 0: auto */
+	bool pcp_ready;				/* per-CPU pagesets set up */
+	atomic_long vm_events[NR_VM_EVENT_ITEMS];
+	spinlock_t shrinker_lock;
+	struct list_head shrinker_list;
+	/* Page debugging (debug_pagealloc=, page_poison=, init_on_*=). */
+	bool debug_pagealloc;
+	bool page_poisoning;
+	bool init_on_alloc;
+	bool init_on_free;
+	atomic_long bad_pages;			/* "Bad page state" reports */
+	/* Report state of mm/page_debug.c: rate limits, taint, counts. */
+	struct kmm_page_debug {
+		spinlock_t lock;
+		u64 bad_page_resume;		/* end of a burst's minute (ns) */
+		unsigned long bad_page_shown, bad_page_unshown;
+		bool debug_locks_off;		/* add_taint() said so once */
+		u64 poison_rs_begin;		/* check_poison_mem's ratelimit */
+		int poison_rs_printed, poison_rs_missed;
+		atomic_long poison_errors;	/* corruptions found at alloc */
+	} page_debug;
 	void *alloc_priv;
 };
 
@@ -256,6 +288,15 @@ struct kmm_machine *kmm_machine_switch(struct kmm_machine *m);
 /* Check every invariant of a machine's memory state (mm/debug.c). */
 int kmm_mm_verify(struct kmm_machine *m, char *err, size_t errlen);
 void kmm_set_hooks(struct kmm_machine *m, const struct kmm_hooks *h);
+/*
+ * vm sysctls: "vm.min_free_kbytes", "vm.watermark_scale_factor",
+ * "vm.watermark_boost_factor", "vm.percpu_pagelist_high_fraction",
+ * "vm.lowmem_reserve_ratio.N" (zone N).  0, -EINVAL or -ENOENT.
+ */
+int kmm_sysctl(struct kmm_machine *m, const char *name, long value);
+/* The calling thread's CPU in the current machine, and its node. */
+int smp_processor_id(void);
+int numa_node_id(void);
 /* Finish deferred struct page init now (all nodes, in parallel). */
 void kmm_deferred_init_all(struct kmm_machine *m);
 

@@ -21,6 +21,7 @@
 #include <kmm/list.h>
 #include <kmm/spinlock.h>
 #include <kmm/page_flags.h>
+#include <kmm/vmstat.h>
 
 #define MAX_PAGE_ORDER		10
 #define NR_PAGE_ORDERS		(MAX_PAGE_ORDER + 1)
@@ -80,6 +81,31 @@ struct free_area {
 	unsigned long nr_free;
 };
 
+/*
+ * Per-CPU page lists: one list per migrate type for each order up to
+ * PAGE_ALLOC_COSTLY_ORDER, plus THP-order lists for movable and
+ * unmovable/reclaimable (NR_PCP_THP = 2), as 6.12 with THP.
+ */
+#define NR_PCP_THP		2
+#define NR_LOWORDER_PCP_LISTS	(MIGRATE_PCPTYPES * (PAGE_ALLOC_COSTLY_ORDER + 1))
+#define NR_PCP_LISTS		(NR_LOWORDER_PCP_LISTS + NR_PCP_THP)
+#define PCPF_PREV_FREE_HIGH_ORDER	0x01
+#define PCPF_FREE_HIGH_BATCH		0x02
+
+struct per_cpu_pages {
+	spinlock_t lock;	/* protects lists and counters */
+	int count;		/* pages on the lists */
+	int high;		/* drain above this */
+	int high_min;		/* auto-tuned between high_min ... */
+	int high_max;		/* ... and high_max */
+	int batch;		/* chunk moved to/from the buddy */
+	u8 flags;
+	u8 alloc_factor;	/* batch scaling while allocating */
+	u8 expire;
+	short free_count;	/* consecutive frees */
+	struct list_head lists[NR_PCP_LISTS];
+} __attribute__((aligned(64)));
+
 struct pglist_data;
 
 struct zone {
@@ -99,11 +125,31 @@ struct zone {
 	int initialized;
 	spinlock_t lock;
 	struct free_area free_area[NR_PAGE_ORDERS];
-	unsigned long flags;
-	/* Issue-3 allocator state hangs off here (per-CPU lists, stats). */
-	void *pageset;
-	atomic_long vm_stat[16];
+	unsigned long flags;		/* ZONE_BOOSTED_WATERMARK, ... */
+	unsigned long nr_isolate_pageblock;
+	/* One per_cpu_pages per CPU of the machine (kmm host memory). */
+	struct per_cpu_pages *per_cpu_pageset;
+	int pageset_high_min;
+	int pageset_high_max;
+	int pageset_batch;
+	int stat_threshold;
+	atomic_long vm_stat[NR_VM_ZONE_STAT_ITEMS];
+	atomic_long vm_numa_event[NR_VM_NUMA_EVENT_ITEMS];
 };
+
+/* zone->flags bits */
+#define ZONE_BOOSTED_WATERMARK	0
+#define ZONE_RECLAIM_ACTIVE	1
+#define ZONE_BELOW_HIGH		2
+
+static inline unsigned long wmark_pages(const struct zone *z, int w)
+{
+	return z->_watermark[w] + z->watermark_boost;
+}
+#define min_wmark_pages(z)	wmark_pages(z, WMARK_MIN)
+#define low_wmark_pages(z)	wmark_pages(z, WMARK_LOW)
+#define high_wmark_pages(z)	wmark_pages(z, WMARK_HIGH)
+#define promo_wmark_pages(z)	wmark_pages(z, WMARK_PROMO)
 
 struct zoneref {
 	struct zone *zone;
@@ -136,8 +182,9 @@ typedef struct pglist_data {
 	unsigned long first_deferred_pfn;	/* ULONG_MAX: none deferred */
 	unsigned long deferred_pending;		/* pages not yet initialised */
 	unsigned long totalreserve_pages;
+	int kswapd_failures;
 	spinlock_t node_lock;
-	atomic_long vm_stat[16];
+	atomic_long vm_stat[NR_VM_NODE_STAT_ITEMS];
 } pg_data_t;
 
 /* SPARSEMEM section descriptor (kmm keeps it in host memory, see sparse.c). */

@@ -1,0 +1,703 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_page_alloc.c - the buddy allocator: API and GFP flags, zones and
+ * nodes, compound pages, the fallback/claim rules worked by hand,
+ * watermarks, failure and its warning, misuse, shrinkers, and a
+ * multithreaded stress test that must leave every counter where boot left
+ * it.  kmm_mm_verify() runs after each scenario.
+ */
+#include <pthread.h>
+#include "ktest.h"
+#include "kmm_test_util.h"
+#include <kmm/gfp.h>
+
+static struct zone *Z(struct kmm_machine *m, int nid, int zid)
+{
+	return &m->node_data[nid]->node_zones[zid];
+}
+
+static void verify(struct kmm_machine *m)
+{
+	char err[512];
+
+	if (kmm_mm_verify(m, err, sizeof(err)))
+		KT_FAIL("invariants: %s", err);
+}
+
+static unsigned long free_pages_of(struct zone *z)
+{
+	return (unsigned long)atomic_load(&z->vm_stat[NR_FREE_PAGES]);
+}
+
+/* Free blocks of @order and @mt on a zone's list. */
+static unsigned long nr_on_list(struct zone *z, int order, int mt)
+{
+	unsigned long n = 0;
+	struct list_head *pos;
+
+	list_for_each(pos, &z->free_area[order].free_list[mt])
+		n++;
+	return n;
+}
+
+static struct kmm_machine *boot_small(const char *cmdline)
+{
+	struct kmm_machine_desc *d = calloc(1, sizeof(*d));
+	char err[256];
+	struct kmm_machine *m = NULL;
+
+	kmm_desc_init(d);
+	if (!kmm_desc_compact(d, 64ULL << 20, 1, 2, err, sizeof(err))) {
+		d->kernel_start = 0x200000;
+		d->kernel_size = 0x200000;
+		kmm_desc_add_cmdline(d, cmdline);
+		m = boot_desc(d);
+	}
+	free(d);
+	if (m)
+		kmm_machine_enter(m);
+	return m;
+}
+
+KT_TEST(alloc_free_every_order)
+{
+	struct kmm_machine *m = boot_compact(4ULL << 30, 1, 2, NULL);
+	unsigned long before;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	kmm_machine_enter(m);
+	drain_all_pages(NULL);
+	before = global_zone_page_state(NR_FREE_PAGES);
+	for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++) {
+		struct page *p = alloc_pages(GFP_KERNEL, o);
+		unsigned long pfn;
+		u8 *va;
+
+		KT_TRUE(p != NULL);
+		if (!p)
+			continue;
+		pfn = page_to_pfn(p);
+		KT_TRUE(IS_ALIGNED(pfn, 1UL << o));
+		KT_EQ(page_ref_count(p), 1);
+		va = page_address(p);
+		KT_EQ(virt_to_page(va), p);
+		memset(va, 0x5a, PAGE_SIZE << o);	/* it is real memory */
+		KT_EQ(va[(PAGE_SIZE << o) - 1], 0x5a);
+		KT_TRUE(page_zonenum(p) == ZONE_NORMAL || page_zonenum(p) == ZONE_DMA32);
+		__free_pages(p, o);
+	}
+	drain_all_pages(NULL);
+	KT_EQ(global_zone_page_state(NR_FREE_PAGES), before);
+	verify(m);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+}
+
+KT_TEST(gfp_zones_and_nodes)
+{
+	struct kmm_machine *m = boot_compact(8ULL << 30, 2, 4, NULL);
+	struct page *p;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	kmm_machine_enter(m);
+	KT_EQ(gfp_zone(GFP_KERNEL), ZONE_NORMAL);
+	KT_EQ(gfp_zone(GFP_DMA), ZONE_DMA);
+	KT_EQ(gfp_zone(GFP_DMA32), ZONE_DMA32);
+	KT_EQ(gfp_zone(GFP_HIGHUSER_MOVABLE), ZONE_MOVABLE);
+	KT_EQ(gfp_migratetype(GFP_KERNEL), MIGRATE_UNMOVABLE);
+	KT_EQ(gfp_migratetype(GFP_HIGHUSER_MOVABLE), MIGRATE_MOVABLE);
+	KT_EQ(gfp_migratetype(GFP_KERNEL | __GFP_RECLAIMABLE), MIGRATE_RECLAIMABLE);
+	KT_EQ(GFP_KERNEL, 0xcc0);
+	KT_EQ(GFP_ATOMIC, 0x820);
+	KT_EQ(GFP_NOWAIT, 0x2800);
+
+	p = alloc_pages(GFP_DMA, 0);
+	KT_TRUE(p && page_zonenum(p) == ZONE_DMA);
+	__free_pages(p, 0);
+	p = alloc_pages(GFP_DMA32, 2);
+	KT_TRUE(p && page_zonenum(p) <= ZONE_DMA32);
+	__free_pages(p, 2);
+	p = alloc_pages_node(1, GFP_KERNEL | __GFP_THISNODE, 3);
+	KT_TRUE(p && page_to_nid(p) == 1);
+	__free_pages(p, 3);
+	p = alloc_pages_node(0, GFP_KERNEL, 0);
+	KT_TRUE(p && page_to_nid(p) == 0);
+	__free_pages(p, 0);
+	{
+		nodemask_t only1;
+
+		memset(&only1, 0, sizeof(only1));
+		node_set(1, &only1);
+		p = __alloc_pages(GFP_KERNEL, 1, 0, &only1);
+		KT_TRUE(p && page_to_nid(p) == 1);
+		__free_pages(p, 1);
+	}
+	verify(m);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+}
+
+KT_TEST(zeroing_compound_split_exact_bulk)
+{
+	struct kmm_machine *m = boot_compact(2ULL << 30, 1, 1, NULL);
+	struct page *p, *arr[40];
+	unsigned long a, before;
+	u8 *va;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	kmm_machine_enter(m);
+	drain_all_pages(NULL);
+	before = global_zone_page_state(NR_FREE_PAGES);
+	/* Dirty a page, free it, get it back zeroed. */
+	p = alloc_pages(GFP_KERNEL, 0);
+	memset(page_address(p), 0xff, PAGE_SIZE);
+	__free_pages(p, 0);
+	a = get_zeroed_page(GFP_KERNEL);
+	KT_TRUE(a != 0);
+	va = (u8 *)a;
+	for (int i = 0; i < (int)PAGE_SIZE; i++)
+		if (va[i]) {
+			KT_FAIL("byte %d of a zeroed page is %#x", i, va[i]);
+			break;
+		}
+	free_page(a);
+
+	/* Compound: head, tails, order; put_page frees all 8 pages. */
+	p = alloc_pages(GFP_KERNEL | __GFP_COMP, 3);
+	KT_TRUE(PageHead(p));
+	KT_EQ(compound_order(p), 3);
+	for (int i = 1; i < 8; i++)
+		KT_EQ(compound_head(&p[i]), p);
+	get_page(&p[5]);
+	KT_EQ(page_ref_count(p), 2);
+	put_page(&p[2]);
+	put_page(p);
+
+	/* split_page: eight independent pages. */
+	p = alloc_pages(GFP_KERNEL, 3);
+	split_page(p, 3);
+	for (int i = 0; i < 8; i++) {
+		KT_EQ(page_ref_count(&p[i]), 1);
+		__free_pages(&p[i], 0);
+	}
+
+	/* alloc_pages_exact: 5 pages out of an order-3 block; 3 come back. */
+	va = alloc_pages_exact(5 * PAGE_SIZE, GFP_KERNEL);
+	KT_TRUE(va != NULL);
+	drain_all_pages(NULL);
+	KT_EQ(global_zone_page_state(NR_FREE_PAGES), before - 5);
+	free_pages_exact(va, 5 * PAGE_SIZE);
+
+	/* Bulk: fills the NULL slots only. */
+	memset(arr, 0, sizeof(arr));
+	arr[3] = alloc_pages(GFP_KERNEL, 0);
+	KT_EQ(alloc_pages_bulk(GFP_KERNEL, 40, arr), 40);
+	for (int i = 0; i < 40; i++) {
+		KT_TRUE(arr[i] != NULL);
+		for (int j = 0; j < i; j++)
+			KT_TRUE(arr[i] != arr[j]);
+	}
+	for (int i = 0; i < 40; i++)
+		__free_pages(arr[i], 0);
+	drain_all_pages(NULL);
+	KT_EQ(global_zone_page_state(NR_FREE_PAGES), before);
+	verify(m);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+}
+
+/*
+ * Pageblock 0 stays UNMOVABLE after boot, as on every PC: memmap_init
+ * marks a pageblock MOVABLE at its first pfn, and pfn 0 is not memory (the
+ * BIOS page), so its bits keep their initial value, 0 = UNMOVABLE.  On the
+ * small machine below (kernel at 2-4 MiB) that block's only free memory is
+ * 1-2 MiB: one order-8 UNMOVABLE block at pfn 0x100, which an UNMOVABLE
+ * request takes first.
+ */
+static struct page *take_pageblock0(struct kmm_machine *m)
+{
+	struct page *u0;
+
+	KT_EQ(get_pageblock_migratetype(pfn_to_page(0x100)), MIGRATE_UNMOVABLE);
+	KT_EQ(nr_on_list(Z(m, 0, ZONE_DMA), 8, MIGRATE_UNMOVABLE), 1);
+	u0 = alloc_pages(GFP_KERNEL, 8);
+	KT_TRUE(u0 != NULL);
+	if (u0)
+		KT_EQ(page_to_pfn(u0), 0x100);
+	return u0;
+}
+
+/*
+ * Claiming a pageblock, worked by hand on a 64 MiB machine cut to 16 MiB:
+ * only ZONE_DMA, every other pageblock MOVABLE after boot.  An order-4 UNMOVABLE
+ * request finds no UNMOVABLE or RECLAIMABLE block, so __rmqueue_claim walks
+ * from order 10 down: the head of the MOVABLE order-10 list (the lowest
+ * free 4 MiB block, pfn 0x400, since boot frees to the tail in address
+ * order) is stolen whole: both its pageblocks become UNMOVABLE and it is
+ * split into UNMOVABLE blocks of orders 9..4, the request getting pfn
+ * 0x400.  Freeing it merges everything back to one order-10 block, now on
+ * the UNMOVABLE list (the pageblocks keep their new type).
+ */
+KT_TEST(claim_whole_pageblocks_by_hand)
+{
+	struct kmm_machine *m = boot_small("mem=16M");
+	struct zone *dma;
+	unsigned long movable10;
+	struct page *p, *u0;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	dma = Z(m, 0, ZONE_DMA);
+	drain_all_pages(NULL);
+	u0 = take_pageblock0(m);
+	movable10 = nr_on_list(dma, 10, MIGRATE_MOVABLE);
+	KT_TRUE(movable10 >= 1);
+	for (int o = 0; o <= 10; o++)
+		KT_EQ(nr_on_list(dma, o, MIGRATE_UNMOVABLE), 0);
+	p = alloc_pages(GFP_KERNEL, 4);
+	KT_TRUE(p != NULL);
+	if (!p)
+		return;
+	KT_EQ(page_to_pfn(p), 0x400);
+	KT_EQ(get_pageblock_migratetype(p), MIGRATE_UNMOVABLE);
+	KT_EQ(get_pageblock_migratetype(pfn_to_page(0x600)), MIGRATE_UNMOVABLE);
+	KT_EQ(get_pageblock_migratetype(pfn_to_page(0x800)), MIGRATE_MOVABLE);
+	for (int o = 4; o <= 9; o++)
+		KT_EQ(nr_on_list(dma, o, MIGRATE_UNMOVABLE), 1);
+	KT_EQ(nr_on_list(dma, 10, MIGRATE_MOVABLE), movable10 - 1);
+	verify(m);
+	__free_pages(p, 4);
+	KT_EQ(nr_on_list(dma, 10, MIGRATE_UNMOVABLE), 1);
+	for (int o = 4; o <= 9; o++)
+		KT_EQ(nr_on_list(dma, o, MIGRATE_UNMOVABLE), 0);
+	if (u0)
+		__free_pages(u0, 8);
+	verify(m);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+}
+
+/*
+ * Stealing without claiming, by hand.  After the claim above, UNMOVABLE
+ * requests of order 9 and 8 take 0x600 and 0x500 from the UNMOVABLE lists,
+ * leaving pageblock 0x400 with 16 + 32 + 64 + 128 = 240 free UNMOVABLE
+ * pages.  MOVABLE order-0 requests then use up the MOVABLE memory; the
+ * first that must fall back tries to claim pageblock 0x400 but finds only
+ * 240 < 256 pages free (and no movable ones in use), so it steals the
+ * smallest UNMOVABLE block, order 4 at 0x410, splits it and takes 0x410;
+ * the pageblock stays UNMOVABLE.  (Free pages, 240 + the rest, are still
+ * above the low watermark of 136 pages here, so the fallback is reached.)
+ */
+KT_TEST(movable_steals_without_claiming)
+{
+	struct kmm_machine *m = boot_small("mem=16M");
+	struct page *u4, *u9, *pu8, **held = calloc(8192, sizeof(*held));
+	struct page *fell = NULL, *u0;
+	int n = 0;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	drain_all_pages(NULL);
+	u0 = take_pageblock0(m);
+	u4 = alloc_pages(GFP_KERNEL, 4);
+	u9 = alloc_pages(GFP_KERNEL, 9);
+	pu8 = alloc_pages(GFP_KERNEL, 8);
+	KT_TRUE(u4 && u9 && pu8);
+	if (!u4 || !u9 || !pu8)
+		return;
+	KT_EQ(page_to_pfn(u4), 0x400);
+	KT_EQ(page_to_pfn(u9), 0x600);
+	KT_EQ(page_to_pfn(pu8), 0x500);
+	KT_TRUE(Z(m, 0, ZONE_DMA)->_watermark[WMARK_LOW] < 240);
+	while (n < 8192) {
+		struct page *p = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN |
+					     __GFP_NORETRY, 0);
+
+		if (!p)
+			break;
+		held[n++] = p;
+		if (page_to_pfn(p) >= 0x400 && page_to_pfn(p) < 0x800) {
+			fell = p;
+			break;
+		}
+	}
+	KT_TRUE(fell != NULL);
+	if (fell) {
+		KT_EQ(page_to_pfn(fell), 0x410);
+		KT_EQ(get_pageblock_migratetype(fell), MIGRATE_UNMOVABLE);
+	}
+	verify(m);
+	for (int i = 0; i < n; i++)
+		__free_pages(held[i], 0);
+	__free_pages(u4, 4);
+	__free_pages(u9, 9);
+	__free_pages(pu8, 8);
+	if (u0)
+		__free_pages(u0, 8);
+	drain_all_pages(NULL);
+	verify(m);
+	free(held);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+}
+
+/*
+ * Watermarks of a 1-node 4 GiB machine, from the formulas of
+ * __setup_per_zone_wmarks and calculate_min_free_kbytes.
+ */
+KT_TEST(watermarks_and_reserves_follow_the_formulas)
+{
+	struct kmm_machine *m = boot_compact(4ULL << 30, 1, 2,
+					     "deferred_init=off");
+	unsigned long managed[MAX_NR_ZONES], lowmem = 0, kb, pages_min;
+	int min_free;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	kmm_machine_enter(m);
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		managed[z] = zone_managed_pages(Z(m, 0, z));
+		if (z != ZONE_MOVABLE)
+			lowmem += managed[z];
+	}
+	/* nr_free_buffer_pages: managed - high (0 at the first pass). */
+	kb = lowmem * 4;
+	{
+		unsigned long r = 0;
+
+		while ((r + 1) * (r + 1) <= kb * 16)
+			r++;
+		min_free = (int)r;
+	}
+	if (min_free < 128)
+		min_free = 128;
+	KT_EQ(m->min_free_kbytes, min_free);
+	pages_min = (unsigned long)min_free >> 2;
+	for (int z = 0; z < ZONE_MOVABLE; z++) {
+		struct zone *zone = Z(m, 0, z);
+		unsigned long tmp = pages_min * managed[z] / lowmem;
+		unsigned long delta = max(tmp >> 2, managed[z] * 10 / 10000);
+
+		KT_EQ(zone->_watermark[WMARK_MIN], tmp);
+		KT_EQ(zone->_watermark[WMARK_LOW], tmp + delta);
+		KT_EQ(zone->_watermark[WMARK_HIGH], tmp + 2 * delta);
+		KT_EQ(zone->_watermark[WMARK_PROMO], tmp + 3 * delta);
+	}
+	/* lowmem_reserve: DMA protects (DMA32 + Normal) / 256 for Normal. */
+	KT_EQ(Z(m, 0, ZONE_DMA)->lowmem_reserve[ZONE_NORMAL],
+	      (managed[ZONE_DMA32] + managed[ZONE_NORMAL]) / 256);
+	KT_EQ(Z(m, 0, ZONE_DMA32)->lowmem_reserve[ZONE_NORMAL],
+	      managed[ZONE_NORMAL] / 256);
+	KT_EQ(Z(m, 0, ZONE_NORMAL)->lowmem_reserve[ZONE_MOVABLE], 0);
+	/* pageset batch: zone_batchsize; high_min from the low watermark. */
+	{
+		struct zone *n = Z(m, 0, ZONE_NORMAL);
+		unsigned long b = min(managed[ZONE_NORMAL] >> 10, 256UL) / 4;
+		int batch;
+
+		b = rounddown_pow_of_two(b + b / 2) - 1;
+		batch = (int)b;
+		KT_EQ(n->per_cpu_pageset[0].batch, batch);
+		KT_EQ(n->per_cpu_pageset[0].high_min,
+		      max((int)(n->_watermark[WMARK_LOW] / 2), batch * 4));
+		KT_EQ(n->per_cpu_pageset[0].high_max,
+		      max((int)(managed[ZONE_NORMAL] / 8 / 2), batch * 4));
+	}
+	/* A sysctl moves them: min_free_kbytes doubled. */
+	KT_EQ(kmm_sysctl(m, "vm.min_free_kbytes", 2L * min_free), 0);
+	KT_EQ(Z(m, 0, ZONE_NORMAL)->_watermark[WMARK_MIN],
+	      ((unsigned long)(2 * min_free) >> 2) * managed[ZONE_NORMAL] / lowmem);
+	KT_EQ(kmm_sysctl(m, "vm.watermark_scale_factor", 0), -EINVAL);
+	KT_EQ(kmm_sysctl(m, "vm.percpu_pagelist_high_fraction", 4), -EINVAL);
+	KT_EQ(kmm_sysctl(m, "vm.nosuch", 1), -ENOENT);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+}
+
+KT_TEST(failure_warns_and_returns_null)
+{
+	struct kmm_machine *m = boot_small("mem=16M");
+	struct page *pages[4096];
+	int n = 0;
+	char *log;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	while (n < 4096) {
+		struct page *p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0);
+
+		if (!p)
+			break;
+		pages[n++] = p;
+	}
+	KT_TRUE(n > 1000 && n < 4096);
+	/* Without NOWARN: Linux's warning and show_mem. */
+	KT_TRUE(alloc_pages(GFP_KERNEL, 0) == NULL);
+	log = machine_log(m);
+	KT_CONTAINS(log, "page allocation failure: order:0, mode:0xcc0(GFP_KERNEL), nodemask=(null)");
+	KT_CONTAINS(log, "\nMem-Info:\n");
+	free(log);
+	/* Orders above MAX_PAGE_ORDER fail at once. */
+	KT_TRUE(alloc_pages(GFP_KERNEL | __GFP_NOWARN, 11) == NULL);
+	for (int i = 0; i < n; i++)
+		__free_pages(pages[i], 0);
+	drain_all_pages(NULL);
+	verify(m);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+}
+
+/* Double free, wrong machine: reported, counted, lists intact. */
+KT_TEST(misuse_is_reported_and_survived)
+{
+	struct kmm_machine *m = boot_compact(1ULL << 30, 1, 1, NULL);
+	struct page *p, fake;
+	long bad0;
+	char *log;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	kmm_machine_enter(m);
+	bad0 = atomic_load(&m->bad_pages);
+	p = alloc_pages(GFP_KERNEL, 0);
+	__free_pages(p, 0);
+	__free_pages(p, 0);		/* double free */
+	KT_EQ(atomic_load(&m->bad_pages), bad0 + 1);
+	memset(&fake, 0, sizeof(fake));
+	__free_pages(&fake, 0);		/* not this machine's page */
+	KT_EQ(atomic_load(&m->bad_pages), bad0 + 2);
+	log = machine_log(m);
+	KT_CONTAINS(log, "BUG: Bad page state in process");
+	free(log);
+	drain_all_pages(NULL);
+	verify(m);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+}
+
+/* A shrinker that gives back pages it holds when memory runs short. */
+static struct page *cache[4096];
+static int cached;
+
+static unsigned long cache_count(struct shrinker *s, struct shrink_control *sc)
+{
+	return (unsigned long)cached;
+}
+
+static unsigned long cache_scan(struct shrinker *s, struct shrink_control *sc)
+{
+	unsigned long freed = 0;
+
+	while (cached && freed < sc->nr_to_scan) {
+		__free_pages(cache[--cached], 0);
+		freed++;
+	}
+	return freed;
+}
+
+KT_TEST(shrinkers_give_memory_back)
+{
+	struct kmm_machine *m = boot_small("mem=16M");
+	struct page *hold[4096];
+	struct shrinker *s;
+	int n = 0;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	/* The cache takes half of memory, then everything else is used. */
+	cached = 0;
+	while (cached < 1200)
+		cache[cached++] = alloc_pages(GFP_KERNEL, 0);
+	s = shrinker_alloc(0, "test-cache");
+	s->count_objects = cache_count;
+	s->scan_objects = cache_scan;
+	shrinker_register(s);
+	while (n < 4096) {
+		struct page *p = alloc_pages(GFP_KERNEL | __GFP_NOWARN |
+					     __GFP_NORETRY, 0);
+
+		if (!p)
+			break;
+		hold[n++] = p;
+	}
+	/* NORETRY still runs one reclaim round: the cache was emptied. */
+	KT_EQ(cached, 0);
+	KT_TRUE(n > 1200);
+	for (int i = 0; i < n; i++)
+		__free_pages(hold[i], 0);
+	shrinker_free(s);
+	drain_all_pages(NULL);
+	verify(m);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+}
+
+/* --- stress --------------------------------------------------------------- */
+
+struct stress {
+	struct kmm_machine *m;
+	int id;
+	struct page *_Atomic *shared;	/* handed to the next thread */
+	int nshared;
+	long ops;
+};
+
+static unsigned int rnd(unsigned int *s)
+{
+	*s = *s * 1103515245u + 12345u;
+	return *s >> 8;
+}
+
+static void *stress_thread(void *arg)
+{
+	struct stress *st = arg;
+	struct { struct page *p; unsigned int order; } held[256];
+	unsigned int seed = (unsigned int)st->id * 7919u + 1;
+	int nh = 0;
+	static const gfp_t gfps[] = {
+		GFP_KERNEL, GFP_HIGHUSER_MOVABLE, GFP_KERNEL | __GFP_RECLAIMABLE,
+		GFP_ATOMIC, GFP_NOWAIT, GFP_DMA32, GFP_KERNEL | __GFP_ZERO,
+		GFP_KERNEL | __GFP_COMP,
+	};
+
+	kmm_machine_enter(st->m);
+	for (long i = 0; i < st->ops; i++) {
+		unsigned int r = rnd(&seed);
+
+		if (nh < 256 && (r & 1)) {
+			unsigned int order = (r >> 1) % 8 ? 0 : (r >> 4) % 6;
+			gfp_t g = gfps[(r >> 8) % 8] | __GFP_NOWARN;
+			int nid = (int)((r >> 12) % 3) - 1;
+			struct page *p = alloc_pages_node(nid, g, order);
+
+			if (p) {
+				held[nh].p = p;
+				held[nh++].order = order;
+			}
+		} else if (nh) {
+			int k = (int)((r >> 3) % (unsigned int)nh);
+			struct page *p = held[k].p;
+			unsigned int o = held[k].order;
+
+			held[k] = held[--nh];
+			/* Every 4th order-0 page is freed by another thread. */
+			if (!o && !PageHead(p) && (r & 0x30) == 0) {
+				int slot = (int)((r >> 16) % (unsigned int)st->nshared);
+				struct page *old = atomic_exchange(&st->shared[slot], p);
+
+				if (old)
+					__free_pages(old, 0);
+			} else if (PageHead(p)) {
+				put_page(p);
+			} else {
+				__free_pages(p, o);
+			}
+		}
+	}
+	while (nh) {
+		nh--;
+		if (PageHead(held[nh].p))
+			put_page(held[nh].p);
+		else
+			__free_pages(held[nh].p, held[nh].order);
+	}
+	kmm_machine_enter(NULL);
+	return NULL;
+}
+
+KT_TEST(stress_threads_leave_boot_state)
+{
+	struct kmm_machine *m = boot_compact(2ULL << 30, 2, 4,
+					     "deferred_init=off");
+	unsigned long free0[2][MAX_NR_ZONES];
+	unsigned long nr_free0[2][MAX_NR_ZONES][NR_PAGE_ORDERS];
+	struct page *_Atomic shared[64];
+	struct stress st[4];
+	pthread_t t[4];
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	kmm_machine_enter(m);
+	drain_all_pages(NULL);
+	for (int n = 0; n < 2; n++)
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			free0[n][z] = free_pages_of(Z(m, n, z));
+			for (int o = 0; o < NR_PAGE_ORDERS; o++)
+				nr_free0[n][z][o] = Z(m, n, z)->free_area[o].nr_free;
+		}
+	for (int i = 0; i < 64; i++)
+		atomic_init(&shared[i], NULL);
+	for (int i = 0; i < 4; i++) {
+		st[i] = (struct stress){ m, i, shared, 64, 200000 };
+		pthread_create(&t[i], NULL, stress_thread, &st[i]);
+	}
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	for (int i = 0; i < 64; i++) {
+		struct page *p = atomic_load(&shared[i]);
+
+		if (p)
+			__free_pages(p, 0);
+	}
+	drain_all_pages(NULL);
+	verify(m);
+	KT_EQ(atomic_load(&m->bad_pages), 0);
+	for (int n = 0; n < 2; n++)
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			KT_EQ(free_pages_of(Z(m, n, z)), free0[n][z]);
+			/* Merging is complete: the same blocks as after boot. */
+			for (int o = 0; o < NR_PAGE_ORDERS; o++)
+				KT_EQ(Z(m, n, z)->free_area[o].nr_free,
+				      nr_free0[n][z][o]);
+		}
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+}
+
+/* Lazy deferred init: a zone that runs short initialises more memory. */
+KT_TEST(lazy_zones_grow_on_demand)
+{
+	struct kmm_machine *m = boot_compact(16ULL << 30, 1, 2,
+					     "deferred_init=lazy");
+	long left0;
+	struct page **held = calloc(1 << 16, sizeof(*held));
+	int n = 0;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	kmm_machine_enter(m);
+	left0 = atomic_load(&m->deferred_pages_left);
+	KT_TRUE(left0 > 0);
+	/* Take ~2 GiB of Normal memory in 4 MiB blocks. */
+	while (n < 512) {
+		struct page *p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 10);
+
+		if (!p)
+			break;
+		held[n++] = p;
+	}
+	KT_EQ(n, 512);
+	KT_TRUE(atomic_load(&m->deferred_pages_left) < left0);
+	for (int i = 0; i < n; i++)
+		__free_pages(held[i], 10);
+	verify(m);
+	free(held);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+}
+
+KT_MAIN()
