@@ -10,4 +10,4 @@ run() {
 }
 a=$(run 100000)
 b=$(run 300000)
-echo "order-0 pair: $(( (b - a) / 200000 )) instructions (callgrind)"
+echo "order-0 alloc+free pair: $(( (b - a) / 200000 )) instructions (callgrind, init_on_alloc=0)"

@@ -42,20 +42,18 @@ int start_kernel(void);
 int kmm_vmstat_report(struct kmm_machine *m, const char *name,
 		      const struct kmm_sink *out);
 
-static _Thread_local struct kmm_machine *cur_tls;
-static _Thread_local struct kmm_machine *cpu_owner;
-static _Thread_local int cpu_id = -1;
-static struct kmm_machine *_Atomic cur_default;
+_Thread_local struct kmm_machine *kmm_cur_tls;
+_Thread_local struct kmm_machine *kmm_cpu_owner;
+_Thread_local int kmm_cpu_id = -1;
+struct kmm_machine *_Atomic kmm_cur_default;
+#define cur_tls kmm_cur_tls
+#define cpu_owner kmm_cpu_owner
+#define cpu_id kmm_cpu_id
+#define cur_default kmm_cur_default
 static spinlock_t machines_lock = __SPIN_LOCK_UNLOCKED;
 #define MAX_LIVE 64
 static struct kmm_machine *live[MAX_LIVE];
 
-struct kmm_machine *kmm_current(void)
-{
-	struct kmm_machine *m = cur_tls;
-
-	return m ? m : atomic_load_explicit(&cur_default, memory_order_acquire);
-}
 
 void kmm_machine_enter(struct kmm_machine *m)
 {
@@ -82,11 +80,9 @@ bootmem_data_t *kmm_bootmem_data(int nid)
 
 static atomic_int next_cpu_seq;
 
-int smp_processor_id(void);
-int smp_processor_id(void)
+/* First call of a thread in a machine: give it the next CPU, round robin. */
+int kmm_assign_cpu(struct kmm_machine *m)
 {
-	struct kmm_machine *m = kmm_current();
-
 	if (!m)
 		return 0;
 	if (cpu_owner != m || cpu_id < 0) {
@@ -323,10 +319,13 @@ struct kmm_machine *kmm_machine_create(const struct kmm_machine_desc *d,
 	INIT_LIST_HEAD(&m->shrinker_list);
 	spin_lock_init(&m->shrinker_lock);
 	m->init_on_alloc = d->init_on_alloc_default;
+	m->vm_events_pcpu = kmm_plat_alloc(sizeof(atomic_long) *
+					   (size_t)d->nr_cpus * NR_VM_EVENT_ITEMS);
 	m->log = kmm_log_create(4UL << 20);
 	m->e820_tbl = kmm_plat_alloc(sizeof(*m->e820_tbl));
 	m->e820_tbl_firmware = kmm_plat_alloc(sizeof(*m->e820_tbl));
-	if (!m->log || !m->e820_tbl || !m->e820_tbl_firmware) {
+	if (!m->log || !m->e820_tbl || !m->e820_tbl_firmware ||
+	    !m->vm_events_pcpu) {
 		set_err(err, errlen, "out of host memory");
 		goto fail;
 	}
@@ -431,6 +430,7 @@ void kmm_machine_destroy(struct kmm_machine *m)
 		kmm_plat_va_release(m->phys_base, m->phys_span);
 	kmm_plat_backing_destroy(m->backing);
 	kmm_plat_free(m->mem_section);
+	kmm_plat_free(m->vm_events_pcpu);
 	kmm_plat_free(m->e820_tbl);
 	kmm_plat_free(m->e820_tbl_firmware);
 	kmm_log_destroy(m->log);

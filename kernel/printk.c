@@ -267,7 +267,6 @@ void panic(const char *fmt, ...)
 	kmm_plat_abort();
 }
 
-int smp_processor_id(void);
 
 void __kmm_warn(const char *file, int line, const char *func,
 		const char *fmt, ...)

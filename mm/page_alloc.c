@@ -762,7 +762,7 @@ static struct per_cpu_pages *this_pcp(struct kmm_machine *m, struct zone *z)
 {
 	if (!z->per_cpu_pageset)
 		return NULL;
-	return &z->per_cpu_pageset[smp_processor_id() % m->nr_cpus];
+	return &z->per_cpu_pageset[smp_processor_id()];
 }
 
 static int rmqueue_bulk(struct zone *zone, unsigned int order,
@@ -937,11 +937,11 @@ static bool free_pages_prepare(struct page *page, unsigned int order)
 		return false;
 	page->private = 0;
 	page->flags &= ~PAGEFLAGS_MASK;
-	if (want_init_on_free())
+	if (unlikely(m->init_on_free))
 		kernel_init_pages(page, 1 << order);
-	if (m->page_poisoning)
+	if (unlikely(m->page_poisoning))
 		kernel_poison_pages(page, 1 << order);
-	if (m->debug_pagealloc)
+	if (unlikely(m->debug_pagealloc))
 		kmm_debug_pagealloc_map(page, 1 << order, false);
 	return true;
 }
@@ -987,7 +987,7 @@ static void free_unref_page_commit(struct zone *zone,
 	bool free_high = false;
 
 	pcp->alloc_factor >>= 1;
-	count_vm_events(PGFREE, 1L << order);
+	pcp_stat_add(&pcp->pgfree, 1L << order);
 	pindex = (int)order_to_pindex(mt, order);
 	list_add(&page->lru, &pcp->lists[pindex]);
 	pcp->count += 1 << order;
@@ -1088,13 +1088,6 @@ int gfp_migratetype(gfp_t flags)
 	return gfp_migratetype_raw(flags);
 }
 
-int numa_node_id(void)
-{
-	struct kmm_machine *m = M();
-	int nid = m->cpu_to_node[smp_processor_id() % m->nr_cpus];
-
-	return nid < 0 ? 0 : nid;
-}
 
 static bool zref_in_nodes(struct zoneref *z, const nodemask_t *nodes)
 {
@@ -1123,6 +1116,29 @@ static void zone_statistics(struct zone *preferred, struct zone *z, long nr)
 	zone_numa_event_add(z, z->node == local ? NUMA_LOCAL : NUMA_OTHER, nr);
 }
 
+/* zone_statistics for one allocation, under the pcp lock. */
+static inline void pcp_zone_statistics(struct per_cpu_pages *pcp,
+				       struct zone *preferred, struct zone *z)
+{
+	if (z->node == preferred->node) {
+		pcp_stat_add(&pcp->vm_numa_event[NUMA_HIT], 1);
+	} else {
+		pcp_stat_add(&pcp->vm_numa_event[NUMA_MISS], 1);
+		zone_numa_event_add(preferred, NUMA_FOREIGN, 1);
+	}
+	pcp_stat_add(&pcp->vm_numa_event[z->node == numa_node_id() ?
+					 NUMA_LOCAL : NUMA_OTHER], 1);
+}
+
+static inline unsigned long zstate(const struct zone *z,
+				   enum zone_stat_item item)
+{
+	long v = atomic_load_explicit(&((struct zone *)z)->vm_stat[item],
+				      memory_order_relaxed);
+
+	return v < 0 ? 0 : (unsigned long)v;
+}
+
 static long zone_watermark_unusable_free(struct zone *z, unsigned int order,
 					 unsigned int alloc_flags)
 {
@@ -1131,7 +1147,7 @@ static long zone_watermark_unusable_free(struct zone *z, unsigned int order,
 	if (!(alloc_flags & ALLOC_RESERVES))
 		unusable += (long)z->nr_reserved_highatomic;
 	if (!(alloc_flags & ALLOC_CMA))
-		unusable += (long)zone_page_state(z, NR_FREE_CMA_PAGES);
+		unusable += (long)zstate(z, NR_FREE_CMA_PAGES);
 	return unusable;
 }
 
@@ -1186,7 +1202,7 @@ static bool zone_watermark_fast(struct zone *z, unsigned int order,
 				unsigned long mark, int highest_zoneidx,
 				unsigned int alloc_flags)
 {
-	long free_pages = (long)zone_page_state(z, NR_FREE_PAGES);
+	long free_pages = (long)zstate(z, NR_FREE_PAGES);
 
 	if (!order) {
 		long fast_free = free_pages -
@@ -1238,9 +1254,9 @@ static struct page *rmqueue_pcplist(struct zone *preferred, struct zone *zone,
 		if (!check_new_page(page))
 			break;
 	}
+	pcp_stat_add(&pcp->pgalloc, 1L << order);
+	pcp_zone_statistics(pcp, preferred, zone);
 	spin_unlock(&pcp->lock);
-	count_vm_events(PGALLOC_DMA + page_zonenum(page), 1L << order);
-	zone_statistics(preferred, zone, 1);
 	return page;
 }
 
@@ -1339,11 +1355,12 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
 	for (int i = 0; i < nr; i++)
 		page[i].page_type = PAGE_TYPE_NONE;
 	set_page_count(page, 1);
-	if (m->debug_pagealloc)
+	if (unlikely(m->debug_pagealloc))
 		kmm_debug_pagealloc_map(page, nr, true);
-	if (m->page_poisoning)
+	if (unlikely(m->page_poisoning))
 		kernel_unpoison_pages(page, nr);
-	if (!want_init_on_free() && want_init_on_alloc(gfp))
+	/* want_init_on_alloc() && !want_init_on_free(), inline. */
+	if ((m->init_on_alloc || (gfp & __GFP_ZERO)) && !m->init_on_free)
 		kernel_init_pages(page, nr);
 	if (order && (gfp & __GFP_COMP))
 		prep_compound_page(page, order);

@@ -262,9 +262,15 @@ static unsigned long last_cpupid_mask(unsigned int width)
 
 void page_cpupid_reset_last(struct page *page)
 {
-	unsigned int w = last_cpupid_width(kmm_current());
+	struct kmm_machine *m = kmm_current();
 
-	page->flags |= last_cpupid_mask(w) << (ZONES_PGSHIFT - w);
+	if (unlikely(!m->cpupid_bits_ready)) {
+		unsigned int w = last_cpupid_width(m);
+
+		m->cpupid_reset_bits = last_cpupid_mask(w) << (ZONES_PGSHIFT - w);
+		m->cpupid_bits_ready = true;
+	}
+	page->flags |= m->cpupid_reset_bits;
 }
 
 static int format_page_flags(const struct kmm_machine *m, char *buf,

@@ -71,13 +71,6 @@ struct mem_section *__pfn_to_section(unsigned long pfn)
 	return &m->mem_section[nr];
 }
 
-bool pfn_valid(unsigned long pfn)
-{
-	struct mem_section *ms = __pfn_to_section(pfn);
-
-	return ms && ms->present && ms->has_memmap;
-}
-
 bool early_pfn_valid(unsigned long pfn)
 {
 	return pfn_valid(pfn);

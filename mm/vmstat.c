@@ -169,11 +169,21 @@ unsigned long global_node_page_state(enum node_stat_item item)
 	return clamp_counter(sum);
 }
 
+/*
+ * Events are counted per CPU (like Linux's vm_event_states), so CPUs do
+ * not contend on one cache line; a read sums the CPUs' slots.
+ */
 void count_vm_events(enum vm_event_item item, long delta)
 {
 	struct kmm_machine *m = kmm_current();
 
-	if (m)
+	if (!m)
+		return;
+	if (m->vm_events_pcpu)
+		atomic_fetch_add_explicit(&m->vm_events_pcpu[(size_t)smp_processor_id() *
+							     NR_VM_EVENT_ITEMS + item],
+					  delta, memory_order_relaxed);
+	else
 		atomic_fetch_add_explicit(&m->vm_events[item], delta,
 					  memory_order_relaxed);
 }
@@ -181,21 +191,63 @@ void count_vm_events(enum vm_event_item item, long delta)
 unsigned long vm_event_count(enum vm_event_item item)
 {
 	struct kmm_machine *m = kmm_current();
+	long sum;
 
-	return m ? (unsigned long)read_counter(&m->vm_events[item]) : 0;
+	if (!m)
+		return 0;
+	sum = read_counter(&m->vm_events[item]);
+	if (m->vm_events_pcpu)
+		for (int cpu = 0; cpu < m->nr_cpus; cpu++)
+			sum += read_counter(&m->vm_events_pcpu[(size_t)cpu *
+							      NR_VM_EVENT_ITEMS + item]);
+	/* The per-CPU lists count their own allocations and frees. */
+	if (item == PGFREE || (item >= PGALLOC_DMA && item <= PGALLOC_DEVICE)) {
+		for (int nid = 0; nid < KMM_MAX_NODES; nid++) {
+			pg_data_t *p = m->node_data[nid];
+
+			if (!p)
+				continue;
+			for (int z = 0; z < MAX_NR_ZONES; z++) {
+				struct zone *zone = &p->node_zones[z];
+
+				if (!zone->per_cpu_pageset ||
+				    (item != PGFREE && (int)(item - PGALLOC_DMA) != z))
+					continue;
+				for (int cpu = 0; cpu < m->nr_cpus; cpu++) {
+					struct per_cpu_pages *pcp =
+						&zone->per_cpu_pageset[cpu];
+
+					sum += read_counter(item == PGFREE ?
+							    &pcp->pgfree :
+							    &pcp->pgalloc);
+				}
+			}
+		}
+	}
+	return (unsigned long)sum;
 }
 
+/* NUMA events go to this CPU's pageset once pagesets exist. */
 void zone_numa_event_add(struct zone *zone, enum numa_stat_item item,
 			 long delta)
 {
-	atomic_fetch_add_explicit(&zone->vm_numa_event[item], delta,
-				  memory_order_relaxed);
+	atomic_long *c = zone->per_cpu_pageset ?
+		&zone->per_cpu_pageset[smp_processor_id()].vm_numa_event[item] :
+		&zone->vm_numa_event[item];
+
+	atomic_fetch_add_explicit(c, delta, memory_order_relaxed);
 }
 
 static unsigned long zone_numa_event_state(const struct zone *zone,
 					   enum numa_stat_item item)
 {
-	return (unsigned long)read_counter(&zone->vm_numa_event[item]);
+	struct kmm_machine *m = kmm_current();
+	long sum = read_counter(&zone->vm_numa_event[item]);
+
+	if (zone->per_cpu_pageset)
+		for (int cpu = 0; cpu < m->nr_cpus; cpu++)
+			sum += read_counter(&zone->per_cpu_pageset[cpu].vm_numa_event[item]);
+	return (unsigned long)sum;
 }
 
 static unsigned long global_numa_event_state(struct kmm_machine *m,

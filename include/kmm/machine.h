@@ -228,6 +228,9 @@ struct kmm_machine {
 	int percpu_pagelist_high_fraction;	/* 0: auto */
 	bool pcp_ready;				/* per-CPU pagesets set up */
 	atomic_long vm_events[NR_VM_EVENT_ITEMS];
+	atomic_long *vm_events_pcpu;		/* [nr_cpus][NR_VM_EVENT_ITEMS] */
+	unsigned long cpupid_reset_bits;	/* page_cpupid_reset_last() */
+	bool cpupid_bits_ready;
 	spinlock_t shrinker_lock;
 	struct list_head shrinker_list;
 	/* Page debugging (debug_pagealloc=, page_poison=, init_on_*=). */
@@ -282,7 +285,15 @@ int kmm_machine_boot(struct kmm_machine *m, char *err, size_t errlen);
 void kmm_machine_destroy(struct kmm_machine *m);
 /* Make @m the calling thread's current machine (NULL: back to default). */
 void kmm_machine_enter(struct kmm_machine *m);
-struct kmm_machine *kmm_current(void);
+extern _Thread_local struct kmm_machine *kmm_cur_tls;
+extern struct kmm_machine *_Atomic kmm_cur_default;
+static inline struct kmm_machine *kmm_current(void)
+{
+	struct kmm_machine *m = kmm_cur_tls;
+
+	return m ? m : atomic_load_explicit(&kmm_cur_default,
+					    memory_order_acquire);
+}
 /* Set the calling thread's machine, returning the one it had set (or NULL). */
 struct kmm_machine *kmm_machine_switch(struct kmm_machine *m);
 /* Check every invariant of a machine's memory state (mm/debug.c). */
@@ -295,8 +306,24 @@ void kmm_set_hooks(struct kmm_machine *m, const struct kmm_hooks *h);
  */
 int kmm_sysctl(struct kmm_machine *m, const char *name, long value);
 /* The calling thread's CPU in the current machine, and its node. */
-int smp_processor_id(void);
-int numa_node_id(void);
+extern _Thread_local struct kmm_machine *kmm_cpu_owner;
+extern _Thread_local int kmm_cpu_id;
+int kmm_assign_cpu(struct kmm_machine *m);
+static inline int smp_processor_id(void)
+{
+	struct kmm_machine *m = kmm_current();
+
+	if (likely(kmm_cpu_owner == m && kmm_cpu_id >= 0))
+		return kmm_cpu_id;
+	return kmm_assign_cpu(m);
+}
+static inline int numa_node_id(void)
+{
+	struct kmm_machine *m = kmm_current();
+	int nid = m->cpu_to_node[smp_processor_id()];
+
+	return nid < 0 ? 0 : nid;
+}
 /* Finish deferred struct page init now (all nodes, in parallel). */
 void kmm_deferred_init_all(struct kmm_machine *m);
 

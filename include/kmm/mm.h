@@ -39,9 +39,19 @@ static inline pg_data_t *page_pgdat(const struct page *page)
 }
 
 /* SPARSEMEM: a pfn is valid when its section is present (mm/sparse.c). */
-bool pfn_valid(unsigned long pfn);
 bool early_pfn_valid(unsigned long pfn);
 struct mem_section *__pfn_to_section(unsigned long pfn);
+static inline bool pfn_valid(unsigned long pfn)
+{
+	struct kmm_machine *m = kmm_current();
+	unsigned long nr = pfn_to_section_nr(pfn);
+	struct mem_section *ms;
+
+	if (!m->mem_section || nr >= m->nr_mem_sections)
+		return false;
+	ms = &m->mem_section[nr];
+	return ms->present && ms->has_memmap;
+}
 
 /* Pageblock migratetype bits (mm/page_alloc.c). */
 int get_pageblock_migratetype(const struct page *page);

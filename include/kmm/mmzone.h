@@ -104,7 +104,18 @@ struct per_cpu_pages {
 	u8 expire;
 	short free_count;	/* consecutive frees */
 	struct list_head lists[NR_PCP_LISTS];
+	/* This CPU's share of the zone's NUMA events (summed on read). */
+	atomic_long vm_numa_event[NR_VM_NUMA_EVENT_ITEMS];
+	/* PGALLOC_<zone> and PGFREE counted under the pcp lock (summed). */
+	atomic_long pgalloc, pgfree;
 } __attribute__((aligned(64)));
+
+/* Add to a counter only the lock holder writes: no locked instruction. */
+static inline void pcp_stat_add(atomic_long *c, long d)
+{
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + d,
+			      memory_order_relaxed);
+}
 
 struct pglist_data;
 
