@@ -23,8 +23,10 @@
  * Failure: a handler that rejects its value makes parse_early_param print
  * "Malformed early option '%s'" as Linux does; boot goes on.
  *
- * Differences from Linux: `bootmem` (choose the bootmem allocator) and
- * `deferred_init=parallel|lazy|off` are kmm's own parameters.
+ * Differences from Linux: `bootmem` (choose the bootmem allocator),
+ * `deferred_init=parallel|lazy|off` and `kmm_verify` (check the zone's
+ * lists after every allocation and free; single-threaded debugging) are
+ * kmm's own parameters.
  */
 #include <kmm/machine.h>
 #include <kmm/printk.h>
@@ -153,6 +155,11 @@ static int p_bootmem(struct kmm_machine *m, const char *v)
 	return 0;
 }
 
+static int p_verify(struct kmm_machine *m, const char *v)
+{
+	return kstrtobool(v ? v : "1", &m->verify_ops);
+}
+
 static int p_deferred(struct kmm_machine *m, const char *v)
 {
 	if (!v)
@@ -213,6 +220,7 @@ static const struct kparam params[] = {
 	{ "debug", true, p_debug },
 	{ "bootmem", true, p_bootmem },
 	{ "deferred_init", true, p_deferred },
+	{ "kmm_verify", true, p_verify },
 	{ "debug_pagealloc", true, p_debug_pagealloc },
 	{ "page_poison", true, p_page_poison },
 	{ "init_on_alloc", true, p_init_on_alloc },

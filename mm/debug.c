@@ -258,6 +258,22 @@ static int check_pcp(struct kmm_machine *m, struct zone *zone, char *err,
 	return 0;
 }
 
+/* One zone: its free lists and per-CPU lists (for kmm_verify=1). */
+int kmm_zone_verify(struct kmm_machine *m, struct zone *zone, char *err,
+		    size_t len);
+int kmm_zone_verify(struct kmm_machine *m, struct zone *zone, char *err,
+		    size_t len)
+{
+	int ret;
+
+	spin_lock(&zone->lock);
+	ret = check_free_lists(zone, err, len);
+	spin_unlock(&zone->lock);
+	if (!ret)
+		ret = check_pcp(m, zone, err, len);
+	return ret;
+}
+
 int kmm_mm_verify(struct kmm_machine *m, char *err, size_t len)
 {
 	struct kmm_machine *prev = kmm_machine_switch(m);

@@ -1619,6 +1619,18 @@ nopage:
 	return NULL;
 }
 
+int kmm_zone_verify(struct kmm_machine *m, struct zone *zone, char *err,
+		    size_t len);
+
+/* kmm_verify=1: the zone's invariants after each operation. */
+static void verify_op(struct kmm_machine *m, struct page *page)
+{
+	char err[256];
+
+	if (page && kmm_zone_verify(m, zone_of_page(m, page), err, sizeof(err)))
+		WARN(1, "kmm_verify: %s\n", err);
+}
+
 struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
 			   const nodemask_t *nodemask)
 {
@@ -1650,9 +1662,13 @@ struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
 	alloc_flags |= alloc_flags_nofragment(ac.preferred_zoneref->zone, gfp);
 	page = get_page_from_freelist(gfp, order, alloc_flags, &ac);
 	if (page)
-		return page;
+		goto out;
 slow:
-	return __alloc_pages_slowpath(gfp, order, &ac);
+	page = __alloc_pages_slowpath(gfp, order, &ac);
+out:
+	if (unlikely(m->verify_ops))
+		verify_op(m, page);
+	return page;
 }
 
 struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
@@ -1711,6 +1727,8 @@ void __free_pages(struct page *page, unsigned int order)
 		while (order-- > 0)
 			free_unref_page(page + (1U << order), order);
 	}
+	if (unlikely(m->verify_ops))
+		verify_op(m, page);
 }
 
 void free_pages(unsigned long addr, unsigned int order)
@@ -1919,6 +1937,59 @@ unsigned long alloc_pages_bulk(gfp_t gfp, unsigned long nr_pages,
 {
 	return __alloc_pages_bulk(gfp, numa_node_id(), NULL, (int)nr_pages,
 				  NULL, page_array);
+}
+
+/*
+ * decay_pcp_high: what Linux's vmstat worker does each second for every
+ * pageset: let high fall back by an eighth towards high_min (at most down
+ * to count - batch << PCP_BATCH_SCALE_MAX) and return what is above it.
+ */
+static bool decay_pcp_high(struct zone *zone, struct per_cpu_pages *pcp)
+{
+	bool todo = false;
+	int to_drain;
+
+	spin_lock(&pcp->lock);
+	if (pcp->high > pcp->high_min) {
+		pcp->high = max(max(pcp->count -
+				    (pcp->batch << PCP_BATCH_SCALE_MAX),
+				    pcp->high - (pcp->high >> 3)),
+				pcp->high_min);
+		if (pcp->high > pcp->high_min)
+			todo = true;
+	}
+	to_drain = pcp->count - pcp->high;
+	if (to_drain > 0) {
+		free_pcppages_bulk(zone, to_drain, pcp, 0);
+		todo = true;
+	}
+	spin_unlock(&pcp->lock);
+	return todo;
+}
+
+/* One vmstat tick for the machine (kmm has no timers: the caller drives). */
+bool kmm_vmstat_tick(struct kmm_machine *m)
+{
+	struct kmm_machine *prev = kmm_machine_switch(m);
+	bool todo = false;
+
+	for (int nid = 0; nid < KMM_MAX_NODES; nid++) {
+		pg_data_t *p = m->node_data[nid];
+
+		if (!p)
+			continue;
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = &p->node_zones[z];
+
+			if (!zone->per_cpu_pageset || !populated_zone(zone))
+				continue;
+			for (int cpu = 0; cpu < m->nr_cpus; cpu++)
+				todo |= decay_pcp_high(zone,
+						       &zone->per_cpu_pageset[cpu]);
+		}
+	}
+	kmm_machine_switch(prev);
+	return todo;
 }
 
 /* --- draining ------------------------------------------------------------- */

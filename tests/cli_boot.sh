@@ -17,6 +17,13 @@ check "default machine boots with 2 nodes" grep -q "^Built 2 zonelists, mobility
 check "default machine prints zoneinfo" grep -q "^Node 1, zone   Normal$" <<<"$out"
 check "zoneinfo has a node per SRAT node" test "$(grep -c '^Node 0, zone' <<<"$out")" = 5
 
+w=$("$kmm" boot --quiet --workload)
+check "--workload prints buddyinfo before and after" test "$(grep -c '^Node 1, zone   Normal ' <<<"$w")" = 2
+r=$("$kmm" boot --quiet --report buddyinfo,pagetypeinfo,meminfo,vmstat)
+check "every report prints" grep -q "^MemTotal: " <<<"$r"
+check "pagetypeinfo header" grep -q "^Page block order: 9$" <<<"$r"
+check "vmstat lines" grep -q "^pgfree [0-9]" <<<"$r"
+
 q=$("$kmm" boot --quiet --report zoneinfo)
 check "--quiet prints only the report" test "$(head -1 <<<"$q")" = "Node 0, zone      DMA"
 

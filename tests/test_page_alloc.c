@@ -20,6 +20,9 @@ static void verify(struct kmm_machine *m)
 {
 	char err[512];
 
+	/* kmm_verify=1 machines warn on the first broken invariant. */
+	if (m->verify_ops)
+		KT_EQ(atomic_load(&m->warn_count), 0);
 	if (kmm_mm_verify(m, err, sizeof(err)))
 		KT_FAIL("invariants: %s", err);
 }
@@ -50,6 +53,8 @@ static struct kmm_machine *boot_small(const char *cmdline)
 	if (!kmm_desc_compact(d, 64ULL << 20, 1, 2, err, sizeof(err))) {
 		d->kernel_start = 0x200000;
 		d->kernel_size = 0x200000;
+		/* Small machines: check the zone after every operation. */
+		kmm_desc_add_cmdline(d, "kmm_verify=1");
 		kmm_desc_add_cmdline(d, cmdline);
 		m = boot_desc(d);
 	}

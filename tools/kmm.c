@@ -15,7 +15,9 @@
  *   --linux X.Y			Linux version to reproduce (default 6.12,
  *					or the log's own with --dmesg)
  * Output:
- *   --report LIST			zoneinfo (comma-separated)
+ *   --report LIST			zoneinfo, buddyinfo, pagetypeinfo, meminfo,
+ *					vmstat (comma-separated)
+ *   --workload				buddyinfo, a built-in workload, buddyinfo
  *   --quiet				only the reports
  *   --console				console view (loglevel=, quiet, debug)
  *   --dyndbg				include pr_debug records
@@ -34,6 +36,7 @@
 
 #include <kmm/kmm.h>
 #include <kmm/cmdline.h>
+#include <kmm/gfp.h>
 
 static void out_write(void *ctx, const char *s, size_t n)
 {
@@ -331,13 +334,60 @@ static int parse_distance(struct kmm_machine_desc *d, const char *spec,
 	return kmm_desc_set_distance(d, rows, vals, err, errlen) ? -1 : 0;
 }
 
+/*
+ * The built-in workload: a deterministic mix of allocations (orders 0-5,
+ * kernel, movable, reclaimable and DMA32 requests, both nodes), then every
+ * other one freed, so the free areas show the fragmentation a running
+ * system has.  It keeps what it did not free; the machine goes away after.
+ */
+static void run_workload(struct kmm_machine *m, const struct kmm_sink *out)
+{
+	static const gfp_t gfps[] = {
+		GFP_KERNEL, GFP_HIGHUSER_MOVABLE, GFP_KERNEL | __GFP_RECLAIMABLE,
+		GFP_DMA32, GFP_ATOMIC,
+	};
+	enum { N = 20000 };
+	struct page **pages = calloc(N, sizeof(*pages));
+	unsigned int *orders = calloc(N, sizeof(*orders));
+	unsigned int seed = 12345;
+	int got = 0;
+
+	if (!pages || !orders) {
+		free(pages);
+		free(orders);
+		return;
+	}
+	kmm_machine_enter(m);
+	for (int i = 0; i < N; i++) {
+		unsigned int r;
+
+		seed = seed * 1103515245u + 12345u;
+		r = seed >> 8;
+		orders[i] = r % 16 ? (r >> 4) % 3 : (r >> 4) % 6;
+		pages[i] = alloc_pages_node((int)((r >> 12) % 2),
+					    gfps[(r >> 16) % 5] | __GFP_NOWARN,
+					    orders[i]);
+		got += pages[i] != NULL;
+	}
+	for (int i = 0; i < N; i += 2)
+		if (pages[i])
+			__free_pages(pages[i], orders[i]);
+	drain_all_pages(NULL);
+	kmm_machine_enter(NULL);
+	kmm_sink_printf(out, "\n== workload: %d allocations of orders 0-5, every other one freed ==\n",
+			got);
+	free(pages);
+	free(orders);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: kmm boot [--mem SIZE] [--nodes N] [--cpus N] [--distance M]\n"
 		"                [--dmesg FILE | --e820 FILE | --host]\n"
 		"                [--cmdline \"...\"] [--linux X.Y]\n"
-		"                [--report zoneinfo[,...]] [--quiet] [--console]\n"
+		"                [--report zoneinfo,buddyinfo,pagetypeinfo,meminfo,vmstat]\n"
+		"                [--workload] [--quiet] [--console]\n"
 		"                [--dyndbg] [--levels] [--time]\n"
 		"       kmm help\n");
 }
@@ -350,7 +400,7 @@ int main(int argc, char **argv)
 	const char *cmdlines[32];
 	int ncmd = 0, nodes = -1, cpus = -1;
 	bool host = false, quiet = false, console = false, dyndbg = false;
-	bool levels = false, timing = false;
+	bool levels = false, timing = false, workload = false;
 	char err[1024] = "";
 	struct kmm_machine *m;
 	struct kmm_sink out = { out_write, stdout };
@@ -373,7 +423,8 @@ int main(int argc, char **argv)
 
 #define ARG(name) (!strcmp(a, name))
 		if (ARG("--host") || ARG("--quiet") || ARG("--console") ||
-		    ARG("--dyndbg") || ARG("--levels") || ARG("--time"))
+		    ARG("--dyndbg") || ARG("--levels") || ARG("--time") ||
+		    ARG("--workload"))
 			takes = false;
 		else if (!(ARG("--mem") || ARG("--nodes") || ARG("--cpus") ||
 			   ARG("--distance") || ARG("--dmesg") ||
@@ -418,6 +469,8 @@ int main(int argc, char **argv)
 			levels = true;
 		else if (ARG("--time"))
 			timing = true;
+		else if (ARG("--workload"))
+			workload = true;
 		else {
 			fprintf(stderr, "kmm: unknown option '%s'\n", a);
 			usage(stderr);
@@ -516,6 +569,13 @@ int main(int argc, char **argv)
 		kmm_machine_destroy(m);
 		return 1;
 	}
+	if (workload) {
+		printf("\n== /proc/buddyinfo after boot ==\n");
+		kmm_report(m, "buddyinfo", &out);
+		run_workload(m, &out);
+		printf("\n== /proc/buddyinfo after the workload ==\n");
+		kmm_report(m, "buddyinfo", &out);
+	}
 	if (reports) {
 		char list[256], *tok, *save = NULL;
 
@@ -525,7 +585,7 @@ int main(int argc, char **argv)
 			if (!quiet)
 				printf("\n== /proc/%s ==\n", tok);
 			if (kmm_report(m, tok, &out)) {
-				fprintf(stderr, "kmm: unknown report '%s' (known: zoneinfo)\n",
+				fprintf(stderr, "kmm: unknown report '%s' (known: zoneinfo, buddyinfo, pagetypeinfo, meminfo, vmstat)\n",
 					tok);
 				ret = 2;
 			}

@@ -239,6 +239,7 @@ struct kmm_machine {
 	bool init_on_alloc;
 	bool init_on_free;
 	atomic_long bad_pages;			/* "Bad page state" reports */
+	bool verify_ops;			/* kmm_verify=1: check each op */
 	/* Report state of mm/page_debug.c: rate limits, taint, counts. */
 	struct kmm_page_debug {
 		spinlock_t lock;
@@ -305,6 +306,12 @@ void kmm_set_hooks(struct kmm_machine *m, const struct kmm_hooks *h);
  * "vm.lowmem_reserve_ratio.N" (zone N).  0, -EINVAL or -ENOENT.
  */
 int kmm_sysctl(struct kmm_machine *m, const char *name, long value);
+/*
+ * One tick of Linux's vmstat worker: decay each per-CPU pageset's high
+ * towards high_min and drain what is above it.  Returns true while there
+ * is more to do.  Linux runs it every second; kmm runs it when called.
+ */
+bool kmm_vmstat_tick(struct kmm_machine *m);
 /* The calling thread's CPU in the current machine, and its node. */
 extern _Thread_local struct kmm_machine *kmm_cpu_owner;
 extern _Thread_local int kmm_cpu_id;
