@@ -186,6 +186,7 @@ void kmm_desc_init(struct kmm_machine_desc *d)
 	/* Debian 6.12 amd64: MEMORY_ISOLATION without CMA. */
 	d->migrate_types = 5;
 	d->init_on_alloc_default = true;
+	d->deferred_struct_pages = true;
 	d->pgdat_size = 0x2a240;
 	d->pgdat_size_page_rounded = false;
 	d->early_pgtable_pages = 0;
@@ -1037,9 +1038,28 @@ static void parse_memory_line(struct kmm_machine_desc *d, const char *p)
 	static const char *const names[] = {
 		"K kernel code", "K rwdata", "K rodata", "K init", "K bss",
 	};
-	unsigned long long v[5];
-	const char *q = kmm_strchr(p, '(');
+	unsigned long long v[5], avail, total, reserved;
+	const char *q = p;
 
+	/*
+	 * "AK/TK available": with DEFERRED_STRUCT_PAGE_INIT most of a big
+	 * machine is still deferred here, so available + reserved falls far
+	 * short of the total; without it they add up (to within the pages
+	 * the kernel took early).  That tells the build option apart.
+	 */
+	q = skip_blanks(q);
+	if (get_dec(&q, &avail) && *q++ == 'K' && *q++ == '/' &&
+	    get_dec(&q, &total) && *q == 'K') {
+		const char *r = kmm_strstr(q, "K bss, ");
+
+		if (r) {
+			r += 7;
+			if (get_dec(&r, &reserved) && starts_with(r, "K reserved"))
+				d->deferred_struct_pages =
+					(avail + reserved) * 100 < total * 99;
+		}
+	}
+	q = kmm_strchr(p, '(');
 	if (!q)
 		return;
 	q++;

@@ -42,9 +42,9 @@ int start_kernel(void);
 int kmm_vmstat_report(struct kmm_machine *m, const char *name,
 		      const struct kmm_sink *out);
 
-_Thread_local struct kmm_machine *kmm_cur_tls;
-_Thread_local struct kmm_machine *kmm_cpu_owner;
-_Thread_local int kmm_cpu_id = -1;
+KMM_TLS struct kmm_machine *kmm_cur_tls;
+KMM_TLS struct kmm_machine *kmm_cpu_owner;
+KMM_TLS int kmm_cpu_id = -1;
 struct kmm_machine *_Atomic kmm_cur_default;
 #define cur_tls kmm_cur_tls
 #define cpu_owner kmm_cpu_owner
@@ -319,6 +319,8 @@ struct kmm_machine *kmm_machine_create(const struct kmm_machine_desc *d,
 	INIT_LIST_HEAD(&m->shrinker_list);
 	spin_lock_init(&m->shrinker_lock);
 	m->init_on_alloc = d->init_on_alloc_default;
+	if (!d->deferred_struct_pages)
+		m->params.deferred = KMM_DEFERRED_OFF;
 	m->vm_events_pcpu = kmm_plat_alloc(sizeof(atomic_long) *
 					   (size_t)d->nr_cpus * NR_VM_EVENT_ITEMS);
 	m->log = kmm_log_create(4UL << 20);

@@ -311,6 +311,33 @@ static inline struct kmm_machine *M(void)
 	return kmm_current();
 }
 
+/* The hot paths pass the machine along instead of looking it up again. */
+static inline int cpu_of(struct kmm_machine *m)
+{
+	if (likely(kmm_cpu_owner == m && kmm_cpu_id >= 0))
+		return kmm_cpu_id;
+	return kmm_assign_cpu(m);
+}
+
+static inline bool pfn_valid_m(struct kmm_machine *m, unsigned long pfn)
+{
+	unsigned long nr = pfn_to_section_nr(pfn);
+
+	return nr < m->nr_mem_sections && m->mem_section[nr].present &&
+	       m->mem_section[nr].has_memmap;
+}
+
+/* The migratetype of a valid pfn's pageblock. */
+static inline int pb_mt(struct kmm_machine *m, unsigned long pfn)
+{
+	struct mem_section *ms = &m->mem_section[pfn_to_section_nr(pfn)];
+	unsigned long bit = ((pfn & (PAGES_PER_SECTION - 1)) >> pageblock_order) *
+			    NR_PAGEBLOCK_BITS;
+
+	return (int)((ms->pageblock_flags[bit / BITS_PER_LONG] >>
+		      (bit % BITS_PER_LONG)) & ((1UL << PB_migratetype_bits) - 1));
+}
+
 static inline unsigned long pfn_of(struct kmm_machine *m, const struct page *p)
 {
 	return (unsigned long)(p - m->vmemmap_base);
@@ -762,7 +789,7 @@ static struct per_cpu_pages *this_pcp(struct kmm_machine *m, struct zone *z)
 {
 	if (!z->per_cpu_pageset)
 		return NULL;
-	return &z->per_cpu_pageset[smp_processor_id()];
+	return &z->per_cpu_pageset[cpu_of(m)];
 }
 
 static int rmqueue_bulk(struct zone *zone, unsigned int order,
@@ -899,7 +926,7 @@ static bool page_of_machine(struct kmm_machine *m, const struct page *page)
 	if (p < b || p >= b + m->vmemmap_span ||
 	    (p - b) % sizeof(struct page))
 		return false;
-	return pfn_valid(pfn_of(m, page));
+	return pfn_valid_m(m, pfn_of(m, page));
 }
 
 /*
@@ -907,9 +934,9 @@ static bool page_of_machine(struct kmm_machine *m, const struct page *page)
  * in (reporting "Bad page state" otherwise and keeping the page out of the
  * free lists), undo compound and allocation state, then the debug hooks.
  */
-static bool free_pages_prepare(struct page *page, unsigned int order)
+static bool free_pages_prepare(struct kmm_machine *m, struct page *page,
+			       unsigned int order)
 {
-	struct kmm_machine *m = M();
 	int bad = 0;
 
 	if (PageHead(page) && order) {
@@ -971,7 +998,7 @@ static void __free_pages_ok(struct page *page, unsigned int order, int fpi)
 {
 	struct kmm_machine *m = M();
 
-	if (!free_pages_prepare(page, order))
+	if (!free_pages_prepare(m, page, order))
 		return;
 	free_one_page(zone_of_page(m, page), page, pfn_of(m, page), order,
 		      fpi);
@@ -1027,9 +1054,9 @@ static void free_unref_page(struct page *page, unsigned int order)
 		__free_pages_ok(page, order, FPI_NONE);
 		return;
 	}
-	if (!free_pages_prepare(page, order))
+	if (!free_pages_prepare(m, page, order))
 		return;
-	mt = get_pageblock_migratetype(page);
+	mt = pb_mt(m, pfn);
 	zone = zone_of_page(m, page);
 	if (mt >= MIGRATE_PCPTYPES) {
 		if (mt == MIGRATE_ISOLATE) {
@@ -1117,16 +1144,19 @@ static void zone_statistics(struct zone *preferred, struct zone *z, long nr)
 }
 
 /* zone_statistics for one allocation, under the pcp lock. */
-static inline void pcp_zone_statistics(struct per_cpu_pages *pcp,
+static inline void pcp_zone_statistics(struct kmm_machine *m,
+				       struct per_cpu_pages *pcp,
 				       struct zone *preferred, struct zone *z)
 {
+	int local = m->cpu_to_node[cpu_of(m)];
+
 	if (z->node == preferred->node) {
 		pcp_stat_add(&pcp->vm_numa_event[NUMA_HIT], 1);
 	} else {
 		pcp_stat_add(&pcp->vm_numa_event[NUMA_MISS], 1);
 		zone_numa_event_add(preferred, NUMA_FOREIGN, 1);
 	}
-	pcp_stat_add(&pcp->vm_numa_event[z->node == numa_node_id() ?
+	pcp_stat_add(&pcp->vm_numa_event[z->node == (local < 0 ? 0 : local) ?
 					 NUMA_LOCAL : NUMA_OTHER], 1);
 }
 
@@ -1223,11 +1253,11 @@ static bool zone_watermark_fast(struct zone *z, unsigned int order,
 	return false;
 }
 
-static struct page *rmqueue_pcplist(struct zone *preferred, struct zone *zone,
+static struct page *rmqueue_pcplist(struct kmm_machine *m,
+				    struct zone *preferred, struct zone *zone,
 				    unsigned int order, int mt,
 				    unsigned int alloc_flags)
 {
-	struct kmm_machine *m = M();
 	struct per_cpu_pages *pcp = this_pcp(m, zone);
 	struct list_head *list;
 	struct page *page;
@@ -1255,7 +1285,7 @@ static struct page *rmqueue_pcplist(struct zone *preferred, struct zone *zone,
 			break;
 	}
 	pcp_stat_add(&pcp->pgalloc, 1L << order);
-	pcp_zone_statistics(pcp, preferred, zone);
+	pcp_zone_statistics(m, pcp, preferred, zone);
 	spin_unlock(&pcp->lock);
 	return page;
 }
@@ -1313,14 +1343,15 @@ static void kswapd_run(struct zone *zone)
 	}
 }
 
-static struct page *rmqueue(struct zone *preferred, struct zone *zone,
-			    unsigned int order, gfp_t gfp,
+static struct page *rmqueue(struct kmm_machine *m, struct zone *preferred,
+			    struct zone *zone, unsigned int order, gfp_t gfp,
 			    unsigned int alloc_flags, int mt)
 {
 	struct page *page = NULL;
 
-	if (pcp_allowed_order(order) && M()->pcp_ready)
-		page = rmqueue_pcplist(preferred, zone, order, mt, alloc_flags);
+	if (pcp_allowed_order(order) && m->pcp_ready)
+		page = rmqueue_pcplist(m, preferred, zone, order, mt,
+				       alloc_flags);
 	if (!page)
 		page = rmqueue_buddy(preferred, zone, order, alloc_flags, mt);
 	/* A boosted zone wakes kswapd (run here, see kswapd_run()). */
@@ -1345,10 +1376,10 @@ static void prep_compound_page(struct page *page, unsigned int order)
 	page[1].flags = (page[1].flags & ~PAGE_FLAGS_SECOND_ORDER) | order;
 }
 
-static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
+static void prep_new_page(struct kmm_machine *m, struct page *page,
+			  unsigned int order, gfp_t gfp,
 			  unsigned int alloc_flags)
 {
-	struct kmm_machine *m = M();
 	int nr = 1 << order;
 
 	page->private = 0;
@@ -1495,10 +1526,10 @@ retry:
 			if (!(alloc_flags & ALLOC_NO_WATERMARKS))
 				continue;
 		}
-		page = rmqueue(ac->preferred_zoneref->zone, zone, order, gfp,
+		page = rmqueue(m, ac->preferred_zoneref->zone, zone, order, gfp,
 			       alloc_flags, ac->migratetype);
 		if (page) {
-			prep_new_page(page, order, gfp, alloc_flags);
+			prep_new_page(m, page, order, gfp, alloc_flags);
 			if ((alloc_flags & ALLOC_HIGHATOMIC) && order)
 				reserve_highatomic_pageblock(page, (int)order,
 							     zone);
@@ -1647,8 +1678,11 @@ struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
 	}
 	gfp &= __GFP_BITS_MASK;
 	if (preferred_nid < 0 || preferred_nid >= KMM_MAX_NODES ||
-	    !m->node_data[preferred_nid])
-		preferred_nid = numa_node_id();
+	    !m->node_data[preferred_nid]) {
+		preferred_nid = m->cpu_to_node[cpu_of(m)];
+		if (preferred_nid < 0)
+			preferred_nid = 0;
+	}
 	ac.preferred_nid = preferred_nid;
 	ac.highest_zoneidx = gfp_zone(gfp);
 	ac.zonelist = &m->node_data[preferred_nid]->node_zonelists[
@@ -1680,7 +1714,8 @@ struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
-	return __alloc_pages(gfp, order, numa_node_id(), NULL);
+	/* An invalid node id means the local one (__alloc_pages). */
+	return __alloc_pages(gfp, order, NUMA_NO_NODE, NULL);
 }
 
 unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
@@ -1905,7 +1940,7 @@ unsigned long __alloc_pages_bulk(gfp_t gfp, int preferred_nid,
 		if (check_new_page(page))
 			continue;
 		nr_account++;
-		prep_new_page(page, 0, gfp, 0);
+		prep_new_page(m, page, 0, gfp, 0);
 		if (page_list)
 			list_add(&page->lru, page_list);
 		else

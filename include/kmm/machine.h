@@ -91,6 +91,7 @@ struct kmm_machine_desc {
 	int nr_cpus_config;		/* CONFIG_NR_CPUS */
 	int migrate_types;		/* 4, 5 or 6 (CMA, MEMORY_ISOLATION) */
 	bool init_on_alloc_default;	/* CONFIG_INIT_ON_ALLOC_DEFAULT_ON */
+	bool deferred_struct_pages;	/* CONFIG_DEFERRED_STRUCT_PAGE_INIT */
 	u64 kernel_start, kernel_size;	/* the loaded image */
 	u64 realmode_size;		/* the real-mode trampoline (bytes) */
 	/* Section sizes the "Memory:" line reports (KiB). */
@@ -286,7 +287,14 @@ int kmm_machine_boot(struct kmm_machine *m, char *err, size_t errlen);
 void kmm_machine_destroy(struct kmm_machine *m);
 /* Make @m the calling thread's current machine (NULL: back to default). */
 void kmm_machine_enter(struct kmm_machine *m);
-extern _Thread_local struct kmm_machine *kmm_cur_tls;
+/*
+ * Initial-exec TLS: one %fs-relative load instead of a __tls_get_addr call
+ * (libkmm is position independent).  A program may link libkmm or load it
+ * at start-up; dlopen() of libkmm.so into a process whose static TLS is
+ * full would fail.
+ */
+#define KMM_TLS _Thread_local __attribute__((tls_model("initial-exec")))
+extern KMM_TLS struct kmm_machine *kmm_cur_tls;
 extern struct kmm_machine *_Atomic kmm_cur_default;
 static inline struct kmm_machine *kmm_current(void)
 {
@@ -313,8 +321,8 @@ int kmm_sysctl(struct kmm_machine *m, const char *name, long value);
  */
 bool kmm_vmstat_tick(struct kmm_machine *m);
 /* The calling thread's CPU in the current machine, and its node. */
-extern _Thread_local struct kmm_machine *kmm_cpu_owner;
-extern _Thread_local int kmm_cpu_id;
+extern KMM_TLS struct kmm_machine *kmm_cpu_owner;
+extern KMM_TLS int kmm_cpu_id;
 int kmm_assign_cpu(struct kmm_machine *m);
 static inline int smp_processor_id(void)
 {
