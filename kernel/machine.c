@@ -321,8 +321,9 @@ struct kmm_machine *kmm_machine_create(const struct kmm_machine_desc *d,
 	m->init_on_alloc = d->init_on_alloc_default;
 	if (!d->deferred_struct_pages)
 		m->params.deferred = KMM_DEFERRED_OFF;
-	m->vm_events_pcpu = kmm_plat_alloc(sizeof(atomic_long) *
-					   (size_t)d->nr_cpus * NR_VM_EVENT_ITEMS);
+	m->vm_events_pcpu = kmm_plat_alloc_aligned(sizeof(atomic_long) *
+						   (size_t)d->nr_cpus *
+						   NR_VM_EVENT_ITEMS, 64);
 	m->log = kmm_log_create(4UL << 20);
 	m->e820_tbl = kmm_plat_alloc(sizeof(*m->e820_tbl));
 	m->e820_tbl_firmware = kmm_plat_alloc(sizeof(*m->e820_tbl));

@@ -2264,8 +2264,10 @@ void setup_per_cpu_pageset(void)
 
 	for_each_zone_m(m, zone) {
 		if (!zone->per_cpu_pageset) {
-			zone->per_cpu_pageset = kmm_plat_alloc(
-				sizeof(struct per_cpu_pages) * (size_t)m->nr_cpus);
+			/* Cache-line aligned: no false sharing between CPUs. */
+			zone->per_cpu_pageset = kmm_plat_alloc_aligned(
+				sizeof(struct per_cpu_pages) * (size_t)m->nr_cpus,
+				64);
 			if (!zone->per_cpu_pageset)
 				panic("Failed to allocate per-cpu pagesets");
 		}

@@ -169,6 +169,18 @@ void *kmm_plat_alloc(size_t size)
 	return calloc(1, size);
 }
 
+void *kmm_plat_alloc_aligned(size_t size, size_t align)
+{
+	void *p = NULL;
+
+	if (align < sizeof(void *))
+		align = sizeof(void *);
+	if (posix_memalign(&p, align, size))
+		return NULL;
+	memset(p, 0, size);
+	return p;
+}
+
 void kmm_plat_free(void *p)
 {
 	free(p);

@@ -56,6 +56,8 @@ void kmm_plat_prefault(void *addr, u64 len);
 int kmm_plat_discard(struct kmm_backing *b, u64 off, u64 len);
 /* Ordinary heap memory for the library's own bookkeeping (not simulated). */
 void *kmm_plat_alloc(size_t size);
+/* Zeroed, aligned to @align (a power of two); freed with kmm_plat_free. */
+void *kmm_plat_alloc_aligned(size_t size, size_t align);
 void kmm_plat_free(void *p);
 /* Resident memory of the whole process, in bytes (0 if unknown). */
 u64 kmm_plat_rss(void);
