@@ -1382,9 +1382,8 @@ static void prep_new_page(struct kmm_machine *m, struct page *page,
 {
 	int nr = 1 << order;
 
+	/* Only heads of free blocks are typed, and __rmqueue untyped it. */
 	page->private = 0;
-	for (int i = 0; i < nr; i++)
-		page[i].page_type = PAGE_TYPE_NONE;
 	set_page_count(page, 1);
 	if (unlikely(m->debug_pagealloc))
 		kmm_debug_pagealloc_map(page, nr, true);
