@@ -212,6 +212,18 @@ static int check_free_lists(struct zone *zone, char *err, size_t len)
 				n++;
 			}
 		}
+		{
+			unsigned int ne = 0;
+
+			for (int t = 0; t < MIGRATE_TYPES; t++)
+				if (zone->free_area[o].free_list[t].next &&
+				    !list_empty(&zone->free_area[o].free_list[t]))
+					ne |= 1U << t;
+			if (ne != atomic_load(&zone->free_area[o].nonempty))
+				return fail(err, len, "%s: order %d non-empty mask %#x, lists say %#x",
+					    zone->name, o,
+					    atomic_load(&zone->free_area[o].nonempty), ne);
+		}
 		if (n != zone->free_area[o].nr_free)
 			return fail(err, len, "%s: order %d has %lu blocks listed, nr_free says %lu",
 				    zone->name, o, n, zone->free_area[o].nr_free);

@@ -75,8 +75,10 @@ int get_pageblock_migratetype(const struct page *page)
 {
 	unsigned int bit;
 	unsigned long *w = pb_word(page_to_pfn(page), &bit);
+	unsigned long v = atomic_load_explicit((_Atomic unsigned long *)w,
+					       memory_order_relaxed);
 
-	return (int)((*w >> bit) & ((1UL << PB_migratetype_bits) - 1));
+	return (int)((v >> bit) & ((1UL << PB_migratetype_bits) - 1));
 }
 
 void set_pageblock_migratetype(struct page *page, int migratetype)
@@ -334,8 +336,12 @@ static inline int pb_mt(struct kmm_machine *m, unsigned long pfn)
 	unsigned long bit = ((pfn & (PAGES_PER_SECTION - 1)) >> pageblock_order) *
 			    NR_PAGEBLOCK_BITS;
 
-	return (int)((ms->pageblock_flags[bit / BITS_PER_LONG] >>
-		      (bit % BITS_PER_LONG)) & ((1UL << PB_migratetype_bits) - 1));
+	unsigned long v = atomic_load_explicit(
+		(_Atomic unsigned long *)&ms->pageblock_flags[bit / BITS_PER_LONG],
+		memory_order_relaxed);
+
+	return (int)((v >> (bit % BITS_PER_LONG)) &
+		     ((1UL << PB_migratetype_bits) - 1));
 }
 
 static inline unsigned long pfn_of(struct kmm_machine *m, const struct page *p)
@@ -375,6 +381,23 @@ static void account_freepages(struct zone *zone, long nr, int mt)
 					  nr, memory_order_relaxed);
 }
 
+/*
+ * The lockless watermark check asks which lists are non-empty; it reads
+ * this mask (one bit per migratetype), which the list updates keep in step
+ * under the zone lock, instead of the list heads themselves.
+ */
+static inline void update_nonempty(struct free_area *area, int mt)
+{
+	unsigned int m = atomic_load_explicit(&area->nonempty,
+					      memory_order_relaxed);
+
+	if (list_empty(&area->free_list[mt]))
+		m &= ~(1U << mt);
+	else
+		m |= 1U << mt;
+	atomic_store_explicit(&area->nonempty, m, memory_order_relaxed);
+}
+
 static void __add_to_free_list(struct page *page, struct zone *zone,
 			       unsigned int order, int mt, bool tail)
 {
@@ -386,14 +409,16 @@ static void __add_to_free_list(struct page *page, struct zone *zone,
 	else
 		list_add(&page->lru, &area->free_list[mt]);
 	area->nr_free++;
+	update_nonempty(area, mt);
 }
 
 static void __del_page_from_free_list(struct page *page, struct zone *zone,
-				      unsigned int order)
+				      unsigned int order, int mt)
 {
 	list_del(&page->lru);
 	clear_buddy(page);
 	zone->free_area[order].nr_free--;
+	update_nonempty(&zone->free_area[order], mt);
 }
 
 static void move_to_free_list(struct page *page, struct zone *zone,
@@ -403,6 +428,8 @@ static void move_to_free_list(struct page *page, struct zone *zone,
 
 	list_del(&page->lru);
 	list_add_tail(&page->lru, &area->free_list[new_mt]);
+	update_nonempty(area, old_mt);
+	update_nonempty(area, new_mt);
 	account_freepages(zone, -(1L << order), old_mt);
 	account_freepages(zone, 1L << order, new_mt);
 }
@@ -449,7 +476,7 @@ static void __free_one_page(struct page *page, unsigned long pfn,
 			     !migratetype_is_mergeable(buddy_mt)))
 				goto done_merging;
 		}
-		__del_page_from_free_list(buddy, zone, order);
+		__del_page_from_free_list(buddy, zone, order, buddy_mt);
 		if (buddy_mt != migratetype)
 			set_pageblock_migratetype(buddy, migratetype);
 		combined_pfn = buddy_pfn & pfn;
@@ -499,7 +526,7 @@ static void page_del_and_expand(struct zone *zone, struct page *page, int low,
 {
 	unsigned int nr_added;
 
-	__del_page_from_free_list(page, zone, (unsigned int)high);
+	__del_page_from_free_list(page, zone, (unsigned int)high, mt);
 	nr_added = expand(zone, page, low, high, mt);
 	account_freepages(zone, -(1L << high) + (long)nr_added, mt);
 }
@@ -641,7 +668,8 @@ static struct page *try_to_steal_block(struct zone *zone, struct page *page,
 	if (current_order >= pageblock_order) {
 		unsigned int nr_added;
 
-		__del_page_from_free_list(page, zone, (unsigned int)current_order);
+		__del_page_from_free_list(page, zone, (unsigned int)current_order,
+					  block_type);
 		account_freepages(zone, -(1L << current_order), block_type);
 		change_pageblock_range(page, current_order, start_type);
 		nr_added = expand(zone, page, order, current_order, start_type);
@@ -806,7 +834,6 @@ static int rmqueue_bulk(struct zone *zone, unsigned int order,
 
 		if (!page)
 			break;
-		clear_buddy(page);
 		list_add_tail(&page->lru, list);
 	}
 	spin_unlock(&zone->lock);
@@ -1201,19 +1228,19 @@ static bool __zone_watermark_ok(struct zone *z, unsigned int order,
 		return false;
 	if (!order)
 		return true;
+	/* Lockless: which lists are non-empty, from each order's mask. */
 	for (unsigned int o = order; o < NR_PAGE_ORDERS; o++) {
-		struct free_area *area = &z->free_area[o];
+		unsigned int ne = atomic_load_explicit(&z->free_area[o].nonempty,
+						       memory_order_relaxed);
 
-		if (!area->nr_free)
+		if (!ne)
 			continue;
-		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
-			if (!free_area_empty(area, mt))
-				return true;
-		if ((alloc_flags & ALLOC_CMA) &&
-		    !free_area_empty(area, MIGRATE_CMA))
+		if (ne & ((1U << MIGRATE_PCPTYPES) - 1))
+			return true;
+		if ((alloc_flags & ALLOC_CMA) && (ne & (1U << MIGRATE_CMA)))
 			return true;
 		if ((alloc_flags & (ALLOC_HIGHATOMIC | ALLOC_OOM)) &&
-		    !free_area_empty(area, MIGRATE_HIGHATOMIC))
+		    (ne & (1U << MIGRATE_HIGHATOMIC)))
 			return true;
 	}
 	return false;
@@ -1314,7 +1341,6 @@ static struct page *rmqueue_buddy(struct zone *preferred, struct zone *zone,
 		spin_unlock(&zone->lock);
 		if (!page)
 			return NULL;
-		clear_buddy(page);
 	} while (check_new_page(page));
 	count_vm_events(PGALLOC_DMA + page_zonenum(page), 1L << order);
 	zone_statistics(preferred, zone, 1);

@@ -79,6 +79,7 @@ enum zone_watermarks {
 struct free_area {
 	struct list_head free_list[MIGRATE_TYPES];
 	unsigned long nr_free;
+	atomic_uint nonempty;	/* bit mt: free_list[mt] not empty */
 };
 
 /*
