@@ -216,8 +216,13 @@ int main(int argc, char **argv)
 	printf("\nalloc_pages_bulk(64) + frees: %6.1f ns per page\n",
 	       bench_bulk(iters / 64));
 	{
-		double one = bench_threads(m, 1, iters);
-		double two = bench_threads(m, 2, iters);
+		double one = 0, two = 0;
+
+		/* Best of 3 each: the VM's scheduling is noisy. */
+		for (int r = 0; r < 3; r++) {
+			one = max(one, bench_threads(m, 1, iters));
+			two = max(two, bench_threads(m, 2, iters));
+		}
 
 		printf("\nthroughput, order-0 pairs: 1 thread %.1f M/s, 2 threads %.1f M/s (%.2fx)\n",
 		       one / 1e6, two / 1e6, two / one);

@@ -1678,6 +1678,34 @@ nopage:
 int kmm_zone_verify(struct kmm_machine *m, struct zone *zone, char *err,
 		    size_t len);
 
+/*
+ * prepare_alloc_pages: the zonelist of the preferred node (the local one
+ * for an invalid id; its own zones only for __GFP_THISNODE), the highest
+ * zone the mask allows, the migrate type, and the first usable zone.
+ * False if no zone in the list is usable.
+ */
+static bool prepare_alloc_pages(struct kmm_machine *m, gfp_t gfp,
+				int preferred_nid, const nodemask_t *nodemask,
+				struct alloc_context *ac)
+{
+	if (preferred_nid < 0 || preferred_nid >= KMM_MAX_NODES ||
+	    !m->node_data[preferred_nid]) {
+		preferred_nid = m->cpu_to_node[cpu_of(m)];
+		if (preferred_nid < 0)
+			preferred_nid = 0;
+	}
+	ac->preferred_nid = preferred_nid;
+	ac->highest_zoneidx = gfp_zone(gfp);
+	ac->zonelist = &m->node_data[preferred_nid]->node_zonelists[
+		(gfp & __GFP_THISNODE) ? ZONELIST_NOFALLBACK : ZONELIST_FALLBACK];
+	ac->nodemask = nodemask;
+	ac->migratetype = gfp_migratetype(gfp);
+	ac->preferred_zoneref = next_zones_zonelist(ac->zonelist->_zonerefs,
+						    ac->highest_zoneidx,
+						    nodemask);
+	return ac->preferred_zoneref->zone != NULL;
+}
+
 /* kmm_verify=1: the zone's invariants after each operation. */
 static void verify_op(struct kmm_machine *m, struct page *page)
 {
@@ -1702,21 +1730,7 @@ struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
 		return NULL;
 	}
 	gfp &= __GFP_BITS_MASK;
-	if (preferred_nid < 0 || preferred_nid >= KMM_MAX_NODES ||
-	    !m->node_data[preferred_nid]) {
-		preferred_nid = m->cpu_to_node[cpu_of(m)];
-		if (preferred_nid < 0)
-			preferred_nid = 0;
-	}
-	ac.preferred_nid = preferred_nid;
-	ac.highest_zoneidx = gfp_zone(gfp);
-	ac.zonelist = &m->node_data[preferred_nid]->node_zonelists[
-		(gfp & __GFP_THISNODE) ? ZONELIST_NOFALLBACK : ZONELIST_FALLBACK];
-	ac.nodemask = nodemask;
-	ac.migratetype = gfp_migratetype(gfp);
-	ac.preferred_zoneref = next_zones_zonelist(ac.zonelist->_zonerefs,
-						   ac.highest_zoneidx, nodemask);
-	if (!ac.preferred_zoneref->zone)
+	if (!prepare_alloc_pages(m, gfp, preferred_nid, nodemask, &ac))
 		goto slow;
 	alloc_flags |= alloc_flags_nofragment(ac.preferred_zoneref->zone, gfp);
 	page = get_page_from_freelist(gfp, order, alloc_flags, &ac);
@@ -1913,16 +1927,7 @@ unsigned long __alloc_pages_bulk(gfp_t gfp, int preferred_nid,
 		return (unsigned long)nr_populated;
 	if (nr_pages - nr_populated == 1 || !m->pcp_ready)
 		goto failed;
-	if (preferred_nid < 0 || !m->node_data[preferred_nid])
-		preferred_nid = numa_node_id();
-	ac.highest_zoneidx = gfp_zone(gfp);
-	ac.zonelist = &m->node_data[preferred_nid]->node_zonelists[
-		(gfp & __GFP_THISNODE) ? ZONELIST_NOFALLBACK : ZONELIST_FALLBACK];
-	ac.nodemask = nodemask;
-	ac.migratetype = gfp_migratetype(gfp);
-	ac.preferred_zoneref = next_zones_zonelist(ac.zonelist->_zonerefs,
-						   ac.highest_zoneidx, nodemask);
-	if (!ac.preferred_zoneref->zone)
+	if (!prepare_alloc_pages(m, gfp, preferred_nid, nodemask, &ac))
 		goto failed;
 	alloc_flags |= alloc_flags_nofragment(ac.preferred_zoneref->zone, gfp);
 	for (z = ac.preferred_zoneref; z->zone;
