@@ -1255,7 +1255,7 @@ bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 				   (long)zone_page_state(z, NR_FREE_PAGES));
 }
 
-static bool zone_watermark_fast(struct zone *z, unsigned int order,
+static inline __attribute__((always_inline)) bool zone_watermark_fast(struct zone *z, unsigned int order,
 				unsigned long mark, int highest_zoneidx,
 				unsigned int alloc_flags)
 {
@@ -1402,7 +1402,7 @@ static void prep_compound_page(struct page *page, unsigned int order)
 	page[1].flags = (page[1].flags & ~PAGE_FLAGS_SECOND_ORDER) | order;
 }
 
-static void prep_new_page(struct kmm_machine *m, struct page *page,
+static inline void prep_new_page(struct kmm_machine *m, struct page *page,
 			  unsigned int order, gfp_t gfp,
 			  unsigned int alloc_flags)
 {
@@ -1503,13 +1503,14 @@ static bool unreserve_highatomic_pageblock(const struct alloc_context *ac,
 
 bool deferred_grow_zone(struct zone *zone, unsigned int order);
 
-static unsigned int alloc_flags_nofragment(struct zone *zone, gfp_t gfp)
+static inline unsigned int alloc_flags_nofragment(struct zone *zone, gfp_t gfp)
 {
 	unsigned int alloc_flags = gfp & __GFP_KSWAPD_RECLAIM;
 
 	if (!zone || zone_idx(zone) != ZONE_NORMAL)
 		return alloc_flags;
-	if (M()->nr_online_nodes > 1 && !populated_zone(zone - 1))
+	if (zone->zone_pgdat != NULL && kmm_current()->nr_online_nodes > 1 &&
+	    !populated_zone(zone - 1))
 		return alloc_flags;
 	return alloc_flags | ALLOC_NOFRAGMENT;
 }
@@ -1699,7 +1700,8 @@ static bool prepare_alloc_pages(struct kmm_machine *m, gfp_t gfp,
 	ac->zonelist = &m->node_data[preferred_nid]->node_zonelists[
 		(gfp & __GFP_THISNODE) ? ZONELIST_NOFALLBACK : ZONELIST_FALLBACK];
 	ac->nodemask = nodemask;
-	ac->migratetype = gfp_migratetype(gfp);
+	ac->migratetype = m->page_group_by_mobility_disabled ?
+			  MIGRATE_UNMOVABLE : gfp_migratetype_raw(gfp);
 	ac->preferred_zoneref = next_zones_zonelist(ac->zonelist->_zonerefs,
 						    ac->highest_zoneidx,
 						    nodemask);
