@@ -243,6 +243,20 @@ void build_all_zonelists(pg_data_t *pgdat)
 			continue;
 		build_zonelists(m, m->node_data[nid]);
 	}
+	for (int nid = 0; nid < KMM_MAX_NODES; nid++) {
+		pg_data_t *p = m->node_data[nid];
+
+		if (!p || !node_state(nid, N_POSSIBLE))
+			continue;
+		for (int l = 0; l < MAX_ZONELISTS; l++)
+			for (int hz = 0; hz < MAX_NR_ZONES; hz++) {
+				struct zoneref *z = p->node_zonelists[l]._zonerefs;
+
+				while (z->zone && z->zone_idx > hz)
+					z++;
+				p->zref_first[l][hz] = z;
+			}
+	}
 	total = nr_free_zone_pages(ZONE_MOVABLE);
 	m->page_group_by_mobility_disabled =
 		total < (unsigned long)kmm_mobility_threshold();
@@ -1717,6 +1731,64 @@ static void verify_op(struct kmm_machine *m, struct page *page)
 		WARN(1, "kmm_verify: %s\n", err);
 }
 
+/*
+ * The per-CPU fast path: an order-0..3 request without a nodemask whose
+ * preferred zone is above its low watermark and whose list on this CPU is
+ * not empty.  It does what get_page_from_freelist and rmqueue_pcplist do in
+ * that case, in the same order with the same helpers; anything else (a
+ * refill, another zone, deferred pages, the slow path) is left to them.
+ */
+static struct page *alloc_pages_fast(struct kmm_machine *m, gfp_t gfp,
+				     unsigned int order, int nid)
+{
+	int cpu = cpu_of(m), hz = gfp_zone(gfp), mt;
+	unsigned int alloc_flags;
+	struct per_cpu_pages *pcp;
+	struct list_head *list;
+	pg_data_t *pgdat;
+	struct zone *zone;
+	struct page *page;
+
+	if (nid < 0 || nid >= KMM_MAX_NODES || !m->node_data[nid]) {
+		nid = m->cpu_to_node[cpu];
+		if (nid < 0)
+			nid = 0;
+	}
+	pgdat = m->node_data[nid];
+	zone = pgdat->zref_first[(gfp & __GFP_THISNODE) ? ZONELIST_NOFALLBACK :
+				 ZONELIST_FALLBACK][hz]->zone;
+	if (!zone || zone->zone_pgdat->first_deferred_pfn != ULONG_MAX)
+		return NULL;
+	alloc_flags = ALLOC_WMARK_LOW | alloc_flags_nofragment(zone, gfp);
+	if (!zone_watermark_fast(zone, order, low_wmark_pages(zone), hz,
+				 alloc_flags))
+		return NULL;
+	mt = m->page_group_by_mobility_disabled ? MIGRATE_UNMOVABLE :
+						  gfp_migratetype_raw(gfp);
+	pcp = &zone->per_cpu_pageset[cpu];
+	list = &pcp->lists[order_to_pindex(mt, order)];
+	if (!spin_trylock(&pcp->lock))
+		return NULL;
+	if (list_empty(list)) {
+		spin_unlock(&pcp->lock);
+		return NULL;
+	}
+	pcp->free_count >>= 1;
+	page = list_first_entry(list, struct page, lru);
+	list_del(&page->lru);
+	pcp->count -= 1 << order;
+	if (check_new_page(page)) {
+		/* Reported and dropped, as Linux does; go the long way. */
+		spin_unlock(&pcp->lock);
+		return NULL;
+	}
+	pcp_stat_add(&pcp->pgalloc, 1L << order);
+	pcp_zone_statistics(m, pcp, zone, zone);
+	spin_unlock(&pcp->lock);
+	prep_new_page(m, page, order, gfp, alloc_flags);
+	return page;
+}
+
 struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
 			   const nodemask_t *nodemask)
 {
@@ -1732,6 +1804,11 @@ struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
 		return NULL;
 	}
 	gfp &= __GFP_BITS_MASK;
+	if (order <= PAGE_ALLOC_COSTLY_ORDER && !nodemask && m->pcp_ready) {
+		page = alloc_pages_fast(m, gfp, order, preferred_nid);
+		if (page)
+			goto out;
+	}
 	if (!prepare_alloc_pages(m, gfp, preferred_nid, nodemask, &ac))
 		goto slow;
 	alloc_flags |= alloc_flags_nofragment(ac.preferred_zoneref->zone, gfp);

@@ -186,6 +186,8 @@ struct zonelist {
 typedef struct pglist_data {
 	struct zone node_zones[MAX_NR_ZONES];
 	struct zonelist node_zonelists[MAX_ZONELISTS];
+	/* First usable zoneref of each list for each highest zone index. */
+	struct zoneref *zref_first[MAX_ZONELISTS][MAX_NR_ZONES];
 	int nr_zones;
 	unsigned long node_start_pfn;
 	unsigned long node_present_pages;
