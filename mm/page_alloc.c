@@ -1861,6 +1861,40 @@ static inline bool put_page_testzero(struct page *page)
 	return old == 1;
 }
 
+/*
+ * The per-CPU free fast path: an order-0 page in the state a free page must
+ * be in, no page debugging on, a pageblock of a per-CPU type: prepared and
+ * committed to this CPU's list as free_unref_page would.  False (nothing
+ * changed) when the general path must decide.
+ */
+static bool free_pages_fast(struct kmm_machine *m, struct page *page)
+{
+	unsigned long pfn = pfn_of(m, page);
+	struct per_cpu_pages *pcp;
+	struct zone *zone;
+	int mt;
+
+	if (page_mapcount_raw(page) != -1 ||
+	    ((unsigned long)(uintptr_t)page->mapping | page->memcg_data |
+	     (page->flags & PAGE_FLAGS_CHECK_AT_FREE) |
+	     (unsigned long)page_ref_count(page)) ||
+	    PageHead(page) || m->init_on_free || m->page_poisoning ||
+	    m->debug_pagealloc)
+		return false;
+	mt = pb_mt(m, pfn);
+	if (mt >= MIGRATE_PCPTYPES)
+		return false;
+	zone = zone_of_page(m, page);
+	pcp = &zone->per_cpu_pageset[cpu_of(m)];
+	if (!spin_trylock(&pcp->lock))
+		return false;
+	page->private = 0;
+	page->flags &= ~PAGEFLAGS_MASK;
+	free_unref_page_commit(zone, pcp, page, mt, 0);
+	spin_unlock(&pcp->lock);
+	return true;
+}
+
 void __free_pages(struct page *page, unsigned int order)
 {
 	struct kmm_machine *m = M();
@@ -1875,7 +1909,8 @@ void __free_pages(struct page *page, unsigned int order)
 	}
 	head = PageHead(page);
 	if (put_page_testzero(page)) {
-		free_unref_page(page, order);
+		if (order || !m->pcp_ready || !free_pages_fast(m, page))
+			free_unref_page(page, order);
 	} else if (!head) {
 		while (order-- > 0)
 			free_unref_page(page + (1U << order), order);
