@@ -1853,9 +1853,13 @@ static inline bool put_page_testzero(struct page *page)
 	int old = atomic_fetch_sub(&page->_refcount, 1);
 
 	if (old <= 0) {
-		/* Freed more often than allocated: undo and report. */
+		/*
+		 * Freed more often than allocated.  A DEBUG_VM kernel stops
+		 * here with this VM_BUG_ON_PAGE; kmm reports it the same way,
+		 * undoes the decrement and goes on.
+		 */
 		atomic_fetch_add(&page->_refcount, 1);
-		bad_page(page, "nonzero _refcount");
+		bad_page(page, "VM_BUG_ON_PAGE(page_ref_count(page) == 0)");
 		return false;
 	}
 	return old == 1;
@@ -2125,7 +2129,7 @@ unsigned long alloc_pages_bulk(gfp_t gfp, unsigned long nr_pages,
  */
 static bool decay_pcp_high(struct zone *zone, struct per_cpu_pages *pcp)
 {
-	bool todo = false;
+	bool more = false;
 	int to_drain;
 
 	spin_lock(&pcp->lock);
@@ -2135,22 +2139,22 @@ static bool decay_pcp_high(struct zone *zone, struct per_cpu_pages *pcp)
 				    pcp->high - (pcp->high >> 3)),
 				pcp->high_min);
 		if (pcp->high > pcp->high_min)
-			todo = true;
+			more = true;
 	}
 	to_drain = pcp->count - pcp->high;
 	if (to_drain > 0) {
 		free_pcppages_bulk(zone, to_drain, pcp, 0);
-		todo = true;
+		more = true;
 	}
 	spin_unlock(&pcp->lock);
-	return todo;
+	return more;
 }
 
 /* One vmstat tick for the machine (kmm has no timers: the caller drives). */
 bool kmm_vmstat_tick(struct kmm_machine *m)
 {
 	struct kmm_machine *prev = kmm_machine_switch(m);
-	bool todo = false;
+	bool more = false;
 
 	for (int nid = 0; nid < KMM_MAX_NODES; nid++) {
 		pg_data_t *p = m->node_data[nid];
@@ -2163,12 +2167,12 @@ bool kmm_vmstat_tick(struct kmm_machine *m)
 			if (!zone->per_cpu_pageset || !populated_zone(zone))
 				continue;
 			for (int cpu = 0; cpu < m->nr_cpus; cpu++)
-				todo |= decay_pcp_high(zone,
+				more |= decay_pcp_high(zone,
 						       &zone->per_cpu_pageset[cpu]);
 		}
 	}
 	kmm_machine_switch(prev);
-	return todo;
+	return more;
 }
 
 /* --- draining ------------------------------------------------------------- */
@@ -2269,6 +2273,12 @@ void shrinker_free(struct shrinker *shrinker)
 	if (!shrinker)
 		return;
 	spin_lock(&m->shrinker_lock);
+	/* Wait for the callbacks running now (shrink_slab drops the lock). */
+	while (shrinker->nr_users) {
+		spin_unlock(&m->shrinker_lock);
+		kmm_plat_cpu_relax();
+		spin_lock(&m->shrinker_lock);
+	}
 	if (shrinker->list.next && !list_empty(&shrinker->list))
 		list_del(&shrinker->list);
 	spin_unlock(&m->shrinker_lock);
@@ -2294,19 +2304,21 @@ unsigned long shrink_slab(gfp_t gfp, int nid, int priority)
 		struct shrink_control sc = { gfp, nid, 0, 0 };
 		unsigned long count, batch;
 
+		/* s stays on the list while we use it (shrinker_free waits). */
+		s->nr_users++;
 		spin_unlock(&m->shrinker_lock);
 		count = s->count_objects ? s->count_objects(s, &sc) : 0;
 		batch = s->batch > 0 ? (unsigned long)s->batch : 128;
 		if (count && count != SHRINK_EMPTY) {
-			unsigned long todo = priority > 0 ? count >> priority :
+			unsigned long left = priority > 0 ? count >> priority :
 							    count;
 
-			if (!todo)
-				todo = count;
-			while (todo) {
+			if (!left)
+				left = count;
+			while (left) {
 				unsigned long r;
 
-				sc.nr_to_scan = min(batch, todo);
+				sc.nr_to_scan = min(batch, left);
 				sc.nr_scanned = sc.nr_to_scan;
 				r = s->scan_objects(s, &sc);
 				if (r == SHRINK_STOP)
@@ -2314,10 +2326,11 @@ unsigned long shrink_slab(gfp_t gfp, int nid, int priority)
 				freed += r;
 				count_vm_events(SLABS_SCANNED,
 						(long)sc.nr_scanned);
-				todo -= min(todo, sc.nr_scanned);
+				left -= min(left, sc.nr_scanned);
 			}
 		}
 		spin_lock(&m->shrinker_lock);
+		s->nr_users--;
 	}
 	spin_unlock(&m->shrinker_lock);
 	return freed;

@@ -491,6 +491,71 @@ KT_TEST(misuse_is_reported_and_survived)
 	kmm_machine_destroy(m);
 }
 
+/* A mapped page (mapcount 0) or one with PG_reserved is not freed. */
+KT_TEST(freeing_mapped_or_reserved_pages_is_refused)
+{
+	struct kmm_machine *m = boot_small("mem=16M");
+	unsigned long free0;
+	struct page *p, *q;
+	char *log;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	drain_all_pages(NULL);
+	free0 = global_zone_page_state(NR_FREE_PAGES);
+	p = alloc_pages(GFP_KERNEL, 0);
+	q = alloc_pages(GFP_KERNEL, 2);
+	atomic_store(&p->_mapcount, 0);		/* still mapped */
+	__SetPageReserved(q);			/* still reserved */
+	__free_pages(p, 0);
+	__free_pages(q, 2);
+	KT_EQ(atomic_load(&m->bad_pages), 2);
+	log = machine_log(m);
+	KT_CONTAINS(log, "page dumped because: nonzero mapcount");
+	KT_CONTAINS(log, "page dumped because: PAGE_FLAGS_CHECK_AT_FREE flag(s) set");
+	free(log);
+	drain_all_pages(NULL);
+	/* Neither went back: 1 + 4 pages are gone, nothing is corrupted. */
+	KT_EQ(global_zone_page_state(NR_FREE_PAGES), free0 - 5);
+	verify(m);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+}
+
+/*
+ * The vmstat tick lets a pageset's high decay by an eighth per tick down
+ * to high_min and drains what is above it (decay_pcp_high).
+ */
+KT_TEST(pcp_high_decays_on_ticks)
+{
+	struct kmm_machine *m = boot_compact(4ULL << 30, 1, 1,
+					     "deferred_init=off init_on_alloc=0");
+	struct page **held = calloc(4096, sizeof(*held));
+	struct per_cpu_pages *pcp;
+	int ticks = 0;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	kmm_machine_enter(m);
+	for (int i = 0; i < 4096; i++)
+		held[i] = alloc_pages(GFP_KERNEL, 0);
+	for (int i = 0; i < 4096; i++)
+		__free_pages(held[i], 0);
+	pcp = &m->node_data[0]->node_zones[ZONE_NORMAL].per_cpu_pageset[0];
+	KT_TRUE(pcp->high > pcp->high_min);	/* frees pushed it up */
+	while (kmm_vmstat_tick(m) && ticks < 1000)
+		ticks++;
+	KT_TRUE(ticks > 1 && ticks < 1000);
+	KT_EQ(pcp->high, pcp->high_min);
+	KT_TRUE(pcp->count <= pcp->high);
+	verify(m);
+	free(held);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+}
+
 /* A shrinker that gives back pages it holds when memory runs short. */
 static struct page *cache[4096];
 static int cached;

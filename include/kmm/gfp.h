@@ -165,6 +165,7 @@ struct shrinker {
 	const char *name;
 	void *private_data;
 	struct list_head list;
+	int nr_users;		/* shrink_slab() calls under way */
 };
 #define DEFAULT_SEEKS	2
 
