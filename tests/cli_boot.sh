@@ -24,6 +24,12 @@ check "every report prints" grep -q "^MemTotal: " <<<"$r"
 check "pagetypeinfo header" grep -q "^Page block order: 9$" <<<"$r"
 check "vmstat lines" grep -q "^pgfree [0-9]" <<<"$r"
 
+z1=$("$kmm" boot --quiet --report zoneinfo | awk '/zone   Normal/ {f=1} f && / min / {print $2; exit}')
+z2=$("$kmm" boot --quiet --sysctl vm.min_free_kbytes=131072 --report zoneinfo | awk '/zone   Normal/ {f=1} f && / min / {print $2; exit}')
+check "--sysctl vm.min_free_kbytes raises the min watermark" test "$z2" -gt "$z1"
+"$kmm" boot --quiet --sysctl vm.nosuch=1 2>/dev/null
+check "--sysctl with an unknown name fails" test $? = 1
+
 q=$("$kmm" boot --quiet --report zoneinfo)
 check "--quiet prints only the report" test "$(head -1 <<<"$q")" = "Node 0, zone      DMA"
 

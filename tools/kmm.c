@@ -18,6 +18,7 @@
  *   --report LIST			zoneinfo, buddyinfo, pagetypeinfo, meminfo,
  *					vmstat (comma-separated)
  *   --workload				buddyinfo, a built-in workload, buddyinfo
+ *   --sysctl name=value		a vm sysctl after boot (repeatable)
  *   --quiet				only the reports
  *   --console				console view (loglevel=, quiet, debug)
  *   --dyndbg				include pr_debug records
@@ -387,7 +388,7 @@ static void usage(FILE *f)
 		"                [--dmesg FILE | --e820 FILE | --host]\n"
 		"                [--cmdline \"...\"] [--linux X.Y]\n"
 		"                [--report zoneinfo,buddyinfo,pagetypeinfo,meminfo,vmstat]\n"
-		"                [--workload] [--quiet] [--console]\n"
+		"                [--workload] [--sysctl vm.NAME=VALUE] [--quiet] [--console]\n"
 		"                [--dyndbg] [--levels] [--time]\n"
 		"       kmm help\n");
 }
@@ -397,8 +398,8 @@ int main(int argc, char **argv)
 	static struct kmm_machine_desc desc;
 	const char *mem = NULL, *dmesg = NULL, *e820 = NULL, *linux_ver = NULL;
 	const char *reports = NULL, *distance = NULL;
-	const char *cmdlines[32];
-	int ncmd = 0, nodes = -1, cpus = -1;
+	const char *cmdlines[32], *sysctls[32];
+	int ncmd = 0, nsys = 0, nodes = -1, cpus = -1;
 	bool host = false, quiet = false, console = false, dyndbg = false;
 	bool levels = false, timing = false, workload = false;
 	char err[1024] = "";
@@ -429,7 +430,8 @@ int main(int argc, char **argv)
 		else if (!(ARG("--mem") || ARG("--nodes") || ARG("--cpus") ||
 			   ARG("--distance") || ARG("--dmesg") ||
 			   ARG("--e820") || ARG("--cmdline") ||
-			   ARG("--linux") || ARG("--report"))) {
+			   ARG("--linux") || ARG("--report") ||
+			   ARG("--sysctl"))) {
 			fprintf(stderr, "kmm: unknown option '%s'\n", a);
 			usage(stderr);
 			return 2;
@@ -453,6 +455,9 @@ int main(int argc, char **argv)
 		else if (ARG("--cmdline")) {
 			if (ncmd < 32)
 				cmdlines[ncmd++] = v;
+		} else if (ARG("--sysctl")) {
+			if (nsys < 32)
+				sysctls[nsys++] = v;
 		} else if (ARG("--linux"))
 			linux_ver = v;
 		else if (ARG("--report"))
@@ -568,6 +573,30 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kmm: boot failed: %s\n", err);
 		kmm_machine_destroy(m);
 		return 1;
+	}
+	for (i = 0; i < nsys; i++) {
+		char name[128], *eq;
+		long val;
+		int r;
+
+		snprintf(name, sizeof(name), "%s", sysctls[i]);
+		eq = strchr(name, '=');
+		if (!eq || eq == name || !eq[1]) {
+			fprintf(stderr, "kmm: --sysctl '%s': expected name=value\n",
+				sysctls[i]);
+			kmm_machine_destroy(m);
+			return 2;
+		}
+		*eq = '\0';
+		val = strtol(eq + 1, &eq, 0);
+		r = *eq ? -EINVAL : kmm_sysctl(m, name, val);
+		if (r) {
+			fprintf(stderr, "kmm: --sysctl %s: %s\n", sysctls[i],
+				r == -ENOENT ? "no such sysctl (vm.min_free_kbytes, vm.watermark_scale_factor, vm.watermark_boost_factor, vm.percpu_pagelist_high_fraction, vm.lowmem_reserve_ratio.N)" :
+					       "value out of range");
+			kmm_machine_destroy(m);
+			return 1;
+		}
 	}
 	if (workload) {
 		printf("\n== /proc/buddyinfo after boot ==\n");
