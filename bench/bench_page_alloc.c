@@ -188,16 +188,30 @@ int main(int argc, char **argv)
 	 * page on allocation (INIT_ON_ALLOC_DEFAULT_ON); that cost is the
 	 * memset, shown separately below.
 	 */
-	struct kmm_machine *m = boot(argc > 3 ? argv[3] :
-				     "deferred_init=off init_on_alloc=0");
+	struct kmm_machine *m = boot("deferred_init=off init_on_alloc=0");
 	long iters = 2000000;
 
 	kmm_machine_enter(m);
+	/* --callgrind N [pair0|pair3|pair9|pair10|bulk64]: N operations only. */
 	if (argc > 2 && !strcmp(argv[1], "--callgrind")) {
 		long n = atol(argv[2]);
+		const char *op = argc > 3 ? argv[3] : "pair0";
 
-		for (long i = 0; i < n; i++)
-			__free_pages(alloc_pages(GFP_KERNEL, 0), 0);
+		if (!strncmp(op, "pair", 4)) {
+			unsigned int o = (unsigned int)atoi(op + 4);
+
+			for (long i = 0; i < n; i++)
+				__free_pages(alloc_pages(GFP_KERNEL, o), o);
+		} else if (!strcmp(op, "bulk64")) {
+			struct page *arr[64];
+
+			for (long i = 0; i < n; i++) {
+				memset(arr, 0, sizeof(arr));
+				alloc_pages_bulk(GFP_KERNEL, 64, arr);
+				for (int k = 0; k < 64; k++)
+					__free_pages(arr[k], 0);
+			}
+		}
 		return 0;
 	}
 	{
