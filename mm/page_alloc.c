@@ -1878,10 +1878,7 @@ static bool free_pages_fast(struct kmm_machine *m, struct page *page)
 	struct zone *zone;
 	int mt;
 
-	if (page_mapcount_raw(page) != -1 ||
-	    ((unsigned long)(uintptr_t)page->mapping | page->memcg_data |
-	     (page->flags & PAGE_FLAGS_CHECK_AT_FREE) |
-	     (unsigned long)page_ref_count(page)) ||
+	if (!page_expected_state(page, PAGE_FLAGS_CHECK_AT_FREE) ||
 	    PageHead(page) || m->init_on_free || m->page_poisoning ||
 	    m->debug_pagealloc)
 		return false;

@@ -557,19 +557,6 @@ void bad_page(struct page *page, const char *reason)
 	add_taint_bad_page(m);
 }
 
-/* page_expected_state(): every field a free page must have, in one test. */
-static bool page_expected_state(const struct page *page,
-				unsigned long check_flags)
-{
-	if (page_mapcount_raw(page) != -1)
-		return false;
-	if ((unsigned long)(uintptr_t)page->mapping |
-	    (unsigned long)page_ref_count(page) | page->memcg_data |
-	    (page->flags & check_flags))
-		return false;
-	return true;
-}
-
 /* page_bad_reason(): the last failing check names the report. */
 static const char *page_bad_reason(const struct page *page,
 				   unsigned long flags)

@@ -52,6 +52,22 @@ void dump_page(const struct page *page, const char *reason);
  * PageBuddy (the only field Linux resets).
  */
 void bad_page(struct page *page, const char *reason);
+/*
+ * page_expected_state(): every field a page must have when it is freed
+ * (or handed out), in one test: unmapped, no mapping, no references, no
+ * memcg, none of @check_flags.  Shared by the checks below and the page
+ * allocator's free fast path.
+ */
+static inline bool page_expected_state(const struct page *page,
+				       unsigned long check_flags)
+{
+	if (page_mapcount_raw(page) != -1)
+		return false;
+	return !((unsigned long)(uintptr_t)page->mapping |
+		 (unsigned long)page_ref_count(page) | page->memcg_data |
+		 (page->flags & check_flags));
+}
+
 /* Free-side check (page_expected_state); reports and returns true if bad. */
 bool free_page_is_bad(struct page *page);
 /* Allocation-side check; true: do not hand this page out. */
