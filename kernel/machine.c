@@ -307,6 +307,13 @@ struct kmm_machine *kmm_machine_create(const struct kmm_machine_desc *d,
 	m->nr_cpus = d->nr_cpus;
 	m->console_loglevel = CONSOLE_LOGLEVEL_DEFAULT;
 	m->params.loglevel = -1;
+	m->params.slab.min_order = -1;
+	m->params.slab.max_order = -1;
+	m->params.slab.min_objects = -1;
+	m->params.slab.slab_max_order = -1;
+	/* Debian's 6.12 build: CONFIG_SLAB_FREELIST_RANDOM/HARDENED=y. */
+	m->params.slab.freelist_random = true;
+	m->params.slab.freelist_hardened = true;
 	INIT_LIST_HEAD(&m->bdata_list);
 	/* Page allocator defaults (mm/page_alloc.c, Linux 6.12). */
 	m->min_free_kbytes = 1024;

@@ -200,6 +200,96 @@ static int p_init_on_free(struct kmm_machine *m, const char *v)
 	return kstrtobool(v, &m->init_on_free);
 }
 
+/*
+ * Slab parameters (mm/slub.c's and mm/slab.c's __setup handlers).  Linux
+ * picks SLUB or SLAB at build time; `slab=` is kmm's.  slab_freelist_random=
+ * and slab_freelist_hardened= are kmm's too: they stand for the Kconfig
+ * options, on in Debian's build.
+ */
+static int p_slab(struct kmm_machine *m, const char *v)
+{
+	if (v && !kmm_strcmp(v, "slab"))
+		m->params.slab.use_slab = true;
+	else if (v && !kmm_strcmp(v, "slub"))
+		m->params.slab.use_slab = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int p_slab_nomerge(struct kmm_machine *m, const char *v)
+{
+	m->params.slab.nomerge = true;
+	return 0;
+}
+
+static int p_slab_merge(struct kmm_machine *m, const char *v)
+{
+	m->params.slab.nomerge = false;
+	return 0;
+}
+
+static int p_slab_int(const char *v, int *out, int max)
+{
+	unsigned long long x;
+	char *end;
+
+	if (!v || !*v)
+		return -EINVAL;
+	x = kmm_strtoull(v, &end, 0);
+	if (*end || x > (unsigned long long)max)
+		return -EINVAL;
+	*out = (int)x;
+	return 0;
+}
+
+static int p_slub_min_order(struct kmm_machine *m, const char *v)
+{
+	return p_slab_int(v, &m->params.slab.min_order, 1000);
+}
+
+static int p_slub_max_order(struct kmm_machine *m, const char *v)
+{
+	return p_slab_int(v, &m->params.slab.max_order, 1000);
+}
+
+static int p_slub_min_objects(struct kmm_machine *m, const char *v)
+{
+	return p_slab_int(v, &m->params.slab.min_objects, 1 << 20);
+}
+
+static int p_slab_max_order(struct kmm_machine *m, const char *v)
+{
+	/* slub_max_order= is also spelt slab_max_order= in 6.12. */
+	if (m->params.slab.use_slab)
+		return p_slab_int(v, &m->params.slab.slab_max_order, 1000);
+	return p_slab_int(v, &m->params.slab.max_order, 1000);
+}
+
+static int p_slub_debug(struct kmm_machine *m, const char *v)
+{
+	m->params.slab.debug_set = true;
+	kmm_strlcpy(m->params.slab.debug, v ? v : "",
+		    sizeof(m->params.slab.debug));
+	return 0;
+}
+
+static int p_noaliencache(struct kmm_machine *m, const char *v)
+{
+	m->params.slab.noaliencache = true;
+	return 0;
+}
+
+static int p_freelist_random(struct kmm_machine *m, const char *v)
+{
+	return kstrtobool(v, &m->params.slab.freelist_random);
+}
+
+static int p_freelist_hardened(struct kmm_machine *m, const char *v)
+{
+	return kstrtobool(v, &m->params.slab.freelist_hardened);
+}
+
 struct kparam {
 	const char *name;
 	bool early;
@@ -225,6 +315,22 @@ static const struct kparam params[] = {
 	{ "page_poison", true, p_page_poison },
 	{ "init_on_alloc", true, p_init_on_alloc },
 	{ "init_on_free", true, p_init_on_free },
+	{ "slab", true, p_slab },
+	{ "slab_nomerge", false, p_slab_nomerge },
+	{ "slub_nomerge", false, p_slab_nomerge },
+	{ "slab_merge", false, p_slab_merge },
+	{ "slub_merge", false, p_slab_merge },
+	{ "slub_min_order", false, p_slub_min_order },
+	{ "slab_min_order", false, p_slub_min_order },
+	{ "slub_max_order", false, p_slub_max_order },
+	{ "slab_max_order", false, p_slab_max_order },
+	{ "slub_min_objects", false, p_slub_min_objects },
+	{ "slab_min_objects", false, p_slub_min_objects },
+	{ "slub_debug", false, p_slub_debug },
+	{ "slab_debug", false, p_slub_debug },
+	{ "noaliencache", false, p_noaliencache },
+	{ "slab_freelist_random", false, p_freelist_random },
+	{ "slab_freelist_hardened", false, p_freelist_hardened },
 };
 
 /* Known to Linux, no effect on kmm's boot: accepted without a note. */
@@ -236,9 +342,7 @@ static const char *const known[] = {
 	"hugepages", "hugepagesz", "default_hugepagesz", "transparent_hugepage",
 	"mitigations", "nopti", "pti", "spectre_v2", "iommu", "intel_iommu",
 	"amd_iommu", "acpi", "noapic", "nolapic", "apic", "pci", "nomodeset",
-	"crashkernel", "hashdist", "mminit_loglevel", "slub_debug",
-	"slub_min_order", "slub_max_order", "slub_min_objects", "slab_nomerge",
-	"slab_merge", "slab", "slub_nomerge", "cgroup_disable", "selinux",
+	"crashkernel", "hashdist", "mminit_loglevel", "cgroup_disable", "selinux",
 	"apparmor", "security", "audit", "elevator", "vga", "fbcon", "splash_",
 	"mce", "nmi_watchdog", "clocksource", "tsc", "idle", "intel_idle",
 	"processor", "noexec", "nx", "reservelow", "vmalloc", "nohugevmalloc",
@@ -307,6 +411,12 @@ void kmm_parse_args(void)
 		args = next_arg(args, &param, &val);
 		if (!kmm_strcmp(param, "--"))
 			break;
+		{
+			const struct kparam *kp = find_param(param);
+
+			if (kp && !kp->early && kp->fn(m, val))
+				pr_warn("Malformed option '%s'\n", param);
+		}
 		if (is_known(param))
 			continue;
 		n += (size_t)scnprintf(unk + n, KMM_CMDLINE_MAX - n, "%s%s%s%s",

@@ -154,6 +154,20 @@ struct kmm_machine {
 		bool quiet, debug;
 		int loglevel;			/* -1: unset */
 		char unknown[KMM_CMDLINE_MAX];
+		/* Slab (mm/slab_common.c reads them in kmem_cache_init). */
+		struct kmm_slab_params {
+			bool use_slab;		/* slab=slab: SLAB, else SLUB */
+			bool nomerge;		/* slab_nomerge */
+			bool freelist_random;	/* SLAB_FREELIST_RANDOM */
+			bool freelist_hardened;	/* SLAB_FREELIST_HARDENED */
+			bool noaliencache;	/* SLAB: noaliencache */
+			int min_order;		/* slub_min_order= (-1) */
+			int max_order;		/* slub_max_order= (-1) */
+			int min_objects;	/* slub_min_objects= (-1) */
+			int slab_max_order;	/* SLAB: slab_max_order= (-1) */
+			bool debug_set;		/* slub_debug given */
+			char debug[256];	/* its value ("" if bare) */
+		} slab;
 	} params;
 
 	/*
@@ -252,6 +266,8 @@ struct kmm_machine {
 		atomic_long poison_errors;	/* corruptions found at alloc */
 	} page_debug;
 	void *alloc_priv;
+	/* Slab allocators (mm/slab_common.c); NULL before kmem_cache_init. */
+	struct kmm_slab_state *slab;
 };
 
 /* --- Describing a machine ------------------------------------------- */
