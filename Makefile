@@ -29,6 +29,8 @@ bench: all
 	@$(BUILD)/kmm-bench-boot
 	@$(BUILD)/kmm-bench-page-alloc
 	@bash bench/callgrind.sh $(BUILD)/kmm-bench-page-alloc
+	@$(BUILD)/kmm-bench-slab
+	@bash bench/callgrind_slab.sh $(BUILD)/kmm-bench-slab
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan TYPE=Asan test
