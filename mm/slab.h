@@ -166,6 +166,10 @@ struct kmm_sink;
 struct slab_backend {
 	const char *name;		/* "SLUB", "SLAB" */
 	size_t cache_priv_size;		/* bytes at kmem_cache_priv() */
+	/* The private part ends in nr_node_ids node pointers (SLUB). */
+	bool node_array_tail;
+	/* Smallest kmalloc cache index (0: KMALLOC_SHIFT_LOW; SLAB: 5). */
+	unsigned int kmalloc_shift_low;
 	/*
 	 * kmem_cache_init: bootstrap the "kmem_cache" (and the node) caches,
 	 * calling slab_bootstrap_cache() for each, then create the kmalloc
@@ -253,11 +257,7 @@ struct kmm_slab_state {
 	atomic_long errors;			/* BUG reports printed */
 	atomic_long large_kmalloc_pages;
 	struct shrinker *shrinker;
-	/* Deferred frees waiting for a grace period (kernel/rcu.c). */
-	spinlock_t rcu_lock;
-	struct kmm_rcu_cb *rcu_pending;
-	atomic_long rcu_gp_seq;
-	atomic_int *rcu_nesting;		/* [nr_cpus] reader depth */
+	void *be_rcu;				/* kernel/rcu.c's state */
 	void *be_state;				/* the backend's globals */
 };
 
