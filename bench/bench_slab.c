@@ -44,21 +44,6 @@
 #include <kmm/gfp.h>
 #include <kmm/slab.h>
 
-/*
- * TEMPORARY, until the slab implementation is merged: weak references, so
- * that this links against a libkmm without mm/slab_common.c; kmm is then
- * reported as not available.
- */
-#pragma weak kmem_cache_create
-#pragma weak kmem_cache_destroy
-#pragma weak kmem_cache_alloc
-#pragma weak kmem_cache_free
-#pragma weak kmem_cache_alloc_bulk
-#pragma weak kmem_cache_free_bulk
-#pragma weak kmalloc
-#pragma weak kfree
-#define KMM_SLAB_LINKED (kmem_cache_create != NULL)
-
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define BENCH_SANITIZED 1
 #elif defined(__has_feature)
@@ -736,6 +721,37 @@ static struct kmm_machine *boot(const char *cmdline, u64 mem)
 	return m;
 }
 
+/* Does @m's boot log contain @what? */
+struct logbuf {
+	char *s;
+	size_t len;
+};
+
+static void log_write(void *ctx, const char *s, size_t len)
+{
+	struct logbuf *b = ctx;
+	char *n = realloc(b->s, b->len + len + 1);
+
+	if (!n)
+		return;
+	memcpy(n + b->len, s, len);
+	b->len += len;
+	n[b->len] = 0;
+	b->s = n;
+}
+
+static bool log_has(struct kmm_machine *m, const char *what)
+{
+	struct logbuf b = { NULL, 0 };
+	struct kmm_sink sink = { log_write, &b };
+	bool found;
+
+	kmm_log_dump(m, KMM_LOG_ALL, false, &sink);
+	found = b.s && strstr(b.s, what);
+	free(b.s);
+	return found;
+}
+
 /*
  * Boot a machine with backend @slab and make its 256-byte cache; leaves
  * avail[a] false with the reason if kmm's slab does not work (yet).
@@ -748,8 +764,14 @@ static void setup_kmm(int a, const char *slab, u64 mem)
 		 "deferred_init=off init_on_alloc=0 slab=%s", slab);
 	mach[a] = boot(cmdline, mem);
 	kmm_machine_enter(mach[a]);
-	cache256[a] = KMM_SLAB_LINKED ?
-		kmem_cache_create("bench_256", 256, 0, 0, NULL) : NULL;
+	if (!strcmp(slab, "slab") && log_has(mach[a], "using SLUB")) {
+		/* "slab=slab: SLAB is not built in; using SLUB" */
+		snprintf(missing[a], sizeof(missing[a]),
+			 "kmm: slab not available (SLAB is not built in: slab=slab booted SLUB)");
+		kmm_machine_enter(NULL);
+		return;
+	}
+	cache256[a] = kmem_cache_create("bench_256", 256, 0, 0, NULL);
 	if (cache256[a]) {
 		void *p = kmalloc(256, GFP_KERNEL);
 

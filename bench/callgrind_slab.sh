@@ -41,6 +41,12 @@ per() {	# per OP ALLOC N1 N2: instructions per pair, or "-"
 	fi
 }
 
+# Leave out what cannot run here (SLAB not built, mimalloc not installed).
+avail=
+for al in $allocs; do
+	[ -n "$(run 1 cachepair256 "$al")" ] && avail="$avail $al"
+done
+
 echo "callgrind, instructions per alloc+free pair, by difference of two runs"
 echo "(kmm: init_on_alloc=0; cachepair256 is kmem_cache_alloc+free for kmm, malloc(256)+free for the others):"
 printf "  %-14s" op
@@ -49,7 +55,10 @@ echo
 for op in cachepair256 kmalloc8 kmalloc64 kmalloc256 kmalloc1024 kmalloc4096 kmalloc8192 kmalloc16384; do
 	printf "  %-14s" "$op"
 	for al in $allocs; do
-		printf " %9s" "$(per "$op" "$al" 20000 60000)"
+		case " $avail " in
+		*" $al "*) printf " %9s" "$(per "$op" "$al" 20000 60000)" ;;
+		*) printf " %9s" - ;;
+		esac
 	done
 	echo
 done
