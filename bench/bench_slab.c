@@ -33,6 +33,7 @@
 #include <dlfcn.h>
 #include <gnu/libc-version.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -534,6 +535,20 @@ struct xthread {
 	bool failed;
 };
 
+/*
+ * Wait politely: on a loaded 2-CPU machine the other thread may not be
+ * running, and spinning through its time slice would only measure that.
+ */
+static void cpu_relax_n(unsigned int *spins)
+{
+	if (++*spins < 256) {
+		__builtin_ia32_pause();
+	} else {
+		*spins = 0;
+		sched_yield();
+	}
+}
+
 static void cpu_relax(void)
 {
 	__builtin_ia32_pause();
@@ -574,8 +589,11 @@ static void xstart(struct xthread *x)
 	if (x->a == A_SLUB || x->a == A_SLAB)
 		x->cpu = smp_processor_id();
 	atomic_fetch_add(x->go, 1);
-	while (atomic_load(x->go) < 3)
-		cpu_relax();
+	while (atomic_load(x->go) < 3) {
+		unsigned int spins = 0;
+
+		cpu_relax_n(&spins);
+	}
 }
 
 /*
@@ -588,6 +606,7 @@ static void *producer(void *arg)
 	struct ring *rg = x->ring;
 	struct kmem_cache *kc = cache256[x->a];
 	unsigned long head = 0, tail = 0;
+	unsigned int spins = 0;
 
 	xstart(x);
 	for (long i = 0; i < x->n; i++) {
@@ -601,7 +620,7 @@ static void *producer(void *arg)
 			tail = atomic_load_explicit(&rg->tail,
 						    memory_order_acquire);
 			if (head - tail == RING)
-				cpu_relax();
+				cpu_relax_n(&spins);
 		}
 		rg->slot[head % RING] = p;
 		atomic_store_explicit(&rg->head, ++head, memory_order_release);
@@ -615,6 +634,7 @@ static void *consumer(void *arg)
 	struct ring *rg = x->ring;
 	struct kmem_cache *kc = cache256[x->a];
 	unsigned long head = 0, tail = 0;
+	unsigned int spins = 0;
 
 	xstart(x);
 	while ((long)tail < x->n) {
@@ -624,7 +644,7 @@ static void *consumer(void *arg)
 			head = atomic_load_explicit(&rg->head,
 						    memory_order_acquire);
 			if (tail == head) {
-				cpu_relax();
+				cpu_relax_n(&spins);
 				continue;
 			}
 		}
@@ -997,17 +1017,28 @@ int main(int argc, char **argv)
 	print_head("");
 	{
 		int cpus[NR_ALLOC][2];
-		long n = 1L << 19;
+		long n[NR_ALLOC];
 
 		for (int a = 0; a < NR_ALLOC; a++)
 			v[a] = avail[a] ? 1e30 : -1;
-		for (int r = 0; r < RUNS; r++)
+		/* Run -1 warms up and sizes the runs: at most 2^19 objects, 30 ms. */
+		for (int r = -1; r < RUNS; r++)
 			for (int a = 0; a < NR_ALLOC; a++) {
 				double t;
 
 				if (!avail[a])
 					continue;
-				t = xthread_run(a, n, cpus[a]);
+				t = xthread_run(a, r < 0 ? 1L << 14 : n[a],
+						cpus[a]);
+				if (r < 0) {
+					double fit = 30e6 / (t > 1 ? t : 1);
+
+					n[a] = fit < (1L << 19) ? (long)fit :
+								  1L << 19;
+					if (n[a] < (1L << 14))
+						n[a] = 1L << 14;
+					continue;
+				}
 				if (t < 0)
 					v[a] = -2;
 				else if (v[a] >= 0 && t < v[a])
