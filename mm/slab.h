@@ -274,6 +274,9 @@ struct kmm_slab_state {
 	atomic_long large_kmalloc_pages;
 	struct shrinker *shrinker;
 	void *be_rcu;				/* kernel/rcu.c's state */
+	/* Bootstrap record: each slab_state reached, with the caches then. */
+	int nr_history;
+	struct { enum slab_state state; int nr_caches; } history[8];
 	void *be_state;				/* the backend's globals */
 };
 
@@ -283,6 +286,9 @@ static inline struct kmm_slab_state *slab_st(void)
 }
 
 /* --- slab_common.c services for the backends ---------------------------- */
+
+/* Move slab_state on (and record it for kmm_slab_bootstrap_history). */
+void slab_set_state(enum slab_state state);
 
 /* Allocate a slab of @s: (1 << s->order) pages, PGTY_slab set, accounted. */
 struct slab *slab_alloc_pages(struct kmem_cache *s, gfp_t gfp, int node,

@@ -113,6 +113,37 @@ static void slab_unlock(void)
 	spin_unlock(&slab_st()->mutex);
 }
 
+void slab_set_state(enum slab_state state)
+{
+	struct kmm_slab_state *st = slab_st();
+	struct kmem_cache *s;
+	int n = 0;
+
+	list_for_each_entry(s, &st->caches, list)
+		n++;
+	st->state = state;
+	if (st->nr_history < (int)ARRAY_SIZE(st->history)) {
+		st->history[st->nr_history].state = state;
+		st->history[st->nr_history].nr_caches = n;
+		st->nr_history++;
+	}
+	pr_debug("slab: %s state %d with %d caches\n", st->be->name, state, n);
+}
+
+int kmm_slab_bootstrap_history(struct kmm_machine *m, int *states,
+			       int *nr_caches, int max)
+{
+	int i;
+
+	if (!m || !m->slab)
+		return 0;
+	for (i = 0; i < m->slab->nr_history && i < max; i++) {
+		states[i] = m->slab->history[i].state;
+		nr_caches[i] = m->slab->history[i].nr_caches;
+	}
+	return i;
+}
+
 void slab_count_error(void)
 {
 	struct kmm_slab_state *st = slab_st();
@@ -632,7 +663,7 @@ int create_kmalloc_caches(void)
 			st->kmalloc_caches[type][i] =
 				st->kmalloc_caches[type][low];
 	}
-	st->state = UP;
+	slab_set_state(UP);
 	return 0;
 }
 
@@ -1115,8 +1146,8 @@ void kmem_cache_init(void)
 		else
 			pr_warn("slab=slab: SLAB is not built in; using SLUB\n");
 	}
-	st->state = DOWN;
 	m->slab = st;
+	slab_set_state(DOWN);
 	rcu_init();
 	if (st->be->init())
 		panic("kmem_cache_init: %s bootstrap failed\n", st->be->name);
@@ -1132,7 +1163,7 @@ void kmem_cache_init_late(void)
 	if (st->be->init_late)
 		st->be->init_late();
 	if (st->state < FULL)
-		st->state = FULL;
+		slab_set_state(FULL);
 	st->shrinker = shrinker_alloc(0, "slab");
 	if (st->shrinker) {
 		st->shrinker->count_objects = slab_shrink_count;

@@ -2662,7 +2662,7 @@ static int slub_init(void)
 				 sizeof(struct kmem_cache_node),
 				 SLAB_HWCACHE_ALIGN | SLAB_NO_OBJ_EXT, 0, 0))
 		return -ENOMEM;
-	st->state = PARTIAL;
+	slab_set_state(PARTIAL);
 	if (slab_bootstrap_cache(boot_cache, "kmem_cache",
 				 (unsigned int)kmem_cache_struct_size(),
 				 SLAB_HWCACHE_ALIGN | SLAB_NO_OBJ_EXT, 0, 0))

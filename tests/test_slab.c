@@ -820,6 +820,129 @@ KT_TEST(shrinker_gives_empty_slabs_back)
 	}
 }
 
+KT_TEST(bootstrap_steps)
+{
+	FOR_EACH_BACKEND(b) {
+		struct kmm_machine *m = boot_slab(b, 256ULL << 20, 2, 2, NULL);
+		int st[8], nc[8], n;
+
+		KT_TRUE(m != NULL);
+		if (!m)
+			continue;
+		n = kmm_slab_bootstrap_history(m, st, nc, 8);
+		KT_EQ(st[0], DOWN);
+		KT_EQ(nc[0], 0);
+		if (is_slub(m)) {
+			/* 6.12: node cache -> PARTIAL, bootstrap(), kmalloc -> UP. */
+			KT_EQ(n, 4);
+			KT_EQ(st[1], PARTIAL);
+			KT_EQ(nc[1], 0);
+			KT_EQ(st[2], UP);
+			/* kmem_cache, kmem_cache_node, 4 types x 13 kmalloc. */
+			KT_EQ(nc[2], 2 + 4 * 13);
+			KT_EQ(st[3], FULL);
+		} else {
+			/* 6.6: PARTIAL, PARTIAL_NODE, UP, FULL. */
+			KT_EQ(n, 5);
+			KT_EQ(st[1], PARTIAL);
+			KT_EQ(st[2], PARTIAL_NODE);
+			KT_EQ(st[3], UP);
+			KT_EQ(st[4], FULL);
+		}
+		KT_TRUE(m->slab->kmem_cache != NULL);
+		KT_STREQ(m->slab->kmem_cache->name, "kmem_cache");
+		KT_TRUE(active_objs(m, "kmem_cache") > 0);
+		done(m);
+	}
+}
+
+KT_TEST(alignment_and_flags_combinations)
+{
+	static const slab_flags_t flags[] = {
+		0, SLAB_HWCACHE_ALIGN, SLAB_RED_ZONE, SLAB_POISON,
+		SLAB_STORE_USER, SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER |
+		SLAB_CONSISTENCY_CHECKS, SLAB_TYPESAFE_BY_RCU,
+		SLAB_RECLAIM_ACCOUNT | SLAB_CACHE_DMA32,
+	};
+	static const unsigned int sizes[] = { 1, 7, 8, 24, 100, 256, 1000, 3000, 5000 };
+	static const unsigned int aligns[] = { 0, 8, 16, 64, 256 };
+
+	FOR_EACH_BACKEND(b) {
+		struct kmm_machine *m = boot_slab(b, 512ULL << 20, 1, 2, NULL);
+		int made = 0;
+
+		for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]); f++)
+		for (size_t z = 0; z < sizeof(sizes) / sizeof(sizes[0]); z++)
+		for (size_t a = 0; a < sizeof(aligns) / sizeof(aligns[0]); a++) {
+			char name[64];
+			struct kmem_cache *c;
+			unsigned char *p[20];
+			unsigned int want = aligns[a] ? aligns[a] : 8;
+
+			snprintf(name, sizeof(name), "combo-%zu-%zu-%zu", f, z, a);
+			c = kmem_cache_create(name, sizes[z], aligns[a],
+					      flags[f] | SLAB_NO_MERGE, NULL);
+			KT_TRUE(c != NULL);
+			if (!c)
+				continue;
+			made++;
+			if ((flags[f] & SLAB_HWCACHE_ALIGN) && sizes[z] > 32 &&
+			    want < 64)
+				want = 64;
+			for (int i = 0; i < 20; i++) {
+				p[i] = kmem_cache_alloc(c, GFP_KERNEL);
+				KT_TRUE(p[i] != NULL);
+				KT_EQ((uintptr_t)p[i] % want, 0);
+				memset(p[i], i, sizes[z]);
+				if ((flags[f] & SLAB_CACHE_DMA32))
+					KT_TRUE(page_zonenum(virt_to_page(p[i])) <= ZONE_DMA32);
+			}
+			for (int i = 0; i < 20; i++) {
+				KT_EQ(p[i][sizes[z] - 1], i);
+				kmem_cache_free(c, p[i]);
+			}
+			KT_EQ(kmm_slab_validate(m), 0);
+			kmem_cache_destroy(c);
+		}
+		KT_EQ(made, 8 * 9 * 5);
+		KT_EQ(kmm_slab_errors(m), 0);
+		done(m);
+	}
+}
+
+KT_TEST(allocation_failure_returns_null_and_leaks_nothing)
+{
+	FOR_EACH_BACKEND(b) {
+		struct kmm_machine *m = boot_slab(b, 64ULL << 20, 1, 1, NULL);
+		struct kmem_cache *c = kmem_cache_create("filler", 2000, 0,
+							 SLAB_NO_MERGE, NULL);
+		unsigned long base = free_pages_settled();
+		void **p = calloc(100000, sizeof(void *));
+		int n = 0;
+		char *log;
+
+		while (n < 100000 &&
+		       (p[n] = kmem_cache_alloc(c, GFP_KERNEL | __GFP_NOWARN)))
+			n++;
+		KT_TRUE(n > 1000 && n < 100000);
+		/* Once more without __GFP_NOWARN: the out-of-memory report. */
+		KT_TRUE(kmem_cache_alloc(c, GFP_KERNEL) == NULL);
+		KT_TRUE(kmalloc(100000, GFP_KERNEL | __GFP_NOWARN) == NULL);
+		log = machine_log(m);
+		if (is_slub(m))
+			KT_CONTAINS(log, "SLUB: Unable to allocate memory on node -1");
+		KT_CONTAINS(log, "page allocation failure");
+		free(log);
+		while (n--)
+			kmem_cache_free(c, p[n]);
+		kmem_cache_destroy(c);
+		KT_EQ(free_pages_settled(), base);
+		KT_EQ(kmm_slab_validate(m), 0);
+		free(p);
+		done(m);
+	}
+}
+
 KT_TEST(slab_off_boots_without_slab)
 {
 	struct kmm_machine *m = boot_slab(0, 256ULL << 20, 1, 1, "slab=off");
