@@ -1096,10 +1096,28 @@ int main(int argc, char **argv)
 			printf("  SKIP  SLUB kmalloc pair within 1.2x of mimalloc: %s\n",
 			       missing[A_MI]);
 	}
-	if (avail[A_SLAB])
+	if (avail[A_SLAB]) {
+		double lo_gl = 1e30, hi_gl = 0, lo_mi = 1e30, hi_mi = 0;
+
 		printf("  info  SLAB kmem_cache pair %.1f ns = %.2fx the floor, %.2fx SLUB\n",
 		       cache_slab, cache_slab / floor_pair,
 		       avail[A_SLUB] ? cache_slab / cache_slub : 0.0);
+		for (int s = 0; s < NR_SIZES && kmalloc_sizes[s] <= 4096; s++) {
+			const double *r = pair[s][O_PAIR];
+
+			lo_gl = min(lo_gl, r[A_SLAB] / r[A_GLIBC]);
+			hi_gl = max(hi_gl, r[A_SLAB] / r[A_GLIBC]);
+			if (avail[A_MI]) {
+				lo_mi = min(lo_mi, r[A_SLAB] / r[A_MI]);
+				hi_mi = max(hi_mi, r[A_SLAB] / r[A_MI]);
+			}
+		}
+		printf("  info  SLAB kmalloc pair, 8 B to 4 KiB: %.2f-%.2fx glibc's time",
+		       lo_gl, hi_gl);
+		if (avail[A_MI])
+			printf(", %.2f-%.2fx mimalloc's", lo_mi, hi_mi);
+		printf("\n");
+	}
 	printf("\n(total %.1f s)\n", (now_ns() - t_start) / 1e9);
 
 	teardown_kmm(A_SLUB);
