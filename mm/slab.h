@@ -115,11 +115,53 @@ static inline int slab_nid(const struct slab *slab)
 	return page_to_nid(slab_page(slab));
 }
 
+/* slab_address() without a lookup of the current machine. */
+static inline void *slab_address_m(const struct kmm_machine *m,
+				   const struct slab *slab)
+{
+	return m->phys_base +
+	       ((u64)(slab_page(slab) - m->vmemmap_base) << PAGE_SHIFT);
+}
+
+/* The head page of the page holding @x in @m's RAM, or NULL. */
+static inline struct page *kmm_obj_page(const struct kmm_machine *m,
+					const void *x)
+{
+	const u8 *p = x;
+	unsigned long pfn;
+	struct page *page;
+
+	if (unlikely(p < m->phys_base || p >= m->phys_base + m->phys_span))
+		return NULL;
+	pfn = (unsigned long)((u64)(p - m->phys_base) >> PAGE_SHIFT);
+	if (unlikely(!pfn_valid(pfn)))
+		return NULL;
+	page = m->vmemmap_base + pfn;
+	if (page->compound_head & 1)
+		page = (struct page *)(page->compound_head - 1);
+	return page;
+}
+
 /*
  * The slab containing @x, or NULL if @x is not in this machine's memory or
  * its page is not part of a slab.
  */
+static inline struct slab *kmm_virt_to_slab_m(const struct kmm_machine *m,
+					      const void *x)
+{
+	struct page *page = kmm_obj_page(m, x);
+
+	return page && slab_test(page_slab(page)) ? page_slab(page) : NULL;
+}
 struct slab *kmm_virt_to_slab(const void *x);
+
+/* The calling thread's CPU in @m (smp_processor_id without a lookup). */
+static inline int kmm_cpu_of(struct kmm_machine *m)
+{
+	if (likely(kmm_cpu_owner == m && kmm_cpu_id >= 0))
+		return kmm_cpu_id;
+	return kmm_assign_cpu(m);
+}
 
 /* --- Caches ------------------------------------------------------------ */
 
@@ -144,6 +186,7 @@ struct kmem_cache {
 	atomic_long nr_slabs;
 	atomic_long total_objects;
 	bool kmalloc_cache;
+	struct kmm_machine *machine;	/* the machine the cache lives in */
 	char name_buf[KMM_SLAB_NAME_MAX];
 	/*
 	 * The backend's part follows.  (Not declared 64-byte aligned: list

@@ -239,17 +239,8 @@ void slab_free_pages(struct kmem_cache *s, struct slab *slab)
 struct slab *kmm_virt_to_slab(const void *x)
 {
 	struct kmm_machine *m = M();
-	const u8 *p = x;
-	struct page *page;
-	unsigned long pfn;
 
-	if (!m || p < m->phys_base || p >= m->phys_base + m->phys_span)
-		return NULL;
-	pfn = (unsigned long)((u64)(p - m->phys_base) >> PAGE_SHIFT);
-	if (!pfn_valid(pfn))
-		return NULL;
-	page = compound_head(pfn_to_page(pfn));
-	return slab_test(page_slab(page)) ? page_slab(page) : NULL;
+	return m ? kmm_virt_to_slab_m(m, x) : NULL;
 }
 
 /* --- Creating caches --------------------------------------------------------- */
@@ -334,6 +325,7 @@ static int do_kmem_cache_create(struct kmem_cache *s, const char *name,
 	s->usersize = usersize;
 	s->ctor = ctor;
 	s->kmalloc_cache = !!(flags & SLAB_KMALLOC);
+	s->machine = M();
 	INIT_LIST_HEAD(&s->list);
 	atomic_store(&s->nr_slabs, 0);
 	atomic_store(&s->total_objects, 0);
@@ -671,7 +663,7 @@ int create_kmalloc_caches(void)
 
 static inline bool slab_want_init_on_alloc(struct kmem_cache *s, gfp_t gfp)
 {
-	if (M()->init_on_alloc) {
+	if (s->machine->init_on_alloc) {
 		if (s->ctor)
 			return false;
 		if (s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON))
@@ -683,7 +675,7 @@ static inline bool slab_want_init_on_alloc(struct kmem_cache *s, gfp_t gfp)
 
 static inline bool slab_want_init_on_free(struct kmem_cache *s)
 {
-	return M()->init_on_free &&
+	return s->machine->init_on_free &&
 	       !(s->ctor || (s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)));
 }
 
@@ -702,12 +694,11 @@ static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, int node,
 			       unsigned long caller, size_t orig_size,
 			       size_t zero_size)
 {
-	struct kmm_slab_state *st = slab_st();
 	void *p;
 
 	if (unlikely(gfp & (__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK)))
 		gfp = kmalloc_fix_flags(gfp);
-	p = st->be->alloc(s, gfp, node, caller, orig_size);
+	p = s->machine->slab->be->alloc(s, gfp, node, caller, orig_size);
 	if (p && slab_want_init_on_alloc(s, gfp))
 		memset(p, 0, zero_size);
 	return p;
@@ -738,7 +729,7 @@ void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t flags)
 static struct slab *check_cache(struct kmem_cache *s, const void *x,
 				const char *func)
 {
-	struct slab *slab = kmm_virt_to_slab(x);
+	struct slab *slab = kmm_virt_to_slab_m(s ? s->machine : M(), x);
 
 	if (!slab) {
 		WARN_ONCE(1, "%s: Object is not a Slab page!\n", func);
@@ -759,7 +750,7 @@ static inline void slab_free(struct kmem_cache *s, struct slab *slab,
 {
 	if (slab_want_init_on_free(s))
 		memset(x, 0, s->object_size);
-	slab_st()->be->free(s, slab, x, caller);
+	s->machine->slab->be->free(s, slab, x, caller);
 }
 
 void kmem_cache_free(struct kmem_cache *s, void *x)
@@ -841,15 +832,19 @@ static void *kmalloc_large_node(size_t size, gfp_t flags, int node)
 static inline void *do_kmalloc_node(size_t size, gfp_t flags, int node,
 				    unsigned long caller)
 {
+	struct kmm_slab_state *st;
 	struct kmem_cache *s;
 
 	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
 		return kmalloc_large_node(size, flags, node);
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
-	if (unlikely(!slab_st() || slab_st()->state < UP))
+	st = M()->slab;
+	if (unlikely(!st || st->state < UP))
 		return NULL;
-	s = kmalloc_slab(size, flags);
+	s = st->kmalloc_caches[kmalloc_type(flags)][size <= 192 ?
+		st->size_index[(size - 1) / 8] :
+		(unsigned int)fls((unsigned int)(size - 1))];
 	return slab_alloc(s, flags, node, caller, size, s->object_size);
 }
 
@@ -915,25 +910,20 @@ static void free_large_kmalloc(struct page *page, const void *object)
 /* The page of a pointer into this machine's RAM, or NULL. */
 static struct page *obj_page(const void *x)
 {
-	struct kmm_machine *m = M();
-	const u8 *p = x;
-	unsigned long pfn;
-
-	if (p < m->phys_base || p >= m->phys_base + m->phys_span)
-		return NULL;
-	pfn = (unsigned long)((u64)(p - m->phys_base) >> PAGE_SHIFT);
-	return pfn_valid(pfn) ? compound_head(pfn_to_page(pfn)) : NULL;
+	return kmm_obj_page(M(), x);
 }
 
 void kfree(const void *x)
 {
+	struct kmm_machine *m;
 	struct page *page;
 	struct slab *slab;
 
 	if (unlikely(ZERO_OR_NULL_PTR(x)))
 		return;
-	page = obj_page(x);
-	if (unlikely(!page || !slab_st())) {
+	m = M();
+	page = kmm_obj_page(m, x);
+	if (unlikely(!page || !m->slab)) {
 		pr_err("kfree: 0x%px is not in this machine's memory\n", x);
 		slab_count_error();
 		return;

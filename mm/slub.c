@@ -38,14 +38,15 @@
  * slab: each object goes through the node list under list_lock
  * (alloc_single_from_partial / free_to_partial_list), as in 6.12.
  *
- * Locking.  The fast paths take no lock: a 16-byte compare-and-swap on the
- * CPU's (freelist, tid) as this_cpu_cmpxchg_double does.  The CPU slab's
- * slow path takes the CPU's lock (Linux: local_lock with interrupts off);
- * the node lists take n->list_lock.  Slab freelists change by 16-byte
- * compare-and-swap on (freelist, counters).  Two threads may share a CPU
- * id: the tid and the lock keep that correct.  With debug_pagealloc on the
- * fast path takes the CPU lock instead (Linux reads the free pointer with
- * copy_from_kernel_nofault; kmm cannot recover from that fault).
+ * Locking.  Everything a CPU's kmem_cache_cpu holds changes under that
+ * CPU's lock: Linux's PREEMPT_RT form of SLUB (local_lock around plain
+ * updates).  Linux without RT swaps (freelist, tid) with an unlocked
+ * this_cpu_cmpxchg16b instead, which is only safe because nothing but that
+ * CPU touches it; a kmm CPU can be shared by two threads and flushed from
+ * a third, and an uncontended lock costs half a locked cmpxchg16b.  The
+ * node lists take n->list_lock.  Slab freelists change by a locked 16-byte
+ * compare-and-swap on (freelist, counters), as in Linux, since frees from
+ * any CPU race there.
  *
  * Failure.  A slab that cannot be allocated makes the request fail
  * (slab_out_of_memory prints Linux's "SLUB: Unable to allocate memory on
@@ -114,13 +115,8 @@ struct track {
 };
 
 struct kmem_cache_cpu {
-	union {
-		struct {
-			void **freelist;
-			unsigned long tid;
-		};
-		unsigned __int128 freelist_tid;
-	};
+	void **freelist;
+	unsigned long tid;
 	struct slab *slab;
 	struct slab *partial;
 	spinlock_t lock;
@@ -304,20 +300,6 @@ static inline void *get_freepointer(struct kmem_cache *s, void *object)
 	return freelist_ptr_decode(s, *(unsigned long *)addr, addr);
 }
 
-/*
- * The lockless allocation reads the free pointer of an object that another
- * CPU may have just allocated and be writing: the value is then stale and
- * the compare-and-swap fails.  That read races by design (Linux's
- * get_freepointer_safe), so the thread sanitizer is told to look away.
- */
-__attribute__((no_sanitize("thread")))
-static inline void *get_freepointer_safe(struct kmem_cache *s, void *object)
-{
-	unsigned long addr = (unsigned long)object + SC(s)->offset;
-
-	return freelist_ptr_decode(s, *(volatile unsigned long *)addr, addr);
-}
-
 static inline void set_freepointer(struct kmem_cache *s, void *object,
 				   void *fp)
 {
@@ -392,18 +374,9 @@ static inline unsigned long next_tid(unsigned long tid)
 	return tid + TID_STEP;
 }
 
-static inline bool update_cpu_freelist_fast(struct kmem_cache_cpu *c,
-					    void *freelist_old,
-					    void *freelist_new,
-					    unsigned long tid)
-{
-	return cmpxchg16(&c->freelist_tid, pair(freelist_old, tid),
-			 pair(freelist_new, next_tid(tid)));
-}
-
 static inline struct kmem_cache_cpu *this_cpu_slab(struct kmem_cache *s)
 {
-	return &SC(s)->cpu_slab[slab_cpu()];
+	return &SC(s)->cpu_slab[kmm_cpu_of(s->machine)];
 }
 
 /* --- Debug ----------------------------------------------------------------------- */
@@ -578,7 +551,7 @@ static void object_err(struct kmem_cache *s, struct slab *slab, u8 *object,
 
 static void slab_err(struct kmem_cache *s, struct slab *slab,
 		     const char *fmt, ...) __printf(3, 4);
-static void slab_err(struct kmem_cache *s, struct slab *slab,
+static __attribute__((noinline)) void slab_err(struct kmem_cache *s, struct slab *slab,
 		     const char *fmt, ...)
 {
 	char buf[256];
@@ -1708,34 +1681,38 @@ static void slab_out_of_memory(struct kmem_cache *s, gfp_t gfpflags, int nid)
 	}
 }
 
-static void *___slab_alloc(struct kmem_cache *s, gfp_t gfpflags, int node,
+static __attribute__((noinline)) void *___slab_alloc(struct kmem_cache *s, gfp_t gfpflags, int node,
 			   unsigned long addr, struct kmem_cache_cpu *c,
 			   unsigned long orig_size)
 {
-	struct kmm_machine *m = M();
 	struct partial_context pc;
 	bool try_thisnode = true;
 	struct slab *slab;
 	void *freelist;
 
 reread_slab:
-	slab = __atomic_load_n(&c->slab, __ATOMIC_RELAXED);
+	spin_lock(&c->lock);
+	slab = c->slab;
 	if (!slab) {
+		spin_unlock(&c->lock);
 		if (unlikely(node != NUMA_NO_NODE &&
 			     !node_isset(node, &G()->slab_nodes)))
 			node = NUMA_NO_NODE;
 		goto new_slab;
 	}
 	if (unlikely(!node_match(slab, node))) {
-		if (!node_isset(node, &G()->slab_nodes))
+		if (!node_isset(node, &G()->slab_nodes)) {
 			node = NUMA_NO_NODE;
-		else
-			goto deactivate_slab;
-	}
-	spin_lock(&c->lock);
-	if (unlikely(slab != c->slab)) {
-		spin_unlock(&c->lock);
-		goto reread_slab;
+		} else {
+			/* deactivate_slab: give the CPU slab back. */
+			freelist = c->freelist;
+			c->slab = NULL;
+			c->freelist = NULL;
+			c->tid = next_tid(c->tid);
+			spin_unlock(&c->lock);
+			deactivate_slab(s, slab, freelist);
+			goto new_slab;
+		}
 	}
 	freelist = c->freelist;
 	if (freelist)
@@ -1748,41 +1725,33 @@ reread_slab:
 		goto new_slab;
 	}
 load_freelist:
+	/* Under c->lock: the first object is ours, the rest the CPU's. */
 	c->freelist = get_freepointer(s, freelist);
 	c->tid = next_tid(c->tid);
 	spin_unlock(&c->lock);
 	return freelist;
 
-deactivate_slab:
-	spin_lock(&c->lock);
-	if (slab != c->slab) {
-		spin_unlock(&c->lock);
-		goto reread_slab;
-	}
-	freelist = c->freelist;
-	c->slab = NULL;
-	c->freelist = NULL;
-	c->tid = next_tid(c->tid);
-	spin_unlock(&c->lock);
-	deactivate_slab(s, slab, freelist);
-
 new_slab:
-	while (__atomic_load_n(&c->partial, __ATOMIC_RELAXED)) {
+	for (;;) {
 		spin_lock(&c->lock);
 		if (unlikely(c->slab)) {
 			spin_unlock(&c->lock);
 			goto reread_slab;
 		}
-		if (unlikely(!c->partial)) {
-			spin_unlock(&c->lock);
-			goto new_objects;
-		}
 		slab = c->partial;
+		if (!slab) {
+			spin_unlock(&c->lock);
+			break;
+		}
 		c->partial = slab->next;
 		if (likely(node_match(slab, node))) {
 			c->slab = slab;
 			freelist = get_freelist(s, slab);
-			goto load_freelist;
+			if (likely(freelist))
+				goto load_freelist;
+			c->slab = NULL;
+			spin_unlock(&c->lock);
+			continue;
 		}
 		spin_unlock(&c->lock);
 		slab->next = NULL;
@@ -1843,51 +1812,87 @@ retry_load_slab:
 		goto retry_load_slab;
 	}
 	c->slab = slab;
-	(void)m;
 	goto load_freelist;
 }
 
+/*
+ * The fast path.  Linux (without PREEMPT_RT) swaps the CPU's (freelist,
+ * tid) with an unlocked this_cpu_cmpxchg16b, safe because only that CPU
+ * ever touches its kmem_cache_cpu.  A kmm CPU may be shared by threads
+ * and flushed from another thread, so kmm runs the PREEMPT_RT form: the
+ * CPU's local lock around plain updates (one atomic instead of a locked
+ * cmpxchg16b, which costs twice as much).  The tid still advances.
+ */
 static inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfpflags,
 				    int node, unsigned long addr,
 				    size_t orig_size)
 {
-	struct kmem_cache_cpu *c;
+	struct kmem_cache_cpu *c = this_cpu_slab(s);
 	struct slab *slab;
-	unsigned long tid;
 	void *object;
 
-redo:
-	c = this_cpu_slab(s);
-	tid = __atomic_load_n(&c->tid, __ATOMIC_ACQUIRE);
-	object = __atomic_load_n(&c->freelist, __ATOMIC_RELAXED);
-	slab = __atomic_load_n(&c->slab, __ATOMIC_RELAXED);
-	if (unlikely(!object || !slab || !node_match(slab, node) ||
-		     M()->debug_pagealloc)) {
-		object = ___slab_alloc(s, gfpflags, node, addr, c, orig_size);
-	} else {
-		void *next_object = get_freepointer_safe(s, object);
-
-		if (unlikely(!update_cpu_freelist_fast(c, object, next_object,
-						       tid)))
-			goto redo;
+	spin_lock(&c->lock);
+	object = c->freelist;
+	slab = c->slab;
+	if (unlikely(!object || !slab || !node_match(slab, node))) {
+		spin_unlock(&c->lock);
+		return ___slab_alloc(s, gfpflags, node, addr, c, orig_size);
 	}
+	c->freelist = get_freepointer(s, object);
+	c->tid = next_tid(c->tid);
+	spin_unlock(&c->lock);
 	return object;
 }
 
-static void *slub_alloc(struct kmem_cache *s, gfp_t gfp, int node,
-			unsigned long caller, size_t orig_size)
+/*
+ * maybe_wipe_obj_freeptr: with init_on_free the object was zeroed at free
+ * but for the free pointer written after; clear that too.
+ */
+static inline void *maybe_wipe_obj_freeptr(struct kmem_cache *s, void *object)
 {
-	void *object = slab_alloc_node(s, gfp, node, caller, orig_size);
-
-	/*
-	 * maybe_wipe_obj_freeptr: with init_on_free the object was zeroed
-	 * at free but for the free pointer written after; clear that too.
-	 */
-	if (unlikely(M()->init_on_free) && object &&
+	if (unlikely(s->machine->init_on_free) && object &&
 	    !(s->ctor || (s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON))) &&
 	    !freeptr_outside_object(s))
 		memset((u8 *)object + SC(s)->offset, 0, sizeof(void *));
 	return object;
+}
+
+static __attribute__((noinline)) void *slub_alloc_slow(struct kmem_cache *s,
+						       gfp_t gfp, int node,
+						       unsigned long caller,
+						       size_t orig_size)
+{
+	return maybe_wipe_obj_freeptr(s, slab_alloc_node(s, gfp, node, caller,
+							 orig_size));
+}
+
+/*
+ * The whole fast path in one leaf function: the CPU's lock taken at the
+ * first try, an object on its freelist from a slab of the right node.
+ * Anything else is handed, untouched, to the general path.
+ */
+static void *slub_alloc(struct kmem_cache *s, gfp_t gfp, int node,
+			unsigned long caller, size_t orig_size)
+{
+	struct kmem_cache_cpu *c = this_cpu_slab(s);
+	struct slab *slab;
+	void *object;
+
+	if (unlikely(!spin_trylock(&c->lock)))
+		goto slow;
+	object = c->freelist;
+	slab = c->slab;
+	if (unlikely(!object || !slab || !node_match(slab, node) ||
+		     s->machine->init_on_free)) {
+		spin_unlock(&c->lock);
+		goto slow;
+	}
+	c->freelist = get_freepointer(s, object);
+	c->tid = next_tid(c->tid);
+	spin_unlock(&c->lock);
+	return object;
+slow:
+	return slub_alloc_slow(s, gfp, node, caller, orig_size);
 }
 
 /* --- Free ---------------------------------------------------------------------- */
@@ -1924,7 +1929,7 @@ static void free_to_partial_list(struct kmem_cache *s, struct slab *slab,
 		free_slab(s, slab_free);
 }
 
-static void __slab_free(struct kmem_cache *s, struct slab *slab, void *head,
+static __attribute__((noinline)) void __slab_free(struct kmem_cache *s, struct slab *slab, void *head,
 			void *tail, int cnt, unsigned long addr)
 {
 	struct kmem_cache_node *n = NULL;
@@ -1993,47 +1998,74 @@ static inline void do_slab_free(struct kmem_cache *s, struct slab *slab,
 				void *head, void *tail, int cnt,
 				unsigned long addr)
 {
-	struct kmem_cache_cpu *c;
-	unsigned long tid;
+	struct kmem_cache_cpu *c = this_cpu_slab(s);
 	void *freelist;
 
-redo:
-	c = this_cpu_slab(s);
-	tid = __atomic_load_n(&c->tid, __ATOMIC_ACQUIRE);
-	if (unlikely(slab != __atomic_load_n(&c->slab, __ATOMIC_RELAXED) ||
-		     M()->debug_pagealloc)) {
+	spin_lock(&c->lock);
+	if (unlikely(slab != c->slab)) {
+		spin_unlock(&c->lock);
 		__slab_free(s, slab, head, tail, cnt, addr);
 		return;
 	}
-	freelist = __atomic_load_n(&c->freelist, __ATOMIC_RELAXED);
+	freelist = c->freelist;
 	if (unlikely(freelist == head)) {
+		spin_unlock(&c->lock);
 		slab_err(s, slab, "Object at 0x%px is already free (CPU freelist head)",
 			 KA(head));
 		return;
 	}
 	set_freepointer(s, tail, freelist);
-	if (unlikely(!update_cpu_freelist_fast(c, freelist, head, tid)))
-		goto redo;
+	c->freelist = head;
+	c->tid = next_tid(c->tid);
+	spin_unlock(&c->lock);
 }
 
+static __attribute__((noinline)) void bad_free_pointer(struct kmem_cache *s,
+							struct slab *slab,
+							void *x)
+{
+	slab_err(s, slab, "Invalid object pointer 0x%px", KA(x));
+	slab_fix(s, "Object at 0x%px not freed", KA(x));
+}
+
+static __attribute__((noinline)) void slub_free_slow(struct kmem_cache *s,
+						     struct slab *slab, void *x,
+						     unsigned long caller)
+{
+	do_slab_free(s, slab, x, x, 1, caller);
+}
+
+/*
+ * kmem_cache_free/kfree after slab_common found the slab: the object must
+ * start an object of this slab - an interior or out-of-slab pointer would
+ * corrupt the freelist, so it is refused whatever the flags (Linux checks
+ * only with debugging).  Then the fast path: the CPU's lock at the first
+ * try and the CPU's own slab; anything else goes the general way.
+ */
 static void slub_free(struct kmem_cache *s, struct slab *slab, void *x,
 		      unsigned long caller)
 {
-	u8 *base = slab_address(slab);
+	u8 *base = slab_address_m(s->machine, slab);
 	u8 *o = restore_red_left(s, x);
+	struct kmem_cache_cpu *c;
+	void *freelist;
 
-	/*
-	 * An interior or out-of-slab pointer would corrupt the freelist:
-	 * refuse it whatever the flags (Linux checks only with debugging).
-	 */
 	if (unlikely((u8 *)o < base ||
 		     (u8 *)o >= base + (unsigned long)slab->objects * s->size ||
-		     obj_to_index(s, base, o) * s->size != (unsigned long)(o - base))) {
-		slab_err(s, slab, "Invalid object pointer 0x%px", KA(x));
-		slab_fix(s, "Object at 0x%px not freed", KA(x));
-		return;
+		     obj_to_index(s, base, o) * s->size != (unsigned long)(o - base)))
+		return bad_free_pointer(s, slab, x);
+	c = this_cpu_slab(s);
+	if (unlikely(!spin_trylock(&c->lock)))
+		return slub_free_slow(s, slab, x, caller);
+	freelist = c->freelist;
+	if (unlikely(slab != c->slab || freelist == x)) {
+		spin_unlock(&c->lock);
+		return slub_free_slow(s, slab, x, caller);
 	}
-	do_slab_free(s, slab, x, x, 1, caller);
+	set_freepointer(s, x, freelist);
+	c->freelist = x;
+	c->tid = next_tid(c->tid);
+	spin_unlock(&c->lock);
 }
 
 /* --- Bulk ---------------------------------------------------------------------- */
