@@ -830,6 +830,7 @@ static int callgrind(long n, const char *op, const char *who)
 	int a = A_SLUB;
 	size_t size = 256;
 	bool cache = false;
+	int bulk = 0;
 
 	if (!strcmp(who, "slab") || !strcmp(who, "--slab"))
 		a = A_SLAB;
@@ -847,8 +848,12 @@ static int callgrind(long n, const char *op, const char *who)
 		cache = true;
 	else if (!strncmp(op, "kmalloc", 7) && atol(op + 7) > 0)
 		size = (size_t)atol(op + 7);
+	else if (!strncmp(op, "bulk", 4) && atoi(op + 4) > 0 &&
+		 atoi(op + 4) <= MAX_BULK)
+		bulk = atoi(op + 4);
 	else {
-		fprintf(stderr, "OP is cachepair256 or kmalloc<size>\n");
+		fprintf(stderr, "OP is cachepair256, kmalloc<size> or bulk<N> (N <= %d)\n",
+			MAX_BULK);
 		return 2;
 	}
 	if (a == A_SLUB || a == A_SLAB) {
@@ -869,7 +874,10 @@ static int callgrind(long n, const char *op, const char *who)
 		floor_arena = malloc((size_t)FLOOR_BLOCKS * FLOOR_MAX);
 		floor_reset(size);
 	}
-	run_of(a, cache)(cache256[a], size, O_PAIR, n);
+	if (bulk)	/* N rounds of bulk alloc+free of @bulk objects */
+		bulk_of(a, false)(cache256[a], size, bulk, n * bulk);
+	else
+		run_of(a, cache)(cache256[a], size, O_PAIR, n);
 	return 0;
 }
 
@@ -911,7 +919,7 @@ int main(int argc, char **argv)
 				 argc > 4 ? argv[4] : "slub");
 	if (argc > 1) {
 		fprintf(stderr,
-			"usage: %s [--callgrind N cachepair256|kmalloc<size> [slub|slab|glibc|floor|mimalloc]]\n",
+			"usage: %s [--callgrind N cachepair256|kmalloc<size>|bulk<N> [slub|slab|glibc|floor|mimalloc]]\n",
 			argv[0]);
 		return 2;
 	}

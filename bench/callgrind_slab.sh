@@ -31,11 +31,11 @@ run() {	# run N OP ALLOC: instructions, or nothing if it could not run
 		"$bin" --callgrind "$1" "$2" "$3" 2>&1) || return 0
 	echo "$out" | awk '/Collected/ { print $4 }' | tr -d ,
 }
-per() {	# per OP ALLOC N1 N2: instructions per pair, or "-"
+per() {	# per OP ALLOC N1 N2 [UNITS]: instructions per pair, or "-"
 	a=$(run "$3" "$1" "$2")
 	b=$(run "$4" "$1" "$2")
 	if [ -n "$a" ] && [ -n "$b" ]; then
-		echo $(( (b - a) / ($4 - $3) ))
+		echo $(( (b - a) / (($4 - $3) * ${5:-1}) ))
 	else
 		echo -
 	fi
@@ -57,6 +57,18 @@ for op in cachepair256 kmalloc8 kmalloc64 kmalloc256 kmalloc1024 kmalloc4096 kma
 	for al in $allocs; do
 		case " $avail " in
 		*" $al "*) printf " %9s" "$(per "$op" "$al" 20000 60000)" ;;
+		*) printf " %9s" - ;;
+		esac
+	done
+	echo
+done
+echo "per object, N objects of 256 bytes allocated then freed (kmem_cache_alloc_bulk +"
+echo "kmem_cache_free_bulk for kmm, loops of single calls for the others):"
+for n in 1 16 128; do
+	printf "  %-14s" "bulk$n"
+	for al in $allocs; do
+		case " $avail " in
+		*" $al "*) printf " %9s" "$(per "bulk$n" "$al" $((40000 / n)) $((120000 / n)) "$n")" ;;
 		*) printf " %9s" - ;;
 		esac
 	done
