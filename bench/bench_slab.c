@@ -4,31 +4,31 @@
  * booted in this process) beside user-space allocators and an ideal floor,
  * in one run:
  *
- *   cache pair	kmem_cache_alloc + kmem_cache_free of one 256-byte object,
- *			hot ("fastpath reuse" of Jesper Brouer's slab_bulk_test01)
- *   bulk N		N = 1..128 objects of 256 bytes allocated, then freed:
- *			kmem_cache_alloc_bulk / kmem_cache_free_bulk for kmm, a
- *			loop of single calls for the others
- *   kmalloc		kmalloc + kfree, 8 B .. 16 KiB, in four orders: a pair
- *			(alloc 1, free 1), a held batch of 64 freed LIFO,
- *			the batch freed FIFO, and freed in a fixed-seed random
- *			order
- *   cross-thread	one thread allocates 256-byte objects and passes them
- *			through a lock-free single-producer/single-consumer
- *			ring to a second thread that frees them
+ *   cache pair    kmem_cache_alloc + kmem_cache_free of one 256-byte
+ *                 object, hot ("fastpath reuse" of Jesper Brouer's
+ *                 slab_bulk_test01)
+ *   bulk N        N = 1..128 objects of 256 bytes allocated, then freed:
+ *                 kmem_cache_alloc_bulk / kmem_cache_free_bulk for kmm,
+ *                 loops of single calls for the others
+ *   kmalloc       kmalloc + kfree, 8 B .. 16 KiB, in four orders: a pair
+ *                 (alloc 1, free 1), a held batch of 64 freed LIFO, the
+ *                 batch freed FIFO, and freed in a fixed-seed random order
+ *   cross-thread  one thread allocates 256-byte objects and passes them
+ *                 through a lock-free single-producer/single-consumer ring
+ *                 to a second thread that frees them
  *
  * Allocators: kmm SLUB, kmm SLAB, glibc malloc (this process's malloc),
  * mimalloc, jemalloc, tcmalloc and GLib's g_slice, each called through its
  * own API: the peers are loaded with dlopen(RTLD_LOCAL | RTLD_DEEPBIND)
  * so none of them replaces malloc, and a missing one is reported as "not
- * installed".  The floor is an ideal thread-local LIFO free list of
- * fixed-size blocks behind a non-inlined call (a pop and a push).
+ * loaded" with the reason.  The floor is an ideal thread-local LIFO free
+ * list of fixed-size blocks behind a non-inlined call (a pop and a push).
  *
  * ns/op is wall time, best of 3 runs, the allocators interleaved within
  * each run.  Objects are not written to (as in slab_bulk_test01 and
- * slab_test).  --callgrind N OP [ALLOC] only does N operations, so that
- * two callgrind runs give instructions per operation by difference
- * (bench/callgrind_slab.sh).
+ * slab_test).  --callgrind N OP [ALLOC] only does N pairs (OP cachepair256
+ * or kmalloc<size>) or N rounds of bulk<N>, so that two callgrind runs
+ * give instructions per operation by difference (bench/callgrind_slab.sh).
  */
 #include <dlfcn.h>
 #include <gnu/libc-version.h>
