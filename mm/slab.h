@@ -166,6 +166,10 @@ struct kmm_sink;
 struct slab_backend {
 	const char *name;		/* "SLUB", "SLAB" */
 	size_t cache_priv_size;		/* bytes at kmem_cache_priv() */
+	/* The private part ends in nr_node_ids node pointers (SLUB). */
+	bool node_array_tail;
+	/* Smallest kmalloc cache index (0: KMALLOC_SHIFT_LOW; SLAB: 5). */
+	unsigned int kmalloc_shift_low;
 	/*
 	 * kmem_cache_init: bootstrap the "kmem_cache" (and the node) caches,
 	 * calling slab_bootstrap_cache() for each, then create the kmalloc
