@@ -25,6 +25,8 @@ void setup_arch(void);
 void kmm_parse_args(void);
 void mem_init_print_info(void);
 void setup_per_cpu_pageset(void);
+void kmem_cache_init(void);
+void kmem_cache_init_late(void);
 void init_per_zone_wmark_min(void);
 void report_meminit(void);
 void mem_debugging_and_hardening_init(void);
@@ -73,6 +75,9 @@ int start_kernel(void)
 		pr_info("deferred_init=lazy: %lu pages left to deferred_grow_zone()\n",
 			pending);
 	mem_init_print_info();
+	m->buddy_up = true;
+	/* mm_core_init: the slab allocator. */
+	kmem_cache_init();
 	/* start_kernel: the real per-CPU pagesets. */
 	setup_per_cpu_pageset();
 	/* page_alloc_init_late: the deferred struct pages, one thread a node. */
@@ -80,5 +85,7 @@ int start_kernel(void)
 		kmm_deferred_init_all(m);
 	/* postcore_initcall: watermarks, reserves, pageset highs. */
 	init_per_zone_wmark_min();
+	/* start_kernel's kmem_cache_init_late (SLAB: enable_cpucache). */
+	kmem_cache_init_late();
 	return 0;
 }

@@ -41,6 +41,9 @@ void kmm_log_destroy(struct kmm_log *log);
 int start_kernel(void);
 int kmm_vmstat_report(struct kmm_machine *m, const char *name,
 		      const struct kmm_sink *out);
+int kmm_slab_report(struct kmm_machine *m, const char *name,
+		    const struct kmm_sink *out);
+void kmm_slab_destroy(struct kmm_machine *m);
 
 KMM_TLS struct kmm_machine *kmm_cur_tls;
 KMM_TLS struct kmm_machine *kmm_cpu_owner;
@@ -427,6 +430,12 @@ void kmm_machine_destroy(struct kmm_machine *m)
 	if (!m)
 		return;
 	unregister_live(m);
+	if (m->slab) {
+		struct kmm_machine *prev = kmm_machine_switch(m);
+
+		kmm_slab_destroy(m);
+		kmm_machine_switch(prev);
+	}
 	/* The per-CPU pagesets live in host memory; pg_data_t in the machine. */
 	for (int nid = 0; nid < KMM_MAX_NODES && m->phys_base; nid++) {
 		if (!m->node_data[nid])
@@ -455,6 +464,8 @@ int kmm_report(struct kmm_machine *m, const char *name,
 
 	cur_tls = m;
 	ret = kmm_vmstat_report(m, name, out);
+	if (ret == -ENOENT)
+		ret = kmm_slab_report(m, name, out);
 	cur_tls = prev;
 	return ret;
 }

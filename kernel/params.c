@@ -202,16 +202,20 @@ static int p_init_on_free(struct kmm_machine *m, const char *v)
 
 /*
  * Slab parameters (mm/slub.c's and mm/slab.c's __setup handlers).  Linux
- * picks SLUB or SLAB at build time; `slab=` is kmm's.  slab_freelist_random=
+ * picks SLUB or SLAB at build time; `slab=` is kmm's (`slab=off` boots the
+ * page allocator alone, for experiments that want it untouched).  slab_freelist_random=
  * and slab_freelist_hardened= are kmm's too: they stand for the Kconfig
  * options, on in Debian's build.
  */
 static int p_slab(struct kmm_machine *m, const char *v)
 {
+	m->params.slab.off = false;
 	if (v && !kmm_strcmp(v, "slab"))
 		m->params.slab.use_slab = true;
 	else if (v && !kmm_strcmp(v, "slub"))
 		m->params.slab.use_slab = false;
+	else if (v && !kmm_strcmp(v, "off"))
+		m->params.slab.off = true;
 	else
 		return -EINVAL;
 	return 0;

@@ -1797,7 +1797,7 @@ struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
 	unsigned int alloc_flags = ALLOC_WMARK_LOW;
 	struct page *page;
 
-	if (!m || !m->booted)
+	if (!m || !m->buddy_up)
 		return NULL;
 	if (order > MAX_PAGE_ORDER) {
 		WARN_ON_ONCE(!(gfp & __GFP_NOWARN));

@@ -257,11 +257,7 @@ struct kmm_slab_state {
 	atomic_long errors;			/* BUG reports printed */
 	atomic_long large_kmalloc_pages;
 	struct shrinker *shrinker;
-	/* Deferred frees waiting for a grace period (kernel/rcu.c). */
-	spinlock_t rcu_lock;
-	struct kmm_rcu_cb *rcu_pending;
-	atomic_long rcu_gp_seq;
-	atomic_int *rcu_nesting;		/* [nr_cpus] reader depth */
+	void *be_rcu;				/* kernel/rcu.c's state */
 	void *be_state;				/* the backend's globals */
 };
 

@@ -157,6 +157,7 @@ struct kmm_machine {
 		/* Slab (mm/slab_common.c reads them in kmem_cache_init). */
 		struct kmm_slab_params {
 			bool use_slab;		/* slab=slab: SLAB, else SLUB */
+			bool off;		/* slab=off: no slab layer */
 			bool nomerge;		/* slab_nomerge */
 			bool freelist_random;	/* SLAB_FREELIST_RANDOM */
 			bool freelist_hardened;	/* SLAB_FREELIST_HARDENED */
@@ -242,6 +243,7 @@ struct kmm_machine {
 	int lowmem_reserve_ratio[MAX_NR_ZONES];
 	int percpu_pagelist_high_fraction;	/* 0: auto */
 	bool pcp_ready;				/* per-CPU pagesets set up */
+	bool buddy_up;				/* mem_init done: alloc_pages works */
 	atomic_long vm_events[NR_VM_EVENT_ITEMS];
 	atomic_long *vm_events_pcpu;		/* [nr_cpus][NR_VM_EVENT_ITEMS] */
 	unsigned long cpupid_reset_bits;	/* page_cpupid_reset_last() */

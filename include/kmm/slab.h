@@ -16,7 +16,10 @@
 #define KMM_SLAB_H
 
 #include <kmm/types.h>
+#include <kmm/numa.h>
 #include <kmm/gfp.h>
+
+struct kmm_machine;
 
 typedef unsigned int slab_flags_t;
 

@@ -101,6 +101,7 @@ typedef unsigned int gfp_t;
 #define EEXIST		17
 #define EINVAL		22
 #define ENOSPC		28
+#define ENOSYS		38
 #define ERANGE		34
 #define EOVERFLOW	75
 
