@@ -58,9 +58,6 @@
 
 #define M()	kmm_current()
 
-/* Until mm/slab.c lands: SLAB is optional at link time. */
-extern const struct slab_backend kmm_slab_backend __attribute__((weak));
-
 void kmem_cache_init(void);
 void kmem_cache_init_late(void);
 void kmm_slab_destroy(struct kmm_machine *m);
@@ -812,9 +809,12 @@ static inline void *do_kmalloc_node(size_t size, gfp_t flags, int node,
 		return kmalloc_large_node(size, flags, node);
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
-	if (unlikely(!slab_st() || slab_st()->state < UP))
+	/* SLAB kmallocs its node structures from PARTIAL_NODE on. */
+	if (unlikely(!slab_st() || slab_st()->state < PARTIAL_NODE))
 		return NULL;
 	s = kmalloc_slab(size, flags);
+	if (unlikely(!s))
+		return NULL;
 	return slab_alloc(s, flags, node, caller, size, s->object_size);
 }
 
@@ -1104,12 +1104,8 @@ void kmem_cache_init(void)
 	spin_lock_init(&st->mutex);
 	INIT_LIST_HEAD(&st->caches);
 	st->be = &kmm_slub_backend;
-	if (m->params.slab.use_slab) {
-		if (&kmm_slab_backend)
-			st->be = &kmm_slab_backend;
-		else
-			pr_warn("slab=slab: SLAB is not built in; using SLUB\n");
-	}
+	if (m->params.slab.use_slab)
+		st->be = &kmm_slab_backend;
 	st->state = DOWN;
 	m->slab = st;
 	rcu_init();
