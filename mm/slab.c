@@ -2317,7 +2317,7 @@ static void slab_show_details(struct kmem_cache *s, const struct kmm_sink *out)
 {
 	struct slab_cache *sc = SC(s);
 	unsigned long partial = 0, full = 0, free = 0, total = 0, fobj = 0;
-	unsigned long cpu_avail = 0, shared_avail = 0;
+	unsigned long cpu_avail = 0, shared_avail = 0, alien_avail = 0;
 	struct kmem_cache_node *n;
 	struct list_head *p;
 	int node;
@@ -2335,6 +2335,15 @@ static void slab_show_details(struct kmem_cache *s, const struct kmm_sink *out)
 		if (n->shared)
 			shared_avail += n->shared->avail;
 		spin_unlock(&n->list_lock);
+		for (int i = 0; n->alien && i < nr_node_ids_(); i++) {
+			struct alien_cache *alc = n->alien[i];
+
+			if (!alc)
+				continue;
+			spin_lock(&alc->lock);
+			alien_avail += alc->ac.avail;
+			spin_unlock(&alc->lock);
+		}
 	}
 	for (int cpu = 0; sc->cpu_cache && cpu < kmm_current()->nr_cpus;
 	     cpu++) {
@@ -2351,9 +2360,9 @@ static void slab_show_details(struct kmem_cache *s, const struct kmm_sink *out)
 			sc->gfporder, sc->num, mgmt_name(s), sc->freelist_size);
 	kmm_sink_printf(out, "  colour %u x %u bytes, obj_offset %u\n",
 			sc->colour, sc->colour_off, sc->obj_offset);
-	kmm_sink_printf(out, "  tunables limit %u batchcount %u shared %u; cached: cpu %lu shared %lu\n",
+	kmm_sink_printf(out, "  tunables limit %u batchcount %u shared %u; cached: cpu %lu shared %lu alien %lu\n",
 			sc->limit, sc->batchcount, sc->shared, cpu_avail,
-			shared_avail);
+			shared_avail, alien_avail);
 	kmm_sink_printf(out, "  grown %lu reaped %lu errors %lu\n",
 			atomic_load(&sc->grown), atomic_load(&sc->reaped),
 			atomic_load(&sc->errors));
