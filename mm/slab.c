@@ -2508,7 +2508,11 @@ static long slab_validate(struct kmem_cache *s)
 
 		spin_lock(&n->list_lock);
 		for (unsigned int w = 0; w < 3; w++) {
-			list_for_each_entry(slab, heads[w], slab_list) {
+			struct list_head *pos;
+
+			/* Not list_for_each_entry: no pointer from the head. */
+			list_for_each(pos, heads[w]) {
+				slab = list_entry(pos, struct slab, slab_list);
 				bad += validate_slab(s, slab, node, w);
 				total++;
 				if (w == 0)
@@ -2684,11 +2688,13 @@ static int slab_init(void)
 static void slab_init_late(void)
 {
 	struct kmm_slab_state *st = slab_st();
-	struct kmem_cache *s;
+	struct list_head *pos;
 
+	/* list_for_each: a cache pointer made from the head is misaligned. */
 	spin_lock(&st->mutex);
-	list_for_each_entry(s, &st->caches, list)
-		if (enable_cpucache(s, GFP_NOWAIT))
+	list_for_each(pos, &st->caches)
+		if (enable_cpucache(list_entry(pos, struct kmem_cache, list),
+				    GFP_NOWAIT))
 			BUG();
 	spin_unlock(&st->mutex);
 	st->state = FULL;

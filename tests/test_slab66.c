@@ -64,11 +64,14 @@ static unsigned long detail_num(struct kmem_cache *s, const char *key)
 
 static struct kmem_cache *find_cache(const char *name)
 {
-	struct kmem_cache *s;
+	struct list_head *pos;
 
-	list_for_each_entry(s, &slab_st()->caches, list)
+	list_for_each(pos, &slab_st()->caches) {
+		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
+
 		if (!strcmp(s->name, name))
 			return s;
+	}
 	return NULL;
 }
 
@@ -78,12 +81,13 @@ static struct kmem_cache *find_cache(const char *name)
  */
 static void shrink_all(void)
 {
-	struct kmem_cache *s;
+	struct list_head *pos;
 
 	for (int pass = 0; pass < 2; pass++) {
 		rcu_barrier();
-		list_for_each_entry(s, &slab_st()->caches, list)
-			kmem_cache_shrink(s);
+		list_for_each(pos, &slab_st()->caches)
+			kmem_cache_shrink(list_entry(pos, struct kmem_cache,
+						     list));
 	}
 	rcu_barrier();
 	drain_all_pages(NULL);
