@@ -300,9 +300,15 @@ static const int fallbacks[MIGRATE_PCPTYPES][MIGRATE_PCPTYPES - 1] = {
 	[MIGRATE_RECLAIMABLE] = { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE },
 };
 
+/*
+ * The type of a neighbouring page is read under the zone lock while its
+ * owner (slab, for one) may be setting its own type: relaxed atomics, as
+ * Linux's data_race() reads of page_type.
+ */
 static inline bool PageBuddy(const struct page *p)
 {
-	return p->page_type == PAGE_TYPE_BUDDY;
+	return __atomic_load_n(&p->page_type, __ATOMIC_RELAXED) ==
+	       PAGE_TYPE_BUDDY;
 }
 
 static inline unsigned int buddy_order(const struct page *p)

@@ -103,6 +103,11 @@ static unsigned long kernel_addr(const struct kmm_machine *m, unsigned long v)
 	return v;
 }
 
+unsigned long kmm_kernel_addr(const void *p)
+{
+	return kernel_addr(kmm_current(), (unsigned long)p);
+}
+
 /* page_to_pfn() by address arithmetic, so any struct page pointer works. */
 static unsigned long pfn_of(const struct kmm_machine *m,
 			    const struct page *page)

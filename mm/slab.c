@@ -584,7 +584,19 @@ static bool verify_redzone_free(struct kmem_cache *s, void *obj)
 static void *cache_free_debugcheck(struct kmem_cache *s, struct slab *slab,
 				   void *objp, unsigned long caller)
 {
+	unsigned int objnr;
+
 	objp = (char *)objp - SC(s)->obj_offset;
+	/* Linux BUG()s on these after the red zone check; kmm refuses first. */
+	objnr = obj_to_index(s, slab, objp);
+	if (unlikely((char *)objp < (char *)slab->s_mem ||
+		     objnr >= SC(s)->num ||
+		     objp != index_to_obj(s, slab, objnr))) {
+		slab_error(s, "free of a pointer that is not an object start");
+		pr_err("%px: not an object of this slab\n",
+		       (void *)kaddr((char *)objp + SC(s)->obj_offset));
+		return NULL;
+	}
 	if (s->flags & SLAB_RED_ZONE) {
 		if (!verify_redzone_free(s, objp))
 			return NULL;
@@ -1733,7 +1745,8 @@ static void slab_free(struct kmem_cache *s, struct slab *slab, void *x,
 	} else {
 		unsigned int objnr = obj_to_index(s, slab, objp);
 
-		if (unlikely(objnr >= sc->num ||
+		if (unlikely((char *)objp < (char *)slab->s_mem ||
+			     objnr >= sc->num ||
 			     objp != index_to_obj(s, slab, objnr))) {
 			pr_err("slab: %px is not an object of cache '%s'\n",
 			       (void *)kaddr(objp), s->name);
@@ -2659,7 +2672,7 @@ static int slab_init(void)
 				 SLAB_HWCACHE_ALIGN, 0, 0))
 		return -ENOMEM;
 	list_add(&g->boot->list, &st->caches);
-	st->state = PARTIAL;
+	slab_set_state(PARTIAL);
 
 	/* 2) the kmalloc cache struct kmem_cache_node comes from */
 	idx = kmalloc_index(sizeof(struct kmem_cache_node));
@@ -2670,7 +2683,7 @@ static int slab_init(void)
 	if (!node_cache)
 		return -ENOMEM;
 	st->kmalloc_caches[KMALLOC_NORMAL][idx] = node_cache;
-	st->state = PARTIAL_NODE;
+	slab_set_state(PARTIAL_NODE);
 	setup_kmalloc_cache_index_table();
 
 	/* 5) kmalloc'ed node lists for both */
@@ -2697,7 +2710,7 @@ static void slab_init_late(void)
 				    GFP_NOWAIT))
 			BUG();
 	spin_unlock(&st->mutex);
-	st->state = FULL;
+	slab_set_state(FULL);
 }
 
 static void slab_destroy_machine(void)

@@ -13,7 +13,7 @@
  * both backends live in one library (Linux picked one at build time).
  *
  * struct kmem_cache is one allocation: the common part below, the
- * backend's private part (be->cache_priv_size bytes, 64-byte aligned) at
+ * backend's private part (be->cache_priv_size bytes, word aligned) at
  * kmem_cache_priv(), then nothing else.  Both live in an object of the
  * "kmem_cache" cache, as in Linux.
  */
@@ -90,7 +90,14 @@ static inline struct page *slab_page(const struct slab *slab)
 
 static inline bool slab_test(const struct slab *slab)
 {
-	return slab->__page_type == PGTY_SLAB;
+	return __atomic_load_n(&slab->__page_type, __ATOMIC_RELAXED) ==
+	       PGTY_SLAB;
+}
+
+/* Set a page's type; others may read it unlocked (see PageBuddy). */
+static inline void slab_set_page_type(struct slab *slab, unsigned int type)
+{
+	__atomic_store_n(&slab->__page_type, type, __ATOMIC_RELAXED);
 }
 
 static inline unsigned int slab_order(const struct slab *slab)
@@ -138,8 +145,12 @@ struct kmem_cache {
 	atomic_long total_objects;
 	bool kmalloc_cache;
 	char name_buf[KMM_SLAB_NAME_MAX];
-	/* The backend's part follows, 64-byte aligned. */
-	unsigned long priv[] __attribute__((aligned(64)));
+	/*
+	 * The backend's part follows.  (Not declared 64-byte aligned: list
+	 * walks form a struct kmem_cache pointer to the list head itself,
+	 * which would then be misaligned for the type.)
+	 */
+	unsigned long priv[];
 };
 
 static inline void *kmem_cache_priv(struct kmem_cache *s)
@@ -215,7 +226,10 @@ struct slab_backend {
 	unsigned long (*objects_in_use)(struct kmem_cache *s);
 	/* Print the leaked objects (destroy with live objects). */
 	void (*report_leaks)(struct kmem_cache *s);
-	/* Machine going away: free everything that is host memory. */
+	/*
+	 * Machine going away: free everything that is host memory, for the
+	 * caches on both st->caches and st->orphans.
+	 */
 	void (*destroy_machine)(void);
 };
 
@@ -250,6 +264,8 @@ struct kmm_slab_state {
 	enum slab_state state;
 	spinlock_t mutex;			/* slab_mutex */
 	struct list_head caches;		/* slab_caches, newest first */
+	/* Destroyed with objects still out: off the list, kept alive. */
+	struct list_head orphans;
 	struct kmem_cache *kmem_cache;		/* the cache of caches */
 	struct kmem_cache *kmem_cache_node;	/* SLUB's node cache */
 	struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 1];
@@ -258,6 +274,9 @@ struct kmm_slab_state {
 	atomic_long large_kmalloc_pages;
 	struct shrinker *shrinker;
 	void *be_rcu;				/* kernel/rcu.c's state */
+	/* Bootstrap record: each slab_state reached, with the caches then. */
+	int nr_history;
+	struct { enum slab_state state; int nr_caches; } history[8];
 	void *be_state;				/* the backend's globals */
 };
 
@@ -267,6 +286,9 @@ static inline struct kmm_slab_state *slab_st(void)
 }
 
 /* --- slab_common.c services for the backends ---------------------------- */
+
+/* Move slab_state on (and record it for kmm_slab_bootstrap_history). */
+void slab_set_state(enum slab_state state);
 
 /* Allocate a slab of @s: (1 << s->order) pages, PGTY_slab set, accounted. */
 struct slab *slab_alloc_pages(struct kmem_cache *s, gfp_t gfp, int node,

@@ -54,6 +54,7 @@
 #include <kmm/printk.h>
 #include <kmm/vmstat.h>
 #include <kmm/platform.h>
+#include <kmm/page_debug.h>
 #include "slab.h"
 
 #define M()	kmm_current()
@@ -107,6 +108,37 @@ static void slab_lock(void)
 static void slab_unlock(void)
 {
 	spin_unlock(&slab_st()->mutex);
+}
+
+void slab_set_state(enum slab_state state)
+{
+	struct kmm_slab_state *st = slab_st();
+	struct kmem_cache *s;
+	int n = 0;
+
+	list_for_each_entry(s, &st->caches, list)
+		n++;
+	st->state = state;
+	if (st->nr_history < (int)ARRAY_SIZE(st->history)) {
+		st->history[st->nr_history].state = state;
+		st->history[st->nr_history].nr_caches = n;
+		st->nr_history++;
+	}
+	pr_debug("slab: %s state %d with %d caches\n", st->be->name, state, n);
+}
+
+int kmm_slab_bootstrap_history(struct kmm_machine *m, int *states,
+			       int *nr_caches, int max)
+{
+	int i;
+
+	if (!m || !m->slab)
+		return 0;
+	for (i = 0; i < m->slab->nr_history && i < max; i++) {
+		states[i] = m->slab->history[i].state;
+		nr_caches[i] = m->slab->history[i].nr_caches;
+	}
+	return i;
 }
 
 void slab_count_error(void)
@@ -174,7 +206,7 @@ struct slab *slab_alloc_pages(struct kmem_cache *s, gfp_t gfp, int node,
 	slab->freelist = NULL;
 	slab->counters = 0;
 	slab->active = 0;
-	slab->__page_type = PGTY_SLAB;
+	slab_set_page_type(slab, PGTY_SLAB);
 	__mod_node_page_state(page_pgdat(page), cache_vmstat_idx(s),
 			      (long)(PAGE_SIZE << order));
 	atomic_fetch_add(&s->nr_slabs, 1);
@@ -195,7 +227,7 @@ void slab_free_pages(struct kmem_cache *s, struct slab *slab)
 	slab->freelist = NULL;
 	slab->counters = 0;
 	slab->active = 0;
-	slab->__page_type = PAGE_TYPE_NONE_;
+	slab_set_page_type(slab, PAGE_TYPE_NONE_);
 	if (order)
 		page->lru.next = NULL;
 	__free_pages(page, order);
@@ -469,14 +501,17 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	WARN(err, "%s %s: Slab cache still has objects when called from %pS",
 	     "kmem_cache_destroy", s->name, __builtin_return_address(0));
 	list_del(&s->list);
-	slab_unlock();
 	if (err) {
 		/*
 		 * As Linux: the cache leaves the list but stays in memory, so
-		 * the objects still out can be freed into it.
+		 * the objects still out can be freed into it.  kmm keeps it on
+		 * an orphan list so the machine's teardown can find it.
 		 */
+		list_add(&s->list, &st->orphans);
+		slab_unlock();
 		return;
 	}
+	slab_unlock();
 	if (s->flags & SLAB_TYPESAFE_BY_RCU)
 		rcu_barrier();
 	st->be->release(s);
@@ -625,13 +660,13 @@ int create_kmalloc_caches(void)
 			st->kmalloc_caches[type][i] =
 				st->kmalloc_caches[type][low];
 	}
-	st->state = UP;
+	slab_set_state(UP);
 	return 0;
 }
 
 /* --- Allocation and free ---------------------------------------------------- */
 
-static inline bool want_init_on_alloc(struct kmem_cache *s, gfp_t gfp)
+static inline bool slab_want_init_on_alloc(struct kmem_cache *s, gfp_t gfp)
 {
 	if (M()->init_on_alloc) {
 		if (s->ctor)
@@ -643,7 +678,7 @@ static inline bool want_init_on_alloc(struct kmem_cache *s, gfp_t gfp)
 	return gfp & __GFP_ZERO;
 }
 
-static inline bool want_init_on_free(struct kmem_cache *s)
+static inline bool slab_want_init_on_free(struct kmem_cache *s)
 {
 	return M()->init_on_free &&
 	       !(s->ctor || (s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)));
@@ -670,7 +705,7 @@ static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, int node,
 	if (unlikely(gfp & (__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK)))
 		gfp = kmalloc_fix_flags(gfp);
 	p = st->be->alloc(s, gfp, node, caller, orig_size);
-	if (p && want_init_on_alloc(s, gfp))
+	if (p && slab_want_init_on_alloc(s, gfp))
 		memset(p, 0, zero_size);
 	return p;
 }
@@ -704,7 +739,7 @@ static struct slab *check_cache(struct kmem_cache *s, const void *x,
 
 	if (!slab) {
 		WARN_ONCE(1, "%s: Object is not a Slab page!\n", func);
-		pr_err("%s: object pointer: 0x%p\n", func, x);
+		pr_err("%s: object pointer: 0x%px\n", func, KA(x));
 		slab_count_error();
 		return NULL;
 	}
@@ -719,7 +754,7 @@ static struct slab *check_cache(struct kmem_cache *s, const void *x,
 static inline void slab_free(struct kmem_cache *s, struct slab *slab,
 			     void *x, unsigned long caller)
 {
-	if (want_init_on_free(s))
+	if (slab_want_init_on_free(s))
 		memset(x, 0, s->object_size);
 	slab_st()->be->free(s, slab, x, caller);
 }
@@ -748,7 +783,7 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t nr,
 	if (st->be->alloc_bulk) {
 		if (!st->be->alloc_bulk(s, flags, nr, p))
 			return 0;
-		if (want_init_on_alloc(s, flags))
+		if (slab_want_init_on_alloc(s, flags))
 			for (i = 0; i < nr; i++)
 				memset(p[i], 0, s->object_size);
 		return (int)nr;
@@ -867,7 +902,7 @@ static void free_large_kmalloc(struct page *page, const void *object)
 	unsigned int order = compound_order(page);
 
 	if (WARN_ON_ONCE(order == 0) || object != page_address(page)) {
-		pr_warn("object pointer: 0x%p\n", object);
+		pr_warn("object pointer: 0x%px\n", KA(object));
 		slab_count_error();
 		return;
 	}
@@ -899,7 +934,7 @@ void kfree(const void *x)
 		return;
 	page = obj_page(x);
 	if (unlikely(!page || !slab_st())) {
-		pr_err("kfree: 0x%p is not in this machine's memory\n", x);
+		pr_err("kfree: 0x%px is not in this machine's memory\n", x);
 		slab_count_error();
 		return;
 	}
@@ -1103,11 +1138,12 @@ void kmem_cache_init(void)
 	memset(st, 0, sizeof(*st) + names);
 	spin_lock_init(&st->mutex);
 	INIT_LIST_HEAD(&st->caches);
+	INIT_LIST_HEAD(&st->orphans);
 	st->be = &kmm_slub_backend;
 	if (m->params.slab.use_slab)
 		st->be = &kmm_slab_backend;
-	st->state = DOWN;
 	m->slab = st;
+	slab_set_state(DOWN);
 	rcu_init();
 	if (st->be->init())
 		panic("kmem_cache_init: %s bootstrap failed\n", st->be->name);
@@ -1123,7 +1159,7 @@ void kmem_cache_init_late(void)
 	if (st->be->init_late)
 		st->be->init_late();
 	if (st->state < FULL)
-		st->state = FULL;
+		slab_set_state(FULL);
 	st->shrinker = shrinker_alloc(0, "slab");
 	if (st->shrinker) {
 		st->shrinker->count_objects = slab_shrink_count;

@@ -465,9 +465,12 @@ static void print_section(const char *level, const char *text, u8 *addr,
 
 static void print_slab_info(const struct slab *slab)
 {
-	pr_err("Slab 0x%p objects=%u used=%u fp=0x%p flags=%#lx\n",
-	       (void *)slab, slab->objects, slab->inuse, slab->freelist,
-	       slab->__page_flags & PAGEFLAGS_MASK);
+	char flags[160];
+
+	kmm_format_page_flags(slab->__page_flags, flags, sizeof(flags));
+	pr_err("Slab 0x%px objects=%u used=%u fp=0x%px flags=%s\n",
+	       KA(slab), slab->objects, slab->inuse, KA(slab->freelist),
+	       flags);
 }
 
 static void slab_bug(struct kmem_cache *s, const char *fmt, ...)
@@ -538,8 +541,8 @@ static void print_trailer(struct kmem_cache *s, struct slab *slab, u8 *p)
 
 	print_tracking(s, p);
 	print_slab_info(slab);
-	pr_err("Object 0x%p @offset=%lu fp=0x%p\n\n", (void *)p,
-	       (unsigned long)(p - addr), get_freepointer(s, p));
+	pr_err("Object 0x%px @offset=%lu fp=0x%px\n\n", KA(p),
+	       (unsigned long)(p - addr), KA(get_freepointer(s, p)));
 	if (s->flags & SLAB_RED_ZONE)
 		print_section(KERN_ERR, "Redzone  ", p - SC(s)->red_left_pad,
 			      SC(s)->red_left_pad);
@@ -566,7 +569,7 @@ static void object_err(struct kmem_cache *s, struct slab *slab, u8 *object,
 	slab_bug(s, "%s", reason);
 	if (!object || !check_valid_pointer(s, slab, object)) {
 		print_slab_info(slab);
-		pr_err("Invalid pointer 0x%p\n", (void *)object);
+		pr_err("Invalid pointer 0x%px\n", KA(object));
 	} else {
 		print_trailer(s, slab, object);
 	}
@@ -659,13 +662,13 @@ static int check_bytes_and_report(struct kmem_cache *s, struct slab *slab,
 	end = start + bytes;
 	while (end > fault && end[-1] == value)
 		end--;
-	pr_err("[%s overwritten] 0x%p-0x%p @offset=%lu. First byte 0x%x instead of 0x%x\n",
-	       what, (void *)fault, (void *)(end - 1),
+	pr_err("[%s overwritten] 0x%px-0x%px @offset=%lu. First byte 0x%x instead of 0x%x\n",
+	       what, KA(fault), KA(end - 1),
 	       (unsigned long)(fault - addr), fault[0], value);
 	if (slab_obj_print)
 		object_err(s, slab, object, "Object corrupt");
-	slab_fix(s, "Restoring %s 0x%p-0x%p=0x%x", what, (void *)fault,
-		 (void *)(end - 1), value);
+	slab_fix(s, "Restoring %s 0x%px-0x%px=0x%x", what, KA(fault),
+		 KA(end - 1), value);
 	memset(fault, (int)value, (size_t)(end - fault));
 	return 0;
 }
@@ -705,13 +708,12 @@ static void slab_pad_check(struct kmem_cache *s, struct slab *slab)
 		return;
 	while (end > fault && end[-1] == POISON_INUSE)
 		end--;
-	slab_bug(s, "Padding overwritten. 0x%p-0x%p @offset=%lu",
-		 (void *)fault, (void *)(end - 1),
-		 (unsigned long)(fault - start));
+	slab_bug(s, "Padding overwritten. 0x%px-0x%px @offset=%lu",
+		 KA(fault), KA(end - 1), (unsigned long)(fault - start));
 	print_section(KERN_ERR, "Padding ", pad, (unsigned int)remainder);
 	print_slab_info(slab);
-	slab_fix(s, "Restoring %s 0x%p-0x%p=0x%x", "slab padding",
-		 (void *)fault, (void *)(end - 1), POISON_INUSE);
+	slab_fix(s, "Restoring %s 0x%px-0x%px=0x%x", "slab padding",
+		 KA(fault), KA(end - 1), POISON_INUSE);
 	memset(fault, POISON_INUSE, (size_t)(end - fault));
 }
 
@@ -847,8 +849,9 @@ static void trace(struct kmem_cache *s, struct slab *slab, void *object,
 {
 	if (!(s->flags & SLAB_TRACE))
 		return;
-	pr_info("TRACE %s %s 0x%p inuse=%d fp=0x%p\n", s->name,
-		alloc ? "alloc" : "free", object, slab->inuse, slab->freelist);
+	pr_info("TRACE %s %s 0x%px inuse=%d fp=0x%px\n", s->name,
+		alloc ? "alloc" : "free", KA(object), slab->inuse,
+		KA(slab->freelist));
 	if (!alloc)
 		print_section(KERN_INFO, "Object ", object, s->object_size);
 }
@@ -912,7 +915,7 @@ static int free_consistency_checks(struct kmem_cache *s, struct slab *slab,
 				   void *object)
 {
 	if (!check_valid_pointer(s, slab, object)) {
-		slab_err(s, slab, "Invalid object pointer 0x%p", object);
+		slab_err(s, slab, "Invalid object pointer 0x%px", KA(object));
 		return 0;
 	}
 	if (on_freelist(s, slab, object)) {
@@ -966,7 +969,7 @@ out_cnt:
 	}
 out:
 	if (!checks_ok)
-		slab_fix(s, "Object at 0x%p not freed", object);
+		slab_fix(s, "Object at 0x%px not freed", KA(object));
 	return checks_ok;
 }
 
@@ -1124,6 +1127,25 @@ static slab_flags_t slub_cache_flags(const char *name, slab_flags_t flags)
 
 /* --- Slabs --------------------------------------------------------------------- */
 
+/* PG_workingset marks a slab on a node partial list (set_bit, as 6.12). */
+static inline bool slab_test_node_partial(const struct slab *slab)
+{
+	return __atomic_load_n(&slab_page(slab)->flags, __ATOMIC_RELAXED) &
+	       (1UL << PG_workingset);
+}
+
+static inline void slab_set_node_partial(struct slab *slab)
+{
+	__atomic_fetch_or(&slab_page(slab)->flags, 1UL << PG_workingset,
+			  __ATOMIC_RELAXED);
+}
+
+static inline void slab_clear_node_partial(struct slab *slab)
+{
+	__atomic_fetch_and(&slab_page(slab)->flags, ~(1UL << PG_workingset),
+			   __ATOMIC_RELAXED);
+}
+
 static void *setup_object(struct kmem_cache *s, void *object)
 {
 	setup_object_debug(s, object);
@@ -1273,7 +1295,7 @@ static struct slab *new_slab(struct kmem_cache *s, gfp_t flags, int node)
 
 static void __free_slab(struct kmem_cache *s, struct slab *slab)
 {
-	slab_page(slab)->flags &= ~(1UL << PG_workingset);
+	slab_clear_node_partial(slab);
 	slab_free_pages(s, slab);
 }
 
@@ -1309,27 +1331,24 @@ static void discard_slab(struct kmem_cache *s, struct slab *slab)
 
 /* --- Partial lists ---------------------------------------------------------------- */
 
-static inline bool slab_test_node_partial(const struct slab *slab)
-{
-	return slab_page(slab)->flags & (1UL << PG_workingset);
-}
-
-static inline void slab_set_node_partial(struct slab *slab)
-{
-	slab_page(slab)->flags |= 1UL << PG_workingset;
-}
-
-static inline void slab_clear_node_partial(struct slab *slab)
-{
-	slab_page(slab)->flags &= ~(1UL << PG_workingset);
-}
-
 enum { DEACTIVATE_TO_HEAD, DEACTIVATE_TO_TAIL };
+
+/* nr_partial is read without the lock (get_partial_node's peek). */
+static inline unsigned long nr_partial(struct kmem_cache_node *n)
+{
+	return __atomic_load_n(&n->nr_partial, __ATOMIC_RELAXED);
+}
+
+static inline void nr_partial_add(struct kmem_cache_node *n, long d)
+{
+	__atomic_store_n(&n->nr_partial, n->nr_partial + (unsigned long)d,
+			 __ATOMIC_RELAXED);
+}
 
 static inline void add_partial(struct kmem_cache_node *n, struct slab *slab,
 			       int tail)
 {
-	n->nr_partial++;
+	nr_partial_add(n, 1);
 	if (tail == DEACTIVATE_TO_TAIL)
 		list_add_tail(&slab->slab_list, &n->partial);
 	else
@@ -1341,7 +1360,7 @@ static inline void remove_partial(struct kmem_cache_node *n, struct slab *slab)
 {
 	list_del(&slab->slab_list);
 	slab_clear_node_partial(slab);
-	n->nr_partial--;
+	nr_partial_add(n, -1);
 }
 
 static void *alloc_single_from_partial(struct kmem_cache *s,
@@ -1401,7 +1420,7 @@ static struct slab *get_partial_node(struct kmem_cache *s,
 	struct slab *slab, *slab2, *partial = NULL;
 	unsigned int partial_slabs = 0;
 
-	if (!n || !__atomic_load_n(&n->nr_partial, __ATOMIC_RELAXED))
+	if (!n || !nr_partial(n))
 		return NULL;
 	spin_lock(&n->list_lock);
 	list_for_each_entry_safe(slab, slab2, &n->partial, slab_list) {
@@ -1446,7 +1465,7 @@ static struct slab *get_any_partial(struct kmem_cache *s,
 		int nid = z->zone->node;
 		struct kmem_cache_node *n = get_node(s, nid);
 
-		if (n && n->nr_partial > SC(s)->min_partial) {
+		if (n && nr_partial(n) > SC(s)->min_partial) {
 			struct slab *slab = get_partial_node(s, n, pc);
 
 			if (slab)
@@ -1504,7 +1523,7 @@ static void deactivate_slab(struct kmem_cache *s, struct slab *slab,
 		}
 	} while (!slab_update_freelist(s, slab, old.freelist, old.counters,
 				       new.freelist, new.counters));
-	if (!new.inuse && n->nr_partial >= SC(s)->min_partial) {
+	if (!new.inuse && nr_partial(n) >= SC(s)->min_partial) {
 		discard_slab(s, slab);
 	} else if (new.freelist) {
 		spin_lock(&n->list_lock);
@@ -1528,7 +1547,10 @@ static void __put_partials(struct kmem_cache *s, struct slab *partial_slab)
 			n = n2;
 			spin_lock(&n->list_lock);
 		}
-		if (unlikely(!slab->inuse && n->nr_partial >= SC(s)->min_partial)) {
+		struct slab now;
+
+		now.counters = read_slab_counters(slab);
+		if (unlikely(!now.inuse && n->nr_partial >= SC(s)->min_partial)) {
 			slab->next = slab_to_discard;
 			slab_to_discard = slab;
 		} else {
@@ -1925,8 +1947,8 @@ static void __slab_free(struct kmem_cache *s, struct slab *slab, void *head,
 		counters = read_slab_counters(slab);
 		if (unlikely(prior == head)) {
 			/* The hardened set_freepointer's BUG_ON(object == fp). */
-			slab_err(s, slab, "Object at 0x%p is already free (freelist head)",
-				 head);
+			slab_err(s, slab, "Object at 0x%px is already free (freelist head)",
+				 KA(head));
 			return;
 		}
 		set_freepointer(s, tail, prior);
@@ -1985,8 +2007,8 @@ redo:
 	}
 	freelist = __atomic_load_n(&c->freelist, __ATOMIC_RELAXED);
 	if (unlikely(freelist == head)) {
-		slab_err(s, slab, "Object at 0x%p is already free (CPU freelist head)",
-			 head);
+		slab_err(s, slab, "Object at 0x%px is already free (CPU freelist head)",
+			 KA(head));
 		return;
 	}
 	set_freepointer(s, tail, freelist);
@@ -2007,8 +2029,8 @@ static void slub_free(struct kmem_cache *s, struct slab *slab, void *x,
 	if (unlikely((u8 *)o < base ||
 		     (u8 *)o >= base + (unsigned long)slab->objects * s->size ||
 		     obj_to_index(s, base, o) * s->size != (unsigned long)(o - base))) {
-		slab_err(s, slab, "Invalid object pointer 0x%p", x);
-		slab_fix(s, "Object at 0x%p not freed", x);
+		slab_err(s, slab, "Invalid object pointer 0x%px", KA(x));
+		slab_fix(s, "Object at 0x%px not freed", KA(x));
 		return;
 	}
 	do_slab_free(s, slab, x, x, 1, caller);
@@ -2327,7 +2349,7 @@ static void list_slab_objects(struct kmem_cache *s, struct slab *slab)
 		unsigned int i = obj_to_index(s, addr, p);
 
 		if (!(g->object_map[i / 64] & (1UL << (i % 64)))) {
-			pr_err("Object 0x%p @offset=%lu\n", p,
+			pr_err("Object 0x%px @offset=%lu\n", KA(p),
 			       (unsigned long)((u8 *)p - addr));
 			print_tracking(s, p);
 		}
@@ -2364,7 +2386,7 @@ static int slub_shutdown(struct kmem_cache *s)
 	flush_all(s);
 	for_each_kmem_cache_node(s, node, n) {
 		free_partial(s, n);
-		if (n->nr_partial || atomic_load(&n->nr_slabs))
+		if (nr_partial(n) || atomic_load(&n->nr_slabs))
 			return -EBUSY;
 	}
 	return 0;
@@ -2389,7 +2411,7 @@ static int slub_shrink(struct kmem_cache *s)
 			if (free == (int)slab->objects) {
 				list_move(&slab->slab_list, &discard);
 				slab_clear_node_partial(slab);
-				n->nr_partial--;
+				nr_partial_add(n, -1);
 				dec_slabs_node(s, node, slab->objects);
 			} else if (free <= SHRINK_PROMOTE_MAX) {
 				list_move(&slab->slab_list, promote + free - 1);
@@ -2640,7 +2662,7 @@ static int slub_init(void)
 				 sizeof(struct kmem_cache_node),
 				 SLAB_HWCACHE_ALIGN | SLAB_NO_OBJ_EXT, 0, 0))
 		return -ENOMEM;
-	st->state = PARTIAL;
+	slab_set_state(PARTIAL);
 	if (slab_bootstrap_cache(boot_cache, "kmem_cache",
 				 (unsigned int)kmem_cache_struct_size(),
 				 SLAB_HWCACHE_ALIGN | SLAB_NO_OBJ_EXT, 0, 0))
@@ -2672,6 +2694,10 @@ static void slub_destroy_machine(void)
 		return;
 	/* Per-CPU areas are host memory; slabs go with the machine's RAM. */
 	list_for_each_entry(s, &st->caches, list) {
+		slab_percpu_free(SC(s)->cpu_slab);
+		SC(s)->cpu_slab = NULL;
+	}
+	list_for_each_entry(s, &st->orphans, list) {
 		slab_percpu_free(SC(s)->cpu_slab);
 		SC(s)->cpu_slab = NULL;
 	}

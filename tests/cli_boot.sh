@@ -49,6 +49,14 @@ check "a 5.11 log boots with its version's formats" grep -q "^Zeroed struct page
 v=$("$kmm" boot --dmesg "$src/fixtures/dmesg/sunfire-x4600m2-5.11-8node-128g.txt" --linux 6.12)
 check "--linux overrides the log's version" grep -q "^Fallback order for Node 7:" <<<"$v"
 
+s=$("$kmm" boot --quiet --report slabinfo)
+check "--report slabinfo prints version 2.1" test "$(head -1 <<<"$s")" = "slabinfo - version: 2.1"
+check "slabinfo lists the kmalloc caches" grep -q "^kmalloc-96  *[0-9]* *[0-9]*     96   42    1 : tunables    0    0    0 : slabdata" <<<"$s"
+w=$("$kmm" boot --quiet --workload)
+check "--workload shows the busiest slab caches" grep -q "^== busiest slab caches (slabtop) ==" <<<"$w"
+b=$("$kmm" boot --cmdline "slub_debug=FZPU slub_max_order=1")
+check "slub_ parameters reach the SLUB line" grep -q "^SLUB: HWalign=64, Order=0-1, MinObjects=0," <<<"$b"
+
 if [ -r /sys/firmware/memmap/0/start ]; then
 	h=$("$kmm" boot --host)
 	want=$(for dd in $(ls /sys/firmware/memmap | sort -n); do

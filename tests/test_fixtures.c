@@ -36,6 +36,7 @@ static const char *const classes[] = {
 	"^Fallback order for Node",
 	"^Built [0-9]+ zonelists",
 	"^Policy zone:",
+	"^SLUB: ",
 };
 #define NCLASS (sizeof(classes) / sizeof(classes[0]))
 

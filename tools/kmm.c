@@ -16,8 +16,10 @@
  *					or the log's own with --dmesg)
  * Output:
  *   --report LIST			zoneinfo, buddyinfo, pagetypeinfo, meminfo,
- *					vmstat (comma-separated)
- *   --workload				buddyinfo, a built-in workload, buddyinfo
+ *					vmstat, slabinfo, slabinfo-v
+ *					(comma-separated)
+ *   --workload				buddyinfo, a built-in page and slab
+ *					workload, buddyinfo, the busiest caches
  *   --sysctl name=value		a vm sysctl after boot (repeatable)
  *   --quiet				only the reports
  *   --console				console view (loglevel=, quiet, debug)
@@ -381,13 +383,119 @@ static void run_workload(struct kmm_machine *m, const struct kmm_sink *out)
 	free(orders);
 }
 
+/*
+ * The slab half of the workload: a few caches shaped like busy kernel
+ * ones, and kmalloc of every size, then every third object freed.
+ */
+static int run_slab_workload(struct kmm_machine *m)
+{
+	static const struct { const char *name; unsigned int size; slab_flags_t f; } kc[] = {
+		{ "dentry", 192, SLAB_RECLAIM_ACCOUNT },
+		{ "inode_cache", 600, SLAB_RECLAIM_ACCOUNT },
+		{ "buffer_head", 104, SLAB_RECLAIM_ACCOUNT },
+		{ "vm_area_struct", 176, SLAB_HWCACHE_ALIGN },
+		{ "radix_tree_node", 576, SLAB_RECLAIM_ACCOUNT },
+	};
+	enum { N = 30000 };
+	struct kmem_cache *c[5];
+	void **obj = calloc(N, sizeof(void *));
+	unsigned int seed = 777;
+	int got = 0;
+
+	if (!obj)
+		return 0;
+	kmm_machine_enter(m);
+	for (int i = 0; i < 5; i++)
+		c[i] = kmem_cache_create(kc[i].name, kc[i].size, 0, kc[i].f,
+					 NULL);
+	for (int i = 0; i < N; i++) {
+		unsigned int r;
+
+		seed = seed * 1103515245u + 12345u;
+		r = seed >> 8;
+		if (r % 3 && c[r % 5])
+			obj[i] = kmem_cache_alloc(c[r % 5], GFP_KERNEL);
+		else
+			obj[i] = kmalloc(8u << ((r >> 4) % 11), GFP_KERNEL);
+		got += obj[i] != NULL;
+	}
+	for (int i = 0; i < N; i += 3)
+		kfree(obj[i]);
+	kmm_machine_enter(NULL);
+	free(obj);
+	return got;
+}
+
+/* slabtop: the caches using the most memory, from /proc/slabinfo. */
+struct slabrow {
+	char name[48];
+	unsigned long active, total, size, kb;
+};
+
+static void sb_collect(void *ctx, const char *s, size_t n)
+{
+	struct { char *buf; size_t n, cap; } *b = ctx;
+
+	if (b->n + n + 1 > b->cap) {
+		b->cap = (b->n + n + 1) * 2;
+		b->buf = realloc(b->buf, b->cap);
+	}
+	memcpy(b->buf + b->n, s, n);
+	b->n += n;
+	b->buf[b->n] = 0;
+}
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct slabrow *x = a, *y = b;
+
+	return x->kb < y->kb ? 1 : x->kb > y->kb ? -1 : strcmp(x->name, y->name);
+}
+
+static void print_busiest_caches(struct kmm_machine *m, int top)
+{
+	struct { char *buf; size_t n, cap; } b = { NULL, 0, 0 };
+	struct kmm_sink sink = { sb_collect, &b };
+	struct slabrow rows[512];
+	int n = 0;
+
+	if (kmm_report(m, "slabinfo", &sink) || !b.buf) {
+		free(b.buf);
+		return;
+	}
+	for (char *line = strtok(b.buf, "\n"); line && n < 512;
+	     line = strtok(NULL, "\n")) {
+		unsigned long objperslab, pages, aslabs, nslabs;
+		struct slabrow *r = &rows[n];
+
+		if (line[0] == '#' || !strncmp(line, "slabinfo", 8))
+			continue;
+		if (sscanf(line, "%47s %lu %lu %lu %lu %lu : tunables %*u %*u %*u : slabdata %lu %lu",
+			   r->name, &r->active, &r->total, &r->size,
+			   &objperslab, &pages, &aslabs, &nslabs) != 8)
+			continue;
+		r->kb = nslabs * pages * 4;
+		n++;
+	}
+	qsort(rows, (size_t)n, sizeof(rows[0]), cmp_rows);
+	printf("\n== busiest slab caches (slabtop) ==\n");
+	printf("  OBJS ACTIVE  USE OBJ SIZE  CACHE SIZE NAME\n");
+	for (int i = 0; i < n && i < top; i++)
+		printf("%6lu %6lu %3lu%% %7.2fK %10luK %s\n", rows[i].total,
+		       rows[i].active,
+		       rows[i].total ? rows[i].active * 100 / rows[i].total : 0,
+		       rows[i].size / 1024.0, rows[i].kb, rows[i].name);
+	free(b.buf);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: kmm boot [--mem SIZE] [--nodes N] [--cpus N] [--distance M]\n"
 		"                [--dmesg FILE | --e820 FILE | --host]\n"
 		"                [--cmdline \"...\"] [--linux X.Y]\n"
-		"                [--report zoneinfo,buddyinfo,pagetypeinfo,meminfo,vmstat]\n"
+		"                [--report zoneinfo,buddyinfo,pagetypeinfo,meminfo,vmstat,\n"
+		"                          slabinfo,slabinfo-v]\n"
 		"                [--workload] [--sysctl vm.NAME=VALUE] [--quiet] [--console]\n"
 		"                [--dyndbg] [--levels] [--time]\n"
 		"       kmm help\n");
@@ -602,8 +710,16 @@ int main(int argc, char **argv)
 		printf("\n== /proc/buddyinfo after boot ==\n");
 		kmm_report(m, "buddyinfo", &out);
 		run_workload(m, &out);
+		if (m->slab) {
+			int got = run_slab_workload(m);
+
+			printf("== slab workload: %d objects from 5 caches and kmalloc-8..8k, every third one freed ==\n",
+			       got);
+		}
 		printf("\n== /proc/buddyinfo after the workload ==\n");
 		kmm_report(m, "buddyinfo", &out);
+		if (m->slab)
+			print_busiest_caches(m, 12);
 	}
 	if (reports) {
 		char list[256], *tok, *save = NULL;
@@ -614,7 +730,7 @@ int main(int argc, char **argv)
 			if (!quiet)
 				printf("\n== /proc/%s ==\n", tok);
 			if (kmm_report(m, tok, &out)) {
-				fprintf(stderr, "kmm: unknown report '%s' (known: zoneinfo, buddyinfo, pagetypeinfo, meminfo, vmstat)\n",
+				fprintf(stderr, "kmm: unknown report '%s' (known: zoneinfo, buddyinfo, pagetypeinfo, meminfo, vmstat, slabinfo, slabinfo-v)\n",
 					tok);
 				ret = 2;
 			}

@@ -11,4 +11,6 @@
 #include <kmm/e820.h>
 #include <kmm/numa.h>
 #include <kmm/mmzone.h>
+#include <kmm/gfp.h>
+#include <kmm/slab.h>
 #endif

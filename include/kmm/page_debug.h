@@ -88,6 +88,13 @@ enum {
 	DUMP_PREFIX_ADDRESS,
 	DUMP_PREFIX_OFFSET
 };
+/*
+ * The address @p stands for on an x86_64 kernel (nokaslr): direct-map and
+ * memmap pointers of the current machine are translated, others returned.
+ */
+unsigned long kmm_kernel_addr(const void *p);
+#define KA(p)	((void *)kmm_kernel_addr(p))
+
 /* lib/hexdump.c's print_hex_dump(); @level is a KERN_* string. */
 void print_hex_dump(const char *level, const char *prefix_str,
 		    int prefix_type, int rowsize, int groupsize,

@@ -47,14 +47,20 @@ enum pageflags {
 #define ZONES_MASK		((1UL << ZONES_SHIFT) - 1)
 #define PAGEFLAGS_MASK		((1UL << __NR_PAGEFLAGS) - 1)
 
+/*
+ * The node and zone bits never change after init, but the word they live
+ * in does (atomic PG_ bit updates by a page's owner): read it relaxed.
+ */
 static inline int page_to_nid(const struct page *page)
 {
-	return (int)((page->flags >> NODES_PGSHIFT) & NODES_MASK);
+	return (int)((__atomic_load_n(&page->flags, __ATOMIC_RELAXED) >>
+		      NODES_PGSHIFT) & NODES_MASK);
 }
 
 static inline int page_zonenum(const struct page *page)
 {
-	return (int)((page->flags >> ZONES_PGSHIFT) & ZONES_MASK);
+	return (int)((__atomic_load_n(&page->flags, __ATOMIC_RELAXED) >>
+		      ZONES_PGSHIFT) & ZONES_MASK);
 }
 
 static inline void set_page_links(struct page *page, int zone, int nid)

@@ -118,6 +118,13 @@ void rcu_barrier(void);
 void kmm_slab_tick(struct kmm_machine *m);
 /* kmm only: check every slab of every cache; returns problems found. */
 long kmm_slab_validate(struct kmm_machine *m);
+/*
+ * kmm only: the bootstrap as it happened: each slab_state reached (DOWN 0,
+ * PARTIAL 1, PARTIAL_NODE 2, UP 3, FULL 4) and how many caches were on the
+ * list then.  Returns the number of steps (at most @max).
+ */
+int kmm_slab_bootstrap_history(struct kmm_machine *m, int *states,
+			       int *nr_caches, int max);
 /* kmm only: misuse reports (BUG lines) printed so far. */
 long kmm_slab_errors(struct kmm_machine *m);
 

@@ -1,0 +1,958 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_slab.c - the slab layer's API, for both backends from one suite.
+ *
+ * Every case runs once with slab=slub and once with slab=slab.  Where the
+ * two print different reports, the SLUB text is checked exactly (it is
+ * Linux 6.12's) and for SLAB the count of reports and a clean validate are.
+ */
+#include <pthread.h>
+#include "ktest.h"
+#include "kmm_test_util.h"
+#include "../mm/slab.h"
+
+static const char *const backends[] = { "slab=slub", "slab=slab" };
+#define NB	2
+#define FOR_EACH_BACKEND(b) for (int b = 0; b < NB; b++)
+
+static bool is_slub(struct kmm_machine *m)
+{
+	return m->slab->be == &kmm_slub_backend;
+}
+
+static struct kmm_machine *boot_slab(int b, unsigned long long mem, int nodes,
+				     int cpus, const char *extra)
+{
+	char cmd[512];
+	struct kmm_machine *m;
+
+	snprintf(cmd, sizeof(cmd), "%s %s", backends[b], extra ? extra : "");
+	m = boot_compact(mem, nodes, cpus, cmd);
+	if (m)
+		kmm_machine_enter(m);
+	return m;
+}
+
+static void done(struct kmm_machine *m)
+{
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+}
+
+static const char *cache_of(const void *p)
+{
+	struct slab *slab = kmm_virt_to_slab(p);
+
+	return slab ? slab->slab_cache->name : "(not slab)";
+}
+
+/* The row of /proc/slabinfo for @name, or NULL. */
+static char *slabinfo_row(struct kmm_machine *m, const char *name)
+{
+	char *r = machine_report(m, "slabinfo"), *p, *row = NULL;
+	size_t nl = strlen(name);
+
+	for (p = r; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		if (!strncmp(p, name, nl) && p[nl] == ' ') {
+			char *e = strchr(p, '\n');
+
+			row = strndup(p, e ? (size_t)(e - p) : strlen(p));
+			break;
+		}
+	}
+	free(r);
+	return row;
+}
+
+/* active_objs of a slabinfo row (-1 if missing). */
+static long active_objs(struct kmm_machine *m, const char *name)
+{
+	char *row = slabinfo_row(m, name);
+	long a = -1;
+
+	if (row)
+		sscanf(row + strlen(name), "%ld", &a);
+	free(row);
+	return a;
+}
+
+static long num_slabs(struct kmm_machine *m, const char *name)
+{
+	char *row = slabinfo_row(m, name), *p;
+	long a = -1, b = -1;
+
+	if (row && (p = strstr(row, "slabdata")))
+		sscanf(p + 8, "%ld %ld", &a, &b);
+	free(row);
+	return b;
+}
+
+static unsigned long free_pages_settled(void)
+{
+	shrink_slab(GFP_KERNEL, 0, 0);
+	rcu_barrier();
+	drain_all_pages(NULL);
+	return global_zone_page_state(NR_FREE_PAGES);
+}
+
+KT_TEST(boot_line_and_kmalloc_layout_match_linux)
+{
+	/* The real 2-CPU 6.12-era host's /proc/slabinfo (fixtures). */
+	static const struct { const char *name; int size, objs, pages; } want[] = {
+		{ "kmalloc-8", 8, 512, 1 }, { "kmalloc-16", 16, 256, 1 },
+		{ "kmalloc-32", 32, 128, 1 }, { "kmalloc-64", 64, 64, 1 },
+		{ "kmalloc-96", 96, 42, 1 }, { "kmalloc-128", 128, 32, 1 },
+		{ "kmalloc-192", 192, 21, 1 }, { "kmalloc-256", 256, 16, 1 },
+		{ "kmalloc-512", 512, 16, 2 }, { "kmalloc-1k", 1024, 16, 4 },
+		{ "kmalloc-2k", 2048, 16, 8 }, { "kmalloc-4k", 4096, 8, 8 },
+		{ "kmalloc-8k", 8192, 4, 8 }, { "dma-kmalloc-96", 96, 42, 1 },
+		{ "kmalloc-rcl-192", 192, 21, 1 }, { "kmalloc-cg-8k", 8192, 4, 8 },
+	};
+	struct kmm_machine *m = boot_slab(0, 1ULL << 30, 1, 2, NULL);
+	char *log, *r;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	log = machine_log(m);
+	KT_CONTAINS(log, "\nSLUB: HWalign=64, Order=0-3, MinObjects=0, CPUs=2, Nodes=1\n");
+	free(log);
+	r = machine_report(m, "slabinfo");
+	KT_TRUE(r && !strncmp(r, "slabinfo - version: 2.1\n# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n", 200));
+	/* Newest first: the 8k dma cache precedes the 96-byte one, etc. */
+	KT_TRUE(r && strstr(r, "\nkmalloc-8k ") < strstr(r, "\nkmalloc-96 "));
+	KT_TRUE(r && strstr(r, "\nkmalloc-96 ") < strstr(r, "\nkmem_cache_node "));
+	KT_TRUE(r && strstr(r, "\nkmem_cache_node ") < strstr(r, "\nkmem_cache "));
+	free(r);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		char *row = slabinfo_row(m, want[i].name);
+		char tail[128];
+		int size = 0, objs = 0, pages = 0;
+		long a, n;
+
+		KT_TRUE(row != NULL);
+		if (!row)
+			continue;
+		sscanf(row + strlen(want[i].name), "%ld %ld %d %d %d", &a, &n,
+		       &size, &objs, &pages);
+		KT_EQ(size, want[i].size);
+		KT_EQ(objs, want[i].objs);
+		KT_EQ(pages, want[i].pages);
+		snprintf(tail, sizeof(tail), " : tunables    0    0    0 : slabdata ");
+		KT_CONTAINS(row, tail);
+		free(row);
+	}
+	/* An exact row: an unused cache. */
+	{
+		char *row = slabinfo_row(m, "dma-kmalloc-8k");
+
+		KT_STREQ(row, "dma-kmalloc-8k         0      0   8192    4    8 : tunables    0    0    0 : slabdata      0      0      0");
+		free(row);
+	}
+	done(m);
+
+	/* slub_min_order / slub_max_order / slub_min_objects. */
+	m = boot_slab(0, 1ULL << 30, 1, 2,
+		      "slub_min_order=1 slub_max_order=2 slub_min_objects=8");
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	log = machine_log(m);
+	KT_CONTAINS(log, "\nSLUB: HWalign=64, Order=1-2, MinObjects=8, CPUs=2, Nodes=1\n");
+	free(log);
+	{
+		char *row = slabinfo_row(m, "kmalloc-8k");
+		int objs = 0, pages = 0;
+		long a, n, size;
+
+		/* 8k objects: order 2 (max) holds 2 objects. */
+		if (row)
+			sscanf(row + 10, "%ld %ld %ld %d %d", &a, &n, &size,
+			       &objs, &pages);
+		KT_EQ(objs, 2);
+		KT_EQ(pages, 4);
+		free(row);
+		row = slabinfo_row(m, "kmalloc-8");
+		objs = pages = 0;
+		if (row)
+			sscanf(row + 9, "%ld %ld %ld %d %d", &a, &n, &size,
+			       &objs, &pages);
+		KT_EQ(pages, 2);	/* min order 1 */
+		KT_EQ(objs, 1024);
+		free(row);
+	}
+	done(m);
+}
+
+KT_TEST(kmalloc_sizes_alignment_and_types)
+{
+	FOR_EACH_BACKEND(b) {
+		struct kmm_machine *m = boot_slab(b, 1ULL << 30, 1, 2, NULL);
+		size_t lo;
+
+		KT_TRUE(m != NULL);
+		if (!m)
+			continue;
+		lo = is_slub(m) ? 8 : 32;
+		for (size_t size = 1; size <= 8192; size += (size < 256 ? 1 : 61)) {
+			void *p = kmalloc(size, GFP_KERNEL);
+			size_t want;
+
+			if (size <= lo)
+				want = lo;
+			else if (size > 64 && size <= 96)
+				want = 96;
+			else if (size > 128 && size <= 192)
+				want = 192;
+			else
+				want = 1UL << (64 - __builtin_clzl(size - 1));
+			KT_TRUE(p != NULL);
+			if (!p)
+				continue;
+			KT_EQ(ksize(p), want);
+			KT_EQ(kmalloc_size_roundup(size), want);
+			KT_EQ((uintptr_t)p % 8, 0);
+			if (!(want & (want - 1)))
+				KT_EQ((uintptr_t)p % want, 0);
+			memset(p, 0xab, size);
+			kfree(p);
+		}
+		KT_TRUE(kmalloc(0, GFP_KERNEL) == ZERO_SIZE_PTR);
+		kfree(ZERO_SIZE_PTR);
+		KT_EQ(ksize(ZERO_SIZE_PTR), 0);
+		{
+			void *p = kmalloc(100, GFP_KERNEL | __GFP_RECLAIMABLE);
+			void *q = kmalloc(100, GFP_KERNEL | __GFP_DMA);
+			void *r = kmalloc(100, GFP_KERNEL_ACCOUNT);
+			void *s = kmalloc(100, GFP_KERNEL);
+
+			KT_STREQ(cache_of(p), "kmalloc-rcl-128");
+			KT_STREQ(cache_of(q), "dma-kmalloc-128");
+			KT_STREQ(cache_of(r), "kmalloc-cg-128");
+			KT_STREQ(cache_of(s), "kmalloc-128");
+			KT_TRUE(page_zonenum(virt_to_page(q)) == ZONE_DMA);
+			kfree(p);
+			kfree(q);
+			kfree(r);
+			kfree(s);
+		}
+		/* Large kmalloc: compound pages, counted as slab. */
+		{
+			unsigned long before = global_node_page_state(NR_SLAB_UNRECLAIMABLE_B);
+			void *p = kmalloc(16384 + 1, GFP_KERNEL);
+
+			KT_TRUE(p != NULL);
+			KT_EQ((uintptr_t)p % PAGE_SIZE, 0);
+			KT_EQ(ksize(p), 32768);
+			KT_EQ(kmalloc_size_roundup(16385), 32768);
+			KT_EQ(global_node_page_state(NR_SLAB_UNRECLAIMABLE_B), before + 8);
+			kfree(p);
+			KT_EQ(global_node_page_state(NR_SLAB_UNRECLAIMABLE_B), before);
+			KT_TRUE(kmalloc(KMALLOC_MAX_SIZE + 1, GFP_KERNEL | __GFP_NOWARN) == NULL);
+			p = kmalloc(KMALLOC_MAX_SIZE, GFP_KERNEL);
+			KT_TRUE(p != NULL);
+			kfree(p);
+		}
+		KT_EQ(kmm_slab_errors(m), 0);
+		done(m);
+	}
+}
+
+static int ctor_calls;
+static void ctor(void *p)
+{
+	ctor_calls++;
+	memset(p, 0x11, 40);
+}
+
+KT_TEST(kmem_cache_api)
+{
+	FOR_EACH_BACKEND(b) {
+		struct kmm_machine *m = boot_slab(b, 1ULL << 30, 2, 2, NULL);
+		struct kmem_cache *c, *d, *e;
+		void *objs[300];
+
+		KT_TRUE(m != NULL);
+		if (!m)
+			continue;
+		c = kmem_cache_create("test_obj", 40, 0, SLAB_HWCACHE_ALIGN, ctor);
+		KT_TRUE(c != NULL);
+		KT_EQ(kmem_cache_size(c), 40);
+		KT_STREQ(kmem_cache_name(c), "test_obj");
+		ctor_calls = 0;
+		for (int i = 0; i < 100; i++) {
+			unsigned char *p = kmem_cache_alloc(c, GFP_KERNEL);
+
+			objs[i] = p;
+			KT_TRUE(p && p[0] == 0x11 && p[39] == 0x11);
+			KT_EQ((uintptr_t)p % 64, 0);	/* HWCACHE_ALIGN, 40 > 32 */
+		}
+		KT_TRUE(ctor_calls >= 100);
+		KT_EQ(active_objs(m, "test_obj") >= 100, 1);
+		for (int i = 0; i < 100; i++)
+			kmem_cache_free(c, objs[i]);
+		/*
+		 * With init_on_alloc (Debian's default) a cache with a
+		 * constructor is never zeroed, even by zalloc: the
+		 * constructor's state wins, as in Linux.
+		 */
+		{
+			unsigned char *p = kmem_cache_zalloc(c, GFP_KERNEL);
+
+			KT_EQ(p[0], 0x11);
+			kmem_cache_free(c, p);
+		}
+		/* Node placement. */
+		for (int nid = 0; nid < 2; nid++) {
+			void *p = kmem_cache_alloc_node(c, GFP_KERNEL, nid);
+			void *q = kmalloc_node(200, GFP_KERNEL, nid);
+
+			KT_EQ(page_to_nid(virt_to_page(p)), nid);
+			KT_EQ(page_to_nid(virt_to_page(q)), nid);
+			kmem_cache_free(c, p);
+			kfree(q);
+		}
+		/* Bulk. */
+		KT_EQ(kmem_cache_alloc_bulk(c, GFP_KERNEL, 300, objs), 300);
+		for (int i = 0; i < 300; i++)
+			for (int j = i + 1; j < 300; j += 37)
+				KT_TRUE(objs[i] != objs[j]);
+		kmem_cache_free_bulk(c, 300, objs);
+		KT_EQ(kmem_cache_shrink(c), 0);
+		KT_EQ(num_slabs(m, "test_obj"), 0);
+
+		/* Merging: same size and flags, no ctor -> one cache. */
+		d = kmem_cache_create("merge_a", 100, 0, 0, NULL);
+		e = kmem_cache_create("merge_b", 100, 0, 0, NULL);
+		KT_TRUE(d != NULL && d == e);
+		KT_TRUE(slabinfo_row(m, "merge_b") == NULL);
+		kmem_cache_destroy(e);
+		KT_TRUE(active_objs(m, "merge_a") >= 0);	/* still there */
+		kmem_cache_destroy(d);
+		KT_EQ(active_objs(m, "merge_a"), -1);
+		/* Never merged: ctor, NO_MERGE, debug flags. */
+		d = kmem_cache_create("nm_a", 100, 0, SLAB_NO_MERGE, NULL);
+		e = kmem_cache_create("nm_b", 100, 0, SLAB_NO_MERGE, NULL);
+		KT_TRUE(d && e && d != e);
+		kmem_cache_destroy(d);
+		kmem_cache_destroy(e);
+		kmem_cache_destroy(c);
+		KT_EQ(active_objs(m, "test_obj"), -1);
+		/* Usercopy: accepted, and never merged. */
+		d = kmem_cache_create_usercopy("uc", 64, 0, 0, 8, 16, NULL);
+		KT_TRUE(d != NULL);
+		kmem_cache_destroy(d);
+		KT_EQ(kmm_slab_errors(m), 0);
+		KT_EQ(kmm_slab_validate(m), 0);
+		done(m);
+	}
+	/* slab_nomerge keeps them apart. */
+	{
+		struct kmm_machine *m = boot_slab(0, 1ULL << 30, 1, 1,
+						  "slab_nomerge");
+		struct kmem_cache *d = kmem_cache_create("merge_a", 100, 0, 0, NULL);
+		struct kmem_cache *e = kmem_cache_create("merge_b", 100, 0, 0, NULL);
+
+		KT_TRUE(d && e && d != e);
+		kmem_cache_destroy(d);
+		kmem_cache_destroy(e);
+		done(m);
+	}
+}
+
+KT_TEST(kmem_cache_create_rejects_bad_arguments)
+{
+	FOR_EACH_BACKEND(b) {
+		struct kmm_machine *m = boot_slab(b, 256ULL << 20, 1, 1, NULL);
+		char *log;
+
+		KT_TRUE(kmem_cache_create(NULL, 64, 0, 0, NULL) == NULL);
+		KT_TRUE(kmem_cache_create("zero", 0, 0, 0, NULL) == NULL);
+		KT_TRUE(kmem_cache_create("huge", KMALLOC_MAX_SIZE + 1, 0, 0, NULL) == NULL);
+		KT_TRUE(kmem_cache_create("badalign", 64, 24, 0, NULL) == NULL);
+		KT_TRUE(kmem_cache_create("badflags", 64, 0, 0x80000000u, NULL) == NULL);
+		log = machine_log(m);
+		KT_CONTAINS(log, "kmem_cache_create((null)) integrity check failed");
+		KT_CONTAINS(log, "kmem_cache_create(zero) integrity check failed");
+		KT_CONTAINS(log, "kmem_cache_create(huge) integrity check failed");
+		KT_CONTAINS(log, "__kmem_cache_create_args(badflags) failed with error -22");
+		free(log);
+		KT_EQ(kmm_slab_validate(m), 0);
+		done(m);
+	}
+}
+
+KT_TEST(kmalloc_family)
+{
+	FOR_EACH_BACKEND(b) {
+		struct kmm_machine *m = boot_slab(b, 256ULL << 20, 1, 1, NULL);
+		char *s, *t;
+		unsigned char *p;
+		size_t ks;
+
+		s = kstrdup("hello, slab", GFP_KERNEL);
+		KT_STREQ(s, "hello, slab");
+		t = kstrndup("hello, slab", 5, GFP_KERNEL);
+		KT_STREQ(t, "hello");
+		kfree(t);
+		t = kmemdup(s, 12, GFP_KERNEL);
+		KT_STREQ(t, "hello, slab");
+		kfree(t);
+		KT_TRUE(kstrdup(NULL, GFP_KERNEL) == NULL);
+		/* krealloc in place while it fits, moved beyond. */
+		t = krealloc(s, 16, GFP_KERNEL);
+		KT_TRUE(t == s);
+		t = krealloc(s, 500, GFP_KERNEL);
+		KT_TRUE(t != NULL && t != s);
+		KT_STREQ(t, "hello, slab");
+		KT_EQ(ksize(t), 512);
+		KT_TRUE(krealloc(t, 0, GFP_KERNEL) == ZERO_SIZE_PTR);
+		p = krealloc(NULL, 40, GFP_KERNEL);
+		KT_TRUE(p != NULL);
+		kfree(p);
+		/* kcalloc / kmalloc_array: overflow is NULL, zeroing. */
+		KT_TRUE(kcalloc((size_t)1 << 62, 8, GFP_KERNEL) == NULL);
+		KT_TRUE(kmalloc_array((size_t)1 << 62, 8, GFP_KERNEL) == NULL);
+		p = kcalloc(10, 30, GFP_KERNEL);
+		ks = 0;
+		for (int i = 0; i < 300; i++)
+			ks += p[i];
+		KT_EQ(ks, 0);
+		kfree(p);
+		p = kzalloc(3000, GFP_KERNEL);
+		ks = 0;
+		for (int i = 0; i < 3000; i++)
+			ks += p[i];
+		KT_EQ(ks, 0);
+		/* kfree_sensitive wipes the whole object before freeing it. */
+		memset(p, 0x77, 3000);
+		kfree_sensitive(p);
+		KT_EQ(p[100], 0);
+		KT_EQ(kmm_slab_errors(m), 0);
+		done(m);
+	}
+}
+
+KT_TEST(destroy_with_live_objects_reports_and_keeps_objects_usable)
+{
+	FOR_EACH_BACKEND(b) {
+		struct kmm_machine *m = boot_slab(b, 256ULL << 20, 1, 1, NULL);
+		struct kmem_cache *c = kmem_cache_create("leaky", 128, 0,
+							 SLAB_NO_MERGE, NULL);
+		void *p = kmem_cache_alloc(c, GFP_KERNEL);
+		void *q = kmem_cache_alloc(c, GFP_KERNEL);
+		char *log;
+
+		kmem_cache_free(c, q);
+		kmem_cache_destroy(c);
+		log = machine_log(m);
+		KT_CONTAINS(log, "kmem_cache_destroy leaky: Slab cache still has objects when called from");
+		if (is_slub(m)) {
+			KT_CONTAINS(log, "BUG leaky (Not tainted): Objects remaining on __kmem_cache_shutdown()");
+			KT_CONTAINS(log, "Object 0x");
+		}
+		free(log);
+		KT_EQ(active_objs(m, "leaky"), -1);
+		/* The object can still be used and freed. */
+		memset(p, 1, 128);
+		kmem_cache_free(c, p);
+		done(m);
+	}
+}
+
+/* Misuse with slub_debug (SLUB) / the debug flags (SLAB). */
+KT_TEST(misuse_is_reported_counted_and_survived)
+{
+	FOR_EACH_BACKEND(b) {
+		struct kmm_machine *m = boot_slab(b, 256ULL << 20, 1, 1, NULL);
+		struct kmem_cache *c = kmem_cache_create("victim", 100, 0,
+			SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON |
+			SLAB_STORE_USER, NULL);
+		struct kmem_cache *o = kmem_cache_create("other", 100, 0,
+							 SLAB_NO_MERGE, NULL);
+		unsigned char *p, *q;
+		long e0 = kmm_slab_errors(m), e;
+		char *log;
+
+		KT_TRUE(c && o);
+		if (!c || !o) {
+			done(m);
+			continue;
+		}
+		/* Double free (another object keeps the slab in use). */
+		q = kmem_cache_alloc(c, GFP_KERNEL);
+		p = kmem_cache_alloc(c, GFP_KERNEL);
+		kmem_cache_free(c, p);
+		kmem_cache_free(c, p);
+		kmem_cache_free(c, q);
+		e = kmm_slab_errors(m);
+		KT_TRUE(e > e0);
+		e0 = e;
+		/* Right red zone overwrite, found at free. */
+		p = kmem_cache_alloc(c, GFP_KERNEL);
+		/* SLAB's red zone follows the object rounded up to 8 bytes. */
+		p[is_slub(m) ? 100 : 104] = 0x42;
+		kmem_cache_free(c, p);
+		e = kmm_slab_errors(m);
+		KT_TRUE(e > e0);
+		e0 = e;
+		/* Left red zone. */
+		p = kmem_cache_alloc(c, GFP_KERNEL);
+		p[-1] = 0x42;
+		kmem_cache_free(c, p);
+		e = kmm_slab_errors(m);
+		KT_TRUE(e > e0);
+		e0 = e;
+		/* Use after free: poison damage found by validate. */
+		p = kmem_cache_alloc(c, GFP_KERNEL);
+		kmem_cache_free(c, p);
+		p[10] = 0x00;
+		KT_TRUE(kmm_slab_validate(m) > 0);
+		e = kmm_slab_errors(m);
+		KT_TRUE(e > e0);
+		e0 = e;
+		/* Interior pointer. */
+		p = kmem_cache_alloc(c, GFP_KERNEL);
+		kmem_cache_free(c, p + 8);
+		e = kmm_slab_errors(m);
+		KT_TRUE(e > e0);
+		e0 = e;
+		kmem_cache_free(c, p);
+		/* Wrong cache: freed to its own cache after the report. */
+		q = kmem_cache_alloc(o, GFP_KERNEL);
+		kmem_cache_free(c, q);
+		e = kmm_slab_errors(m);
+		KT_TRUE(e > e0);
+		e0 = e;
+		/* Not a slab object: a page, and memory outside the machine. */
+		{
+			struct page *pg = alloc_pages(GFP_KERNEL, 0);
+			static char outside[64];
+
+			kfree(page_address(pg));
+			__free_pages(pg, 0);
+			kfree(outside);
+			e = kmm_slab_errors(m);
+			KT_TRUE(e >= e0 + 2);
+			e0 = e;
+		}
+		log = machine_log(m);
+		if (is_slub(m)) {
+			KT_CONTAINS(log, "BUG victim (Not tainted): Object already free");
+			KT_CONTAINS(log, "[Right Redzone overwritten] 0x");
+			KT_CONTAINS(log, "First byte 0x42 instead of 0xcc");
+			KT_CONTAINS(log, "[Left Redzone overwritten] 0x");
+			KT_CONTAINS(log, "[Poison overwritten] 0x");
+			KT_CONTAINS(log, "First byte 0x0 instead of 0x6b");
+			KT_CONTAINS(log, "Invalid object pointer 0x");
+			KT_CONTAINS(log, "kmem_cache_free: Wrong slab cache. victim but object is from other");
+			KT_CONTAINS(log, "Allocated in ");
+			KT_CONTAINS(log, "Freed in ");
+			KT_CONTAINS(log, "FIX victim: Object at 0x");
+			KT_CONTAINS(log, "Redzone  ");
+			KT_CONTAINS(log, "Object   ");
+		}
+		KT_CONTAINS(log, "not in this machine's memory");
+		free(log);
+		/* The caches are consistent and keep working. */
+		KT_EQ(kmm_slab_validate(m), 0);
+		for (int i = 0; i < 200; i++) {
+			p = kmem_cache_alloc(c, GFP_KERNEL);
+			KT_TRUE(p != NULL);
+			kmem_cache_free(c, p);
+		}
+		KT_EQ(kmm_slab_errors(m), e0);
+		KT_EQ(kmm_slab_validate(m), 0);
+		done(m);
+	}
+}
+
+KT_TEST(slub_debug_parameter)
+{
+	struct kmm_machine *m = boot_slab(0, 256ULL << 20, 1, 1,
+					  "slub_debug=FZ,kmalloc-64;U,kmalloc-128");
+	unsigned char *p;
+	char *v, *log;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	v = machine_report(m, "slabinfo-v");
+	KT_TRUE(v != NULL);
+	/* kmalloc-64 red-zoned: a right red zone overwrite is caught. */
+	p = kmalloc(64, GFP_KERNEL);
+	KT_STREQ(cache_of(p), "kmalloc-64");
+	p[64] = 1;
+	kfree(p);
+	KT_TRUE(kmm_slab_errors(m) > 0);
+	log = machine_log(m);
+	KT_CONTAINS(log, "BUG kmalloc-64 (Not tainted): ");
+	KT_CONTAINS(log, "Redzone overwritten");
+	free(log);
+	free(v);
+	done(m);
+	/* A bad letter is reported and skipped. */
+	m = boot_slab(0, 256ULL << 20, 1, 1, "slub_debug=FQ");
+	log = machine_log(m);
+	KT_CONTAINS(log, "slab_debug option 'Q' unknown. skipped");
+	free(log);
+	done(m);
+}
+
+/* init_on_alloc / __GFP_ZERO; init_on_free. */
+KT_TEST(init_on_alloc_and_free)
+{
+	FOR_EACH_BACKEND(b) {
+		struct kmm_machine *m = boot_slab(b, 256ULL << 20, 1, 1,
+						  "init_on_alloc=1");
+		unsigned char *p = kmalloc(256, GFP_KERNEL);
+		int nz = 0;
+
+		memset(p, 0xee, 256);
+		kfree(p);
+		p = kmalloc(256, GFP_KERNEL);
+		for (int i = 0; i < 256; i++)
+			nz += p[i] != 0;
+		KT_EQ(nz, 0);
+		kfree(p);
+		done(m);
+	}
+}
+
+struct rcu_reader {
+	struct kmm_machine *m;
+	atomic_int state;	/* 0 start, 1 inside, 2 told to leave, 3 out */
+};
+
+static void *reader_fn(void *arg)
+{
+	struct rcu_reader *r = arg;
+
+	kmm_machine_enter(r->m);
+	rcu_read_lock();
+	r->state = 1;
+	while (r->state != 2)
+		;
+	rcu_read_unlock();
+	r->state = 3;
+	return NULL;
+}
+
+KT_TEST(typesafe_by_rcu_waits_for_readers)
+{
+	FOR_EACH_BACKEND(b) {
+		struct kmm_machine *m = boot_slab(b, 256ULL << 20, 1, 2, NULL);
+		struct kmem_cache *c = kmem_cache_create("rcu_obj", 512, 0,
+				SLAB_TYPESAFE_BY_RCU, NULL);
+		struct rcu_reader r = { m, 0 };
+		unsigned long base, mid;
+		void *objs[64];
+		pthread_t t;
+
+		base = free_pages_settled();
+		for (int i = 0; i < 64; i++)
+			objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
+		pthread_create(&t, NULL, reader_fn, &r);
+		while (r.state != 1)
+			;
+		for (int i = 0; i < 64; i++)
+			kmem_cache_free(c, objs[i]);
+		kmem_cache_shrink(c);
+		drain_all_pages(NULL);
+		mid = global_zone_page_state(NR_FREE_PAGES);
+		/* The reader is inside: no slab page went back yet. */
+		KT_TRUE(mid < base);
+		r.state = 2;
+		rcu_barrier();
+		pthread_join(t, NULL);
+		KT_EQ(free_pages_settled(), base);
+		kmem_cache_destroy(c);
+		KT_EQ(kmm_slab_errors(m), 0);
+		done(m);
+	}
+}
+
+/* The stress test: allocate here, free there, every size. */
+#define NT	4
+#define RING	4096
+
+struct stress {
+	struct kmm_machine *m;
+	struct kmem_cache *cache;
+	void *_Atomic ring[NT][RING];
+	atomic_int failures;
+};
+
+static void *stress_fn(void *arg)
+{
+	struct stress *st = ((void **)arg)[0];
+	int id = (int)(intptr_t)((void **)arg)[1];
+	unsigned int seed = 1234u + (unsigned int)id;
+
+	kmm_machine_enter(st->m);
+	for (int it = 0; it < 60000; it++) {
+		int slot = (int)(rand_r(&seed) % RING);
+		int victim = (int)(rand_r(&seed) % NT);
+		void *p, *old;
+		int kind = (int)(rand_r(&seed) % 8);
+
+		if (kind == 0)
+			p = kmem_cache_alloc(st->cache, GFP_KERNEL);
+		else if (kind == 1)
+			p = kmalloc_node(1 + rand_r(&seed) % 600, GFP_KERNEL,
+					 (int)(rand_r(&seed) % 2));
+		else if (kind == 2)
+			p = kmalloc(1 + rand_r(&seed) % 20000, GFP_KERNEL);
+		else
+			p = kmalloc(1 + rand_r(&seed) % 300, GFP_KERNEL);
+		if (!p) {
+			atomic_fetch_add(&st->failures, 1);
+			continue;
+		}
+		*(uint32_t *)p = 0xfeedf00d;
+		/* Put it in another thread's ring; free what was there. */
+		old = atomic_exchange(&st->ring[victim][slot], p);
+		if (old) {
+			if (*(uint32_t *)old != 0xfeedf00d)
+				atomic_fetch_add(&st->failures, 1);
+			kfree(old);
+		}
+	}
+	return NULL;
+}
+
+KT_TEST(stress_threads_return_every_page)
+{
+	FOR_EACH_BACKEND(b) {
+		struct kmm_machine *m = boot_slab(b, 1ULL << 30, 2, 4, NULL);
+		struct stress *st = calloc(1, sizeof(*st));
+		pthread_t t[NT];
+		void *args[NT][2];
+		unsigned long base;
+
+		KT_TRUE(m != NULL);
+		if (!m)
+			continue;
+		st->m = m;
+		base = free_pages_settled();
+		st->cache = kmem_cache_create("stress_obj", 72, 0,
+					      SLAB_NO_MERGE, NULL);
+		for (int i = 0; i < NT; i++) {
+			args[i][0] = st;
+			args[i][1] = (void *)(intptr_t)i;
+			pthread_create(&t[i], NULL, stress_fn, args[i]);
+		}
+		for (int i = 0; i < NT; i++)
+			pthread_join(t[i], NULL);
+		KT_EQ(atomic_load(&st->failures), 0);
+		KT_EQ(kmm_slab_validate(m), 0);
+		for (int i = 0; i < NT; i++)
+			for (int j = 0; j < RING; j++)
+				kfree(st->ring[i][j]);
+		KT_EQ(kmem_cache_shrink(st->cache), 0);
+		KT_EQ(num_slabs(m, "stress_obj"), 0);
+		kmem_cache_destroy(st->cache);
+		KT_EQ(free_pages_settled(), base);
+		KT_EQ(kmm_slab_errors(m), 0);
+		KT_EQ(kmm_slab_validate(m), 0);
+		{
+			char err[256];
+
+			KT_EQ(kmm_mm_verify(m, err, sizeof(err)), 0);
+		}
+		free(st);
+		done(m);
+	}
+}
+
+KT_TEST(meminfo_counts_slab)
+{
+	FOR_EACH_BACKEND(b) {
+		struct kmm_machine *m = boot_slab(b, 256ULL << 20, 1, 1, NULL);
+		unsigned long s0 = global_node_page_state(NR_SLAB_UNRECLAIMABLE_B);
+		unsigned long r0 = global_node_page_state(NR_SLAB_RECLAIMABLE_B);
+		struct kmem_cache *c = kmem_cache_create("rcl", 1000, 0,
+				SLAB_RECLAIM_ACCOUNT | SLAB_NO_MERGE, NULL);
+		void *p[64];
+		char *mi, want[64];
+
+		for (int i = 0; i < 64; i++)
+			p[i] = kmem_cache_alloc(c, GFP_KERNEL);
+		KT_TRUE(global_node_page_state(NR_SLAB_RECLAIMABLE_B) > r0);
+		mi = machine_report(m, "meminfo");
+		snprintf(want, sizeof(want), "\nSReclaimable:   %8lu kB\n",
+			 global_node_page_state(NR_SLAB_RECLAIMABLE_B) * 4);
+		KT_CONTAINS(mi, want);
+		snprintf(want, sizeof(want), "\nSUnreclaim:     %8lu kB\n",
+			 global_node_page_state(NR_SLAB_UNRECLAIMABLE_B) * 4);
+		KT_CONTAINS(mi, want);
+		free(mi);
+		for (int i = 0; i < 64; i++)
+			kmem_cache_free(c, p[i]);
+		kmem_cache_destroy(c);
+		KT_EQ(global_node_page_state(NR_SLAB_RECLAIMABLE_B), r0);
+		KT_TRUE(global_node_page_state(NR_SLAB_UNRECLAIMABLE_B) >= s0);
+		done(m);
+	}
+}
+
+KT_TEST(shrinker_gives_empty_slabs_back)
+{
+	FOR_EACH_BACKEND(b) {
+		struct kmm_machine *m = boot_slab(b, 256ULL << 20, 1, 1, NULL);
+		unsigned long base = free_pages_settled(), after;
+		enum { N = 20000 };
+		void **p = calloc(N, sizeof(void *));
+
+		for (int i = 0; i < N; i++)
+			p[i] = kmalloc(512, GFP_KERNEL);
+		for (int i = 0; i < N; i++)
+			kfree(p[i]);
+		drain_all_pages(NULL);
+		after = global_zone_page_state(NR_FREE_PAGES);
+		/* Some empty slabs are kept (partial lists, per-CPU caches). */
+		KT_TRUE(after <= base);
+		KT_TRUE(shrink_slab(GFP_KERNEL, 0, 0) > 0 || after == base);
+		rcu_barrier();
+		drain_all_pages(NULL);
+		KT_EQ(global_zone_page_state(NR_FREE_PAGES), base);
+		free(p);
+		done(m);
+	}
+}
+
+KT_TEST(bootstrap_steps)
+{
+	FOR_EACH_BACKEND(b) {
+		struct kmm_machine *m = boot_slab(b, 256ULL << 20, 2, 2, NULL);
+		int st[8], nc[8], n;
+
+		KT_TRUE(m != NULL);
+		if (!m)
+			continue;
+		n = kmm_slab_bootstrap_history(m, st, nc, 8);
+		KT_EQ(st[0], DOWN);
+		KT_EQ(nc[0], 0);
+		if (is_slub(m)) {
+			/* 6.12: node cache -> PARTIAL, bootstrap(), kmalloc -> UP. */
+			KT_EQ(n, 4);
+			KT_EQ(st[1], PARTIAL);
+			KT_EQ(nc[1], 0);
+			KT_EQ(st[2], UP);
+			/* kmem_cache, kmem_cache_node, 4 types x 13 kmalloc. */
+			KT_EQ(nc[2], 2 + 4 * 13);
+			KT_EQ(st[3], FULL);
+		} else {
+			/* 6.6: PARTIAL, PARTIAL_NODE, UP, FULL. */
+			KT_EQ(n, 5);
+			KT_EQ(st[1], PARTIAL);
+			KT_EQ(st[2], PARTIAL_NODE);
+			KT_EQ(st[3], UP);
+			KT_EQ(st[4], FULL);
+		}
+		KT_TRUE(m->slab->kmem_cache != NULL);
+		KT_STREQ(m->slab->kmem_cache->name, "kmem_cache");
+		KT_TRUE(active_objs(m, "kmem_cache") > 0);
+		done(m);
+	}
+}
+
+KT_TEST(alignment_and_flags_combinations)
+{
+	static const slab_flags_t flags[] = {
+		0, SLAB_HWCACHE_ALIGN, SLAB_RED_ZONE, SLAB_POISON,
+		SLAB_STORE_USER, SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER |
+		SLAB_CONSISTENCY_CHECKS, SLAB_TYPESAFE_BY_RCU,
+		SLAB_RECLAIM_ACCOUNT | SLAB_CACHE_DMA32,
+	};
+	static const unsigned int sizes[] = { 1, 7, 8, 24, 100, 256, 1000, 3000, 5000 };
+	static const unsigned int aligns[] = { 0, 8, 16, 64, 256 };
+
+	FOR_EACH_BACKEND(b) {
+		struct kmm_machine *m = boot_slab(b, 512ULL << 20, 1, 2, NULL);
+		int made = 0;
+
+		for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]); f++)
+		for (size_t z = 0; z < sizeof(sizes) / sizeof(sizes[0]); z++)
+		for (size_t a = 0; a < sizeof(aligns) / sizeof(aligns[0]); a++) {
+			char name[64];
+			struct kmem_cache *c;
+			unsigned char *p[20];
+			unsigned int want = aligns[a] ? aligns[a] : 8;
+
+			snprintf(name, sizeof(name), "combo-%zu-%zu-%zu", f, z, a);
+			c = kmem_cache_create(name, sizes[z], aligns[a],
+					      flags[f] | SLAB_NO_MERGE, NULL);
+			KT_TRUE(c != NULL);
+			if (!c)
+				continue;
+			made++;
+			if ((flags[f] & SLAB_HWCACHE_ALIGN) && sizes[z] > 32 &&
+			    want < 64)
+				want = 64;
+			for (int i = 0; i < 20; i++) {
+				p[i] = kmem_cache_alloc(c, GFP_KERNEL);
+				KT_TRUE(p[i] != NULL);
+				KT_EQ((uintptr_t)p[i] % want, 0);
+				memset(p[i], i, sizes[z]);
+				if ((flags[f] & SLAB_CACHE_DMA32))
+					KT_TRUE(page_zonenum(virt_to_page(p[i])) <= ZONE_DMA32);
+			}
+			for (int i = 0; i < 20; i++) {
+				KT_EQ(p[i][sizes[z] - 1], i);
+				kmem_cache_free(c, p[i]);
+			}
+			KT_EQ(kmm_slab_validate(m), 0);
+			kmem_cache_destroy(c);
+		}
+		KT_EQ(made, 8 * 9 * 5);
+		KT_EQ(kmm_slab_errors(m), 0);
+		done(m);
+	}
+}
+
+KT_TEST(allocation_failure_returns_null_and_leaks_nothing)
+{
+	FOR_EACH_BACKEND(b) {
+		struct kmm_machine *m = boot_slab(b, 64ULL << 20, 1, 1, NULL);
+		struct kmem_cache *c = kmem_cache_create("filler", 2000, 0,
+							 SLAB_NO_MERGE, NULL);
+		unsigned long base = free_pages_settled();
+		void **p = calloc(100000, sizeof(void *));
+		int n = 0;
+		char *log;
+
+		while (n < 100000 &&
+		       (p[n] = kmem_cache_alloc(c, GFP_KERNEL | __GFP_NOWARN)))
+			n++;
+		KT_TRUE(n > 1000 && n < 100000);
+		/* Once more without __GFP_NOWARN: the out-of-memory report. */
+		KT_TRUE(kmem_cache_alloc(c, GFP_KERNEL) == NULL);
+		KT_TRUE(kmalloc(100000, GFP_KERNEL | __GFP_NOWARN) == NULL);
+		log = machine_log(m);
+		if (is_slub(m))
+			KT_CONTAINS(log, "SLUB: Unable to allocate memory on node -1");
+		KT_CONTAINS(log, "page allocation failure");
+		free(log);
+		while (n--)
+			kmem_cache_free(c, p[n]);
+		kmem_cache_destroy(c);
+		KT_EQ(free_pages_settled(), base);
+		KT_EQ(kmm_slab_validate(m), 0);
+		free(p);
+		done(m);
+	}
+}
+
+KT_TEST(slab_off_boots_without_slab)
+{
+	struct kmm_machine *m = boot_slab(0, 256ULL << 20, 1, 1, "slab=off");
+
+	KT_TRUE(m != NULL);
+	KT_TRUE(kmalloc(64, GFP_KERNEL) == NULL);
+	KT_TRUE(kmem_cache_create("x", 64, 0, 0, NULL) == NULL);
+	KT_TRUE(machine_report(m, "slabinfo") == NULL);
+	done(m);
+}
+
+KT_MAIN()
