@@ -2134,12 +2134,6 @@ static int slab_create(struct kmem_cache *s)
 	sc->rnd_seed = name_seed(s->name);
 	if (st->state == DOWN)
 		sc->shared = 1;		/* kmem_cache_boot's .shared */
-	/* ARCH_KMALLOC_FLAGS: SLAB's kmalloc caches are cache aligned. */
-	if (flags & SLAB_KMALLOC) {
-		flags |= ARCH_KMALLOC_FLAGS;
-		s->align = calculate_alignment(flags, s->align,
-					       s->object_size);
-	}
 	size = ALIGN(s->size, (unsigned int)BYTES_PER_WORD);
 	if (flags & SLAB_RED_ZONE) {
 		ralign = REDZONE_ALIGN;
@@ -2743,6 +2737,8 @@ const struct slab_backend kmm_slab_backend = {
 	.cache_priv_size	= sizeof(struct slab_cache),
 	.node_array_tail	= true,
 	.kmalloc_shift_low	= SLAB_KMALLOC_SHIFT_LOW,
+	/* create_kmalloc_caches(ARCH_KMALLOC_FLAGS) in 6.6's kmem_cache_init. */
+	.kmalloc_flags		= ARCH_KMALLOC_FLAGS,
 	.init			= slab_init,
 	.init_late		= slab_init_late,
 	.create			= slab_create,

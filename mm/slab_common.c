@@ -614,7 +614,7 @@ struct kmem_cache *kmalloc_slab(size_t size, gfp_t gfp)
 static int new_kmalloc_cache(unsigned int idx, enum kmalloc_cache_type type)
 {
 	struct kmm_slab_state *st = slab_st();
-	slab_flags_t flags = 0;
+	slab_flags_t flags = st->be->kmalloc_flags;
 
 	if (type == KMALLOC_RECLAIM)
 		flags |= SLAB_RECLAIM_ACCOUNT;
