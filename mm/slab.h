@@ -222,6 +222,8 @@ struct slab_backend {
 	size_t cache_priv_size;		/* bytes at kmem_cache_priv() */
 	/* The private part ends in nr_node_ids node pointers (SLUB). */
 	bool node_array_tail;
+	/* Flags every kmalloc cache gets (SLAB: ARCH_KMALLOC_FLAGS). */
+	slab_flags_t kmalloc_flags;
 	/* Smallest kmalloc cache index (0: KMALLOC_SHIFT_LOW; SLAB: 5). */
 	unsigned int kmalloc_shift_low;
 	/*

@@ -59,9 +59,6 @@
 
 #define M()	kmm_current()
 
-/* Until mm/slab.c lands: SLAB is optional at link time. */
-extern const struct slab_backend kmm_slab_backend __attribute__((weak));
-
 void kmem_cache_init(void);
 void kmem_cache_init_late(void);
 void kmm_slab_destroy(struct kmm_machine *m);
@@ -617,7 +614,7 @@ struct kmem_cache *kmalloc_slab(size_t size, gfp_t gfp)
 static int new_kmalloc_cache(unsigned int idx, enum kmalloc_cache_type type)
 {
 	struct kmm_slab_state *st = slab_st();
-	slab_flags_t flags = 0;
+	slab_flags_t flags = st->be->kmalloc_flags;
 
 	if (type == KMALLOC_RECLAIM)
 		flags |= SLAB_RECLAIM_ACCOUNT;
@@ -839,12 +836,15 @@ static inline void *do_kmalloc_node(size_t size, gfp_t flags, int node,
 		return kmalloc_large_node(size, flags, node);
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
+	/* SLAB kmallocs its node structures from PARTIAL_NODE on. */
 	st = M()->slab;
-	if (unlikely(!st || st->state < UP))
+	if (unlikely(!st || st->state < PARTIAL_NODE))
 		return NULL;
 	s = st->kmalloc_caches[kmalloc_type(flags)][size <= 192 ?
 		st->size_index[(size - 1) / 8] :
 		(unsigned int)fls((unsigned int)(size - 1))];
+	if (unlikely(!s))
+		return NULL;
 	return slab_alloc(s, flags, node, caller, size, s->object_size);
 }
 
@@ -1130,12 +1130,8 @@ void kmem_cache_init(void)
 	INIT_LIST_HEAD(&st->caches);
 	INIT_LIST_HEAD(&st->orphans);
 	st->be = &kmm_slub_backend;
-	if (m->params.slab.use_slab) {
-		if (&kmm_slab_backend)
-			st->be = &kmm_slab_backend;
-		else
-			pr_warn("slab=slab: SLAB is not built in; using SLUB\n");
-	}
+	if (m->params.slab.use_slab)
+		st->be = &kmm_slab_backend;
 	m->slab = st;
 	slab_set_state(DOWN);
 	rcu_init();
