@@ -2244,16 +2244,15 @@ void drain_local_pages(struct zone *zone)
 struct shrinker *shrinker_alloc(unsigned int flags, const char *fmt, ...)
 {
 	struct shrinker *s = kmm_plat_alloc(sizeof(*s));
-	static char names[8][32];
-	static int next;
 	va_list ap;
 
 	if (!s)
 		return NULL;
+	memset(s, 0, sizeof(*s));
 	va_start(ap, fmt);
-	vsnprintf_k(names[next % 8], sizeof(names[0]), fmt, ap);
+	vsnprintf_k(s->name_buf, sizeof(s->name_buf), fmt, ap);
 	va_end(ap);
-	s->name = names[next++ % 8];
+	s->name = s->name_buf;
 	s->seeks = DEFAULT_SEEKS;
 	INIT_LIST_HEAD(&s->list);
 	(void)flags;

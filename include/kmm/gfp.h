@@ -166,6 +166,7 @@ struct shrinker {
 	void *private_data;
 	struct list_head list;
 	int nr_users;		/* shrink_slab() calls under way */
+	char name_buf[32];	/* kmm: the name shrinker_alloc formatted */
 };
 #define DEFAULT_SEEKS	2
 
