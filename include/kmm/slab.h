@@ -111,9 +111,11 @@ void synchronize_rcu(void);
 void rcu_barrier(void);
 
 /*
- * kmm only: one pass of the periodic slab work (SLAB's cache_reap, RCU
- * callbacks) on every cache.  Linux runs it from a timer every 2 s; kmm
- * runs it when the caller asks (and kmm_vmstat_tick calls it).
+ * kmm only: one pass of the periodic slab work (RCU callbacks, then SLAB's
+ * cache_reap on every cache).  Linux's reaper runs every 2 s
+ * (REAPTIMEOUT_AC); kmm runs it when the caller asks, and a call stands
+ * for 2 s of time (kmm_vmstat_tick, Linux's 1 s vmstat worker, does not
+ * call it).
  */
 void kmm_slab_tick(struct kmm_machine *m);
 /* kmm only: check every slab of every cache; returns problems found. */
