@@ -86,18 +86,6 @@ void rcu_destroy(struct kmm_machine *m);
 	 SLAB_ACCOUNT)
 #define CACHE_LINE_SIZE	64
 
-static unsigned int order_of(size_t size)
-{
-	unsigned int order = 0;
-
-	size = (size - 1) >> PAGE_SHIFT;
-	while (size) {
-		order++;
-		size >>= 1;
-	}
-	return order;
-}
-
 /* --- State --------------------------------------------------------------- */
 
 static void slab_lock(void)
@@ -804,7 +792,7 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t nr, void **p)
 /* Large kmalloc: compound pages, counted as unreclaimable slab. */
 static void *kmalloc_large_node(size_t size, gfp_t flags, int node)
 {
-	unsigned int order = order_of(size);
+	unsigned int order = get_order(size);
 	struct page *page;
 
 	if (unlikely(size > KMALLOC_MAX_SIZE)) {
@@ -978,7 +966,7 @@ size_t kmalloc_size_roundup(size_t size)
 	if (size && size <= KMALLOC_MAX_CACHE_SIZE)
 		return kmalloc_slab(size, GFP_KERNEL)->object_size;
 	if (size && size <= KMALLOC_MAX_SIZE)
-		return PAGE_SIZE << order_of(size);
+		return PAGE_SIZE << get_order(size);
 	return size;
 }
 

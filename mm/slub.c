@@ -188,18 +188,6 @@ static inline struct kmem_cache_node *get_node(struct kmem_cache *s, int node)
 	for ((nid) = 0; (nid) < M()->nr_node_ids; (nid)++)		\
 		if (((n) = get_node(s, nid)) != NULL)
 
-static unsigned int get_order(unsigned long size)
-{
-	unsigned int order = 0;
-
-	size = (size - 1) >> PAGE_SHIFT;
-	while (size) {
-		order++;
-		size >>= 1;
-	}
-	return order;
-}
-
 static u64 slub_random(void)
 {
 	struct slub_globals *g = G();
@@ -1610,7 +1598,13 @@ static inline int node_match(struct slab *slab, int node)
 	return node == NUMA_NO_NODE || slab_nid(slab) == node;
 }
 
-static void *get_freelist(struct kmem_cache *s, struct slab *slab)
+/*
+ * Take a slab's whole freelist, marking every object in use: get_freelist
+ * (the CPU slab: stays frozen only if it had objects) and freeze_slab (a
+ * slab from the partial list becoming the CPU slab) of 6.12.
+ */
+static void *take_freelist(struct kmem_cache *s, struct slab *slab,
+			   bool freeze)
 {
 	struct slab new;
 	unsigned long counters;
@@ -1621,27 +1615,20 @@ static void *get_freelist(struct kmem_cache *s, struct slab *slab)
 		counters = read_slab_counters(slab);
 		new.counters = counters;
 		new.inuse = slab->objects;
-		new.frozen = freelist != NULL;
+		new.frozen = freeze || freelist != NULL;
 	} while (!slab_update_freelist(s, slab, freelist, counters, NULL,
 				       new.counters));
 	return freelist;
 }
 
-static void *freeze_slab(struct kmem_cache *s, struct slab *slab)
+static inline void *get_freelist(struct kmem_cache *s, struct slab *slab)
 {
-	struct slab new;
-	unsigned long counters;
-	void *freelist;
+	return take_freelist(s, slab, false);
+}
 
-	do {
-		freelist = read_slab_freelist(slab);
-		counters = read_slab_counters(slab);
-		new.counters = counters;
-		new.inuse = slab->objects;
-		new.frozen = 1;
-	} while (!slab_update_freelist(s, slab, freelist, counters, NULL,
-				       new.counters));
-	return freelist;
+static inline void *freeze_slab(struct kmem_cache *s, struct slab *slab)
+{
+	return take_freelist(s, slab, true);
 }
 
 static unsigned long count_partial_free(struct kmem_cache_node *n)

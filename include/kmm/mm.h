@@ -41,6 +41,19 @@ static inline pg_data_t *page_pgdat(const struct page *page)
 /* SPARSEMEM: a pfn is valid when its section is present (mm/sparse.c). */
 bool early_pfn_valid(unsigned long pfn);
 struct mem_section *__pfn_to_section(unsigned long pfn);
+/* The order of the smallest block of pages holding @size bytes (size > 0). */
+static inline unsigned int get_order(unsigned long size)
+{
+	unsigned int order = 0;
+
+	size = (size - 1) >> PAGE_SHIFT;
+	while (size) {
+		order++;
+		size >>= 1;
+	}
+	return order;
+}
+
 static inline bool pfn_valid(unsigned long pfn)
 {
 	struct kmm_machine *m = kmm_current();
