@@ -675,9 +675,9 @@ static __attribute__((noinline)) gfp_t kmalloc_fix_flags(gfp_t flags)
 	return flags;
 }
 
-static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, int node,
-			       unsigned long caller, size_t orig_size,
-			       size_t zero_size)
+static __attribute__((noinline)) void *
+slab_alloc_init(struct kmem_cache *s, gfp_t gfp, int node, unsigned long caller,
+		size_t orig_size, size_t zero_size)
 {
 	void *p;
 
@@ -687,6 +687,23 @@ static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, int node,
 	if (p && slab_want_init_on_alloc(s, gfp))
 		memset(p, 0, zero_size);
 	return p;
+}
+
+/*
+ * slab_alloc_node's hooks: fix bad flags, allocate, zero when init_on_alloc
+ * or __GFP_ZERO asks.  The common case (good flags, nothing to zero) goes
+ * straight to the backend as a tail call.
+ */
+static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, int node,
+			       unsigned long caller, size_t orig_size,
+			       size_t zero_size)
+{
+	if (likely(!(gfp & (__GFP_DMA32 | __GFP_HIGHMEM | __GFP_ZERO |
+			    ~__GFP_BITS_MASK)) &&
+		   !s->machine->init_on_alloc))
+		return s->machine->slab->be->alloc(s, gfp, node, caller,
+						   orig_size);
+	return slab_alloc_init(s, gfp, node, caller, orig_size, zero_size);
 }
 
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t flags)
@@ -710,12 +727,11 @@ void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t flags)
 			  s->object_size, s->object_size);
 }
 
-/* cache_from_obj with SLAB_FREELIST_HARDENED: the object's real cache. */
-static struct slab *check_cache(struct kmem_cache *s, const void *x,
-				const char *func)
+/* cache_from_obj's reports: not a slab object, or another cache's. */
+static __attribute__((noinline)) struct slab *
+cache_mismatch(struct kmem_cache *s, struct slab *slab, const void *x,
+	       const char *func)
 {
-	struct slab *slab = kmm_virt_to_slab_m(s ? s->machine : M(), x);
-
 	if (!slab) {
 		WARN_ONCE(1, "%s: Object is not a Slab page!\n", func);
 		pr_err("%s: object pointer: 0x%px\n", func, KA(x));
@@ -730,10 +746,21 @@ static struct slab *check_cache(struct kmem_cache *s, const void *x,
 	return slab;
 }
 
+/* cache_from_obj with SLAB_FREELIST_HARDENED: the object's real cache. */
+static inline struct slab *check_cache(struct kmem_cache *s, const void *x,
+				       const char *func)
+{
+	struct slab *slab = kmm_virt_to_slab_m(s ? s->machine : M(), x);
+
+	if (unlikely(!slab || slab->slab_cache != s))
+		return cache_mismatch(s, slab, x, func);
+	return slab;
+}
+
 static inline void slab_free(struct kmem_cache *s, struct slab *slab,
 			     void *x, unsigned long caller)
 {
-	if (slab_want_init_on_free(s))
+	if (unlikely(s->machine->init_on_free) && slab_want_init_on_free(s))
 		memset(x, 0, s->object_size);
 	s->machine->slab->be->free(s, slab, x, caller);
 }
@@ -745,7 +772,7 @@ void kmem_cache_free(struct kmem_cache *s, void *x)
 	if (!x)
 		return;
 	slab = check_cache(s, x, "kmem_cache_free");
-	if (!slab)
+	if (unlikely(!slab))
 		return;
 	slab_free(slab->slab_cache, slab, x,
 		  (unsigned long)__builtin_return_address(0));

@@ -2039,20 +2039,25 @@ static void slub_free(struct kmem_cache *s, struct slab *slab, void *x,
 
 	if (unlikely((u8 *)o < base ||
 		     (u8 *)o >= base + (unsigned long)slab->objects * s->size ||
-		     obj_to_index(s, base, o) * s->size != (unsigned long)(o - base)))
-		return bad_free_pointer(s, slab, x);
+		     obj_to_index(s, base, o) * s->size != (unsigned long)(o - base))) {
+		bad_free_pointer(s, slab, x);
+		return;
+	}
 	c = this_cpu_slab(s);
 	if (unlikely(!spin_trylock(&c->lock)))
-		return slub_free_slow(s, slab, x, caller);
+		goto slow;
 	freelist = c->freelist;
 	if (unlikely(slab != c->slab || freelist == x)) {
 		spin_unlock(&c->lock);
-		return slub_free_slow(s, slab, x, caller);
+		goto slow;
 	}
 	set_freepointer(s, x, freelist);
 	c->freelist = x;
 	c->tid = next_tid(c->tid);
 	spin_unlock(&c->lock);
+	return;
+slow:
+	slub_free_slow(s, slab, x, caller);
 }
 
 /* --- Bulk ---------------------------------------------------------------------- */
