@@ -944,6 +944,55 @@ KT_TEST(allocation_failure_returns_null_and_leaks_nothing)
 	}
 }
 
+/*
+ * SLUB's calculate_sizes worked by hand (6.12, 8-byte words, 2 CPUs so
+ * min_objects = 4 * (fls(2) + 1) = 12):
+ *  - 100 bytes, no flags: size ALIGN(100, 8) = 104, free pointer in the
+ *    middle at ALIGN_DOWN(50, 8) = 48, inuse 104; 12 * 104 fits order 0,
+ *    4096 / 104 = 39 objects (leftover 40 <= 4096 / 16).
+ *  - 100 bytes, Z P U: 104 (no slack: 104 != 100, so no extra red zone
+ *    word), inuse 104; poison puts the free pointer after it: offset 104,
+ *    112; two tracks of 32: 176; right red zone word 184; left pad
+ *    ALIGN(8, 8) = 8: 192.  4096 / 192 = 21 objects, order 0.
+ *  - 3000 bytes, HWCACHE_ALIGN: align 64, size 3008, 12 * 3008 -> order 3
+ *    (10 objects, leftover 2688 > 32768/16 = 2048), fraction 8 accepts
+ *    order 3 (2688 <= 4096): 10 objects in 8 pages.
+ */
+KT_TEST(slub_object_layout_by_hand)
+{
+	struct kmm_machine *m = boot_slab(0, 256ULL << 20, 1, 2, NULL);
+	struct kmem_cache *a = kmem_cache_create("lay_a", 100, 0, SLAB_NO_MERGE, NULL);
+	struct kmem_cache *b = kmem_cache_create("lay_b", 100, 0,
+			SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER, NULL);
+	struct kmem_cache *c = kmem_cache_create("lay_c", 3000, 0,
+			SLAB_HWCACHE_ALIGN | SLAB_NO_MERGE, NULL);
+	char *v = machine_report(m, "slabinfo-v"), *p;
+
+	KT_TRUE(a && b && c && v);
+	p = v ? strstr(v, "\nlay_a:") : NULL;
+	KT_TRUE(p != NULL);
+	if (p) {
+		KT_CONTAINS(p, "slab_size 104 object_size 100 objs_per_slab 39 order 0");
+		KT_CONTAINS(p, "offset 48 inuse 104 red_left_pad 0 align 8");
+	}
+	p = v ? strstr(v, "\nlay_b:") : NULL;
+	KT_TRUE(p != NULL);
+	if (p) {
+		KT_CONTAINS(p, "slab_size 192 object_size 100 objs_per_slab 21 order 0");
+		KT_CONTAINS(p, "offset 104 inuse 104 red_left_pad 8 align 8");
+		KT_CONTAINS(p, "red_zone 1 poison 1 store_user 1");
+	}
+	p = v ? strstr(v, "\nlay_c:") : NULL;
+	KT_TRUE(p != NULL);
+	if (p)
+		KT_CONTAINS(p, "slab_size 3008 object_size 3000 objs_per_slab 10 order 3");
+	free(v);
+	kmem_cache_destroy(a);
+	kmem_cache_destroy(b);
+	kmem_cache_destroy(c);
+	done(m);
+}
+
 KT_TEST(slab_off_boots_without_slab)
 {
 	struct kmm_machine *m = boot_slab(0, 256ULL << 20, 1, 1, "slab=off");
