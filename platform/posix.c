@@ -22,6 +22,9 @@
  * kmm_plat_cpu_relax() issues a pause and yields now and then so spinning
  * waiters cannot starve an oversubscribed holder.
  */
+#include <dlfcn.h>
+#include <elf.h>
+#include <link.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -335,4 +338,21 @@ bool kmm_plat_in_try(void)
 void kmm_plat_abort(void)
 {
 	abort();
+}
+
+int kmm_plat_symbolize(const void *addr, char *buf, size_t len)
+{
+	Dl_info info;
+	const ElfW(Sym) *sym = NULL;
+	uintptr_t a = (uintptr_t)addr, s;
+
+	if (!dladdr1(addr, &info, (void **)&sym, RTLD_DL_SYMENT) ||
+	    !info.dli_sname || !info.dli_saddr || !sym)
+		return -ENOENT;
+	s = (uintptr_t)info.dli_saddr;
+	if (a < s || (sym->st_size && a >= s + sym->st_size))
+		return -ENOENT;
+	snprintf(buf, len, "%s+0x%lx/0x%lx", info.dli_sname,
+		 (unsigned long)(a - s), (unsigned long)sym->st_size);
+	return 0;
 }

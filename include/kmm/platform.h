@@ -63,6 +63,12 @@ void kmm_plat_free(void *p);
 u64 kmm_plat_rss(void);
 u64 kmm_plat_peak_rss(void);
 
+/*
+ * The name of the function holding code address @addr as Linux's %pS
+ * prints it ("name+0xoff/0xsize"), when the host can tell; -ENOENT if not.
+ */
+int kmm_plat_symbolize(const void *addr, char *buf, size_t len);
+
 /* Time. */
 u64 kmm_plat_now_ns(void);
 
