@@ -114,6 +114,8 @@ struct kmm_vmalloc_state {
 	struct vmap_area *lazy_head;
 	atomic_long lazy_nr;
 	spinlock_t purge_lock;
+	spinlock_t init_lock;
+	atomic_int ready;		/* free tree and PGD made */
 	u64 *pgd;
 	struct kmem_cache *va_cache;
 	atomic_long nr_vmalloc_pages;
@@ -535,6 +537,43 @@ static void free_vmap_area_noflush(struct kmm_vmalloc_state *vs,
 		purge_vmap_area_lazy(vs);
 }
 
+/*
+ * The page directory and the free tree's first node are made at the first
+ * allocation rather than in vmalloc_init, so that a machine that never uses
+ * vmalloc has its page allocator exactly as before (tests depend on the
+ * boot-time free lists).
+ */
+static bool vmalloc_late_init(struct kmm_vmalloc_state *vs)
+{
+	struct vmap_area *va;
+	struct page *pgd;
+	bool ok = true;
+
+	spin_lock(&vs->init_lock);
+	if (atomic_load_explicit(&vs->ready, memory_order_acquire))
+		goto out;
+	pgd = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	va = va_alloc(GFP_KERNEL, NUMA_NO_NODE);
+	if (!pgd || !va) {
+		if (pgd)
+			__free_page(pgd);
+		va_free(va);
+		ok = false;
+		goto out;
+	}
+	atomic_fetch_add(&vs->pt_pages, 1);
+	__atomic_store_n(&vs->pgd, (u64 *)page_address(pgd), __ATOMIC_RELEASE);
+	va->va_start = vs->vstart;
+	va->va_end = vs->vend;
+	spin_lock(&vs->free_lock);
+	vs->free_root = avl_insert(NULL, va, true);
+	spin_unlock(&vs->free_lock);
+	atomic_store_explicit(&vs->ready, 1, memory_order_release);
+out:
+	spin_unlock(&vs->init_lock);
+	return ok;
+}
+
 static struct vmap_area *alloc_vmap_area(unsigned long size,
 					 unsigned long align,
 					 int node, gfp_t gfp,
@@ -547,6 +586,9 @@ static struct vmap_area *alloc_vmap_area(unsigned long size,
 
 	if (!vs || !size || (size & ~PAGE_MASK) || !align ||
 	    (align & (align - 1)))
+		return NULL;
+	if (unlikely(!atomic_load_explicit(&vs->ready, memory_order_acquire)) &&
+	    !vmalloc_late_init(vs))
 		return NULL;
 	va = va_alloc(gfp, node);
 	if (!va)
@@ -632,9 +674,12 @@ static u64 *pt_next(struct kmm_vmalloc_state *vs, u64 *e, bool create)
 static u64 *pt_entry(struct kmm_vmalloc_state *vs, unsigned long ka,
 		     int level, bool create)
 {
+	u64 *pgd = __atomic_load_n(&vs->pgd, __ATOMIC_ACQUIRE);
 	u64 *pud, *pmd, *pte;
 
-	pud = pt_next(vs, &vs->pgd[(ka >> PGDIR_SHIFT) & 511], create);
+	if (!pgd)
+		return NULL;
+	pud = pt_next(vs, &pgd[(ka >> PGDIR_SHIFT) & 511], create);
 	if (!pud)
 		return NULL;
 	pmd = pt_next(vs, &pud[(ka >> PUD_SHIFT) & 511], create);
@@ -1440,8 +1485,6 @@ void vmalloc_init(void)
 	struct kmm_machine *m = kmm_current();
 	struct kmm_vmalloc_state *vs;
 	unsigned long want, ram = PFN_PHYS(m->pfn_max);
-	struct vmap_area *va;
-	struct page *pgd;
 	void *win = NULL;
 
 	vs = kmm_plat_alloc_aligned(sizeof(*vs), 64);
@@ -1452,6 +1495,7 @@ void vmalloc_init(void)
 	spin_lock_init(&vs->busy_lock);
 	spin_lock_init(&vs->lazy_lock);
 	spin_lock_init(&vs->purge_lock);
+	spin_lock_init(&vs->init_lock);
 	want = 16UL << 30;
 	while (want < 4 * ram && want < VMALLOC_TOTAL + 1)
 		want <<= 1;
@@ -1471,17 +1515,6 @@ void vmalloc_init(void)
 		vs->va_cache = kmem_cache_create("vmap_area",
 						 sizeof(struct vmap_area), 0,
 						 SLAB_PANIC, NULL);
-	pgd = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	if (!pgd)
-		panic("vmalloc_init: no page for the page directory");
-	atomic_store(&vs->pt_pages, 1);
-	vs->pgd = page_address(pgd);
-	va = va_alloc(GFP_KERNEL, NUMA_NO_NODE);
-	if (!va)
-		panic("vmalloc_init: no vmap_area");
-	va->va_start = vs->vstart;
-	va->va_end = vs->vend;
-	vs->free_root = avl_insert(NULL, va, true);
 }
 
 void kmm_vmalloc_destroy(struct kmm_machine *m)
