@@ -178,18 +178,18 @@ int main(int argc, char **argv)
 	printf("  %-22s %12s %12s %8s\n", "case", "kmm", "host", "ratio");
 	for (unsigned long n = 1; n <= 256; n *= 2) {
 		snprintf(name, sizeof(name), "fix %lu page%s", n, n > 1 ? "s" : "");
-		row(name, K_FIX, n, 40000 / (long)n + 500);
+		row(name, K_FIX, n, 8000 / (long)n + 200);
 	}
-	row("random 1..100 pages", K_RANDOM, 0, 3000);
-	row("align 4K..4M, 1 page", K_ALIGN, 1, 20000);
-	row("huge 4 MiB", K_HUGE, 0, 200);
+	row("random 1..100 pages", K_RANDOM, 0, 500);
+	row("align 4K..4M, 1 page", K_ALIGN, 1, 4000);
+	row("huge 4 MiB", K_HUGE, 0, 40);
 	{
 		enum { BUSY = 15000 };
 		void **held = malloc(BUSY * sizeof(void *));
 
 		for (int i = 0; i < BUSY; i++)
 			held[i] = vmalloc(PG);
-		row("fix 1, 15000 busy", K_FIX, 1, 20000);
+		row("fix 1, 15000 busy", K_FIX, 1, 4000);
 		for (int i = 0; i < BUSY; i++)
 			vfree(held[i]);
 		free(held);

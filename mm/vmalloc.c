@@ -49,14 +49,24 @@
  * it, else go right; the start is ALIGN(va_start, align); the gap is then
  * consumed whole, from the left, from the right or split in two (a node is
  * preallocated before the lock for the split).  Freeing merges with the
- * neighbouring gaps.  Freed areas are unmapped at once (a use after vfree
- * faults) but their addresses are reused only after a purge, which runs
- * when the lazily freed pages exceed lazy_max_pages() = fls(CPUs) * 8192,
- * when an allocation finds no gap (once, then retried), or on
- * vm_unmap_aliases().  Linux drains from a work item; kmm purges in the
- * freeing thread.  vmalloc pages come from the bulk allocator in chunks of
- * 100 (order 0) or as split order-9 blocks for 2 MiB mappings
- * (vmalloc_huge, kvmalloc), falling back to small pages.
+ * neighbouring gaps.  Freed areas leave kmm's page tables at once
+ * (vmalloc_to_page says NULL) but their addresses are reused only after a
+ * purge, which runs when the lazily freed pages exceed lazy_max_pages() =
+ * fls(CPUs) * 8192, when an allocation finds no gap (once, then retried),
+ * or on vm_unmap_aliases().  Linux drains from a work item; kmm purges in
+ * the freeing thread.  Linux clears the page-table entries at vfree but
+ * flushes the TLB only at the purge, so a stale translation may reach a
+ * freed page until then; kmm's host mapping plays the TLB: it stays until
+ * the purge, which takes neighbouring lazy areas down in one host call (one
+ * host call per vmalloc+vfree pair instead of two).  After the purge an
+ * access faults.
+ *
+ * Pages.  vmalloc's pages come from the bulk allocator in chunks of 100
+ * (order 0) or as split order-9 blocks for 2 MiB mappings (vmalloc_huge,
+ * kvmalloc), falling back to small pages.  kmm first tries split blocks of
+ * order 1..3 for multi-page order-0 requests (no reclaim, no warning): each
+ * physically contiguous run costs one host mapping, and the order-0 free
+ * lists of a running machine are fragmented.
  *
  * Locking.  free_lock guards the free tree, busy_lock the busy tree,
  * lazy_lock the lazy list; purges are serialised by purge_lock.  Page-table
@@ -80,7 +90,8 @@
  * vmap blocks or vm_map_ram; purges inline; vfree of a page-aligned address
  * inside an area is refused (Linux 6.12 frees the containing area); pages
  * are freed last to first so the per-CPU lists hand them back in ascending
- * order, which lets the next mapping use fewer host mappings.
+ * order, and multi-page requests try order 1..3 blocks first (above), both
+ * so that a mapping needs fewer host mappings.
  */
 #include <kmm/machine.h>
 #include <kmm/mm.h>
@@ -122,6 +133,7 @@ struct kmm_vmalloc_state {
 	atomic_long pt_pages;
 	atomic_long nr_purges;
 	atomic_long verify_errors;
+	atomic_long host_maps;
 };
 
 #define GFP_RECLAIM_MASK	(__GFP_RECLAIM | __GFP_HIGH | __GFP_IO | \
@@ -480,10 +492,50 @@ static void vmalloc_verify_op(struct kmm_vmalloc_state *vs)
 	}
 }
 
+/* Sort a lazy list by address (merge sort). */
+static struct vmap_area *sort_by_addr(struct vmap_area *list)
+{
+	struct vmap_area *a = NULL, *b = NULL, *next, **tail, *out;
+	bool flip = false;
+
+	if (!list || !list->next)
+		return list;
+	for (; list; list = next, flip = !flip) {
+		next = list->next;
+		if (flip) {
+			list->next = b;
+			b = list;
+		} else {
+			list->next = a;
+			a = list;
+		}
+	}
+	a = sort_by_addr(a);
+	b = sort_by_addr(b);
+	tail = &out;
+	while (a && b) {
+		if (a->va_start < b->va_start) {
+			*tail = a;
+			a = a->next;
+		} else {
+			*tail = b;
+			b = b->next;
+		}
+		tail = &(*tail)->next;
+	}
+	*tail = a ? a : b;
+	return out;
+}
+
+/*
+ * The purge: what Linux's TLB flush of the lazily freed ranges is to it,
+ * taking the host mappings down (neighbouring areas in one call) is to
+ * kmm; only then may the addresses be handed out again.
+ */
 static bool purge_vmap_area_lazy(struct kmm_vmalloc_state *vs)
 {
 	struct vmap_area *list, *va, *to_free = NULL;
-	unsigned long nr = 0;
+	unsigned long nr = 0, run_start = 0, run_end = 0;
 
 	spin_lock(&vs->purge_lock);
 	spin_lock(&vs->lazy_lock);
@@ -494,6 +546,17 @@ static bool purge_vmap_area_lazy(struct kmm_vmalloc_state *vs)
 		spin_unlock(&vs->purge_lock);
 		return false;
 	}
+	list = sort_by_addr(list);
+	for (va = list; va; va = va->next) {
+		if (va->va_start != run_end) {
+			if (run_end)
+				kmm_plat_unmap((void *)run_start,
+					       run_end - run_start);
+			run_start = va->va_start;
+		}
+		run_end = va->va_end;
+	}
+	kmm_plat_unmap((void *)run_start, run_end - run_start);
 	spin_lock(&vs->free_lock);
 	while (list) {
 		va = list;
@@ -720,7 +783,6 @@ static void unmap_range(struct kmm_vmalloc_state *vs, unsigned long addr,
 		pte_store(pt_entry(vs, ka, 1, false), 0);
 		a += PAGE_SIZE;
 	}
-	kmm_plat_unmap((void *)addr, size);
 }
 
 static enum kmm_prot host_prot(pgprot_t prot)
@@ -782,7 +844,8 @@ static int map_frames(struct kmm_vmalloc_state *vs, unsigned long addr,
 				pte_store(e, PFN_PHYS(pfn + j) | prot.pgprot);
 			}
 		}
-		ret = kmm_plat_map(m->backing, PFN_PHYS(pfn),
+		atomic_fetch_add_explicit(&vs->host_maps, 1, memory_order_relaxed);
+		ret = kmm_plat_map_populate(m->backing, PFN_PHYS(pfn),
 				   (u64)run << PAGE_SHIFT,
 				   (void *)(addr + ((unsigned long)i << PAGE_SHIFT)),
 				   host_prot(prot));
@@ -968,6 +1031,28 @@ static unsigned int vm_area_alloc_pages(gfp_t gfp, int nid,
 	unsigned int nr_allocated = 0;
 	int bulk_nid = nid == NUMA_NO_NODE ? numa_node_id() : nid;
 
+	if (!order && nr_pages > 1) {
+		/*
+		 * kmm: physically contiguous runs first (orders 1..3, from the
+		 * per-CPU lists, no reclaim), split as Linux splits huge
+		 * blocks: each run is one host mapping instead of one per page.
+		 */
+		gfp_t run_gfp = (gfp | __GFP_NOWARN | __GFP_NORETRY) &
+				~(__GFP_DIRECT_RECLAIM | __GFP_NOFAIL);
+
+		while (nr_pages - nr_allocated >= 2) {
+			unsigned int left = nr_pages - nr_allocated;
+			unsigned int o = left >= 8 ? 3 : (unsigned int)fls(left) - 1;
+			struct page *page = alloc_pages_node(bulk_nid, run_gfp, o);
+
+			if (!page)
+				break;
+			split_page(page, o);
+			for (unsigned int i = 0; i < (1U << o); i++)
+				pages[nr_allocated + i] = page + i;
+			nr_allocated += 1U << o;
+		}
+	}
 	if (!order) {
 		gfp_t bulk_gfp = gfp & ~__GFP_NOFAIL;
 
@@ -1193,6 +1278,53 @@ void *vmalloc_32_user(unsigned long size)
 				    __builtin_return_address(0));
 }
 
+/* Are pages[0..n) one aligned, physically contiguous block? */
+static bool is_block(struct page **pages, unsigned int n)
+{
+	unsigned long pfn = page_to_pfn(pages[0]);
+
+	if (!IS_ALIGNED(pfn, n))
+		return false;
+	for (unsigned int i = 1; i < n; i++)
+		if (page_to_pfn(pages[i]) != pfn + i)
+			return false;
+	return true;
+}
+
+/*
+ * Free an area's pages, last to first.  kmm: an aligned contiguous run of
+ * 2, 4 or 8 pages (what vm_area_alloc_pages split) goes back as one block,
+ * its pages made one allocation again (tails' count 0), so that it returns
+ * to the per-CPU list of its order and the next mapping reuses it whole;
+ * Linux frees every page alone.  Single pages go last to first, so the
+ * per-CPU lists hand them out ascending.
+ */
+static void free_area_pages(struct page **pages, unsigned int nr)
+{
+	unsigned int i = nr;
+
+	while (i > 0) {
+		unsigned int k;
+
+		for (k = 3; k > 0; k--) {
+			unsigned int n = 1U << k;
+
+			if (i >= n && is_block(pages + i - n, n))
+				break;
+		}
+		if (k) {
+			struct page *head = pages[i - (1U << k)];
+
+			for (unsigned int j = 1; j < (1U << k); j++)
+				atomic_store(&head[j]._refcount, 0);
+			__free_pages(head, k);
+			i -= 1U << k;
+		} else {
+			__free_page(pages[--i]);
+		}
+	}
+}
+
 void vfree(const void *addr)
 {
 	struct kmm_vmalloc_state *vs = VS();
@@ -1205,9 +1337,7 @@ void vfree(const void *addr)
 		WARN(1, "Trying to vfree() nonexistent vm area (%p)\n", addr);
 		return;
 	}
-	/* Last to first: the per-CPU lists then hand them out ascending. */
-	for (unsigned int i = vm->nr_pages; i-- > 0;)
-		__free_page(vm->pages[i]);
+	free_area_pages(vm->pages, vm->nr_pages);
 	if (!(vm->flags & VM_MAP_PUT_PAGES))
 		atomic_fetch_sub(&vs->nr_vmalloc_pages, (long)vm->nr_pages);
 	if (vm->pages) {
@@ -1517,13 +1647,40 @@ void vmalloc_init(void)
 						 SLAB_PANIC, NULL);
 }
 
+/* Without a slab layer the bookkeeping is host memory: give it back. */
+static void free_host_tree(struct kmm_vmalloc_state *vs, struct vmap_area *n)
+{
+	if (!n)
+		return;
+	free_host_tree(vs, n->left);
+	free_host_tree(vs, n->right);
+	if (n->vm) {
+		unsigned long pa = (unsigned long)n->vm->pages;
+
+		if (pa < vs->vstart || pa >= vs->vend)
+			kmm_plat_free(n->vm->pages);
+		kmm_plat_free(n->vm);
+	}
+	kmm_plat_free(n);
+}
+
 void kmm_vmalloc_destroy(struct kmm_machine *m)
 {
 	struct kmm_vmalloc_state *vs = m->vmalloc;
 
 	if (!vs)
 		return;
-	/* vmap_areas and page tables live in the machine's memory. */
+	/* With slab, vmap_areas and page tables live in the machine's memory. */
+	if (!vs->va_cache) {
+		free_host_tree(vs, vs->free_root);
+		free_host_tree(vs, vs->busy_root);
+		while (vs->lazy_head) {
+			struct vmap_area *next = vs->lazy_head->next;
+
+			kmm_plat_free(vs->lazy_head);
+			vs->lazy_head = next;
+		}
+	}
 	kmm_plat_va_release(vs->window, vs->win_size);
 	m->vmalloc = NULL;
 	kmm_plat_free(vs);
@@ -1567,6 +1724,7 @@ void kmm_vmalloc_stats(struct kmm_machine *m, struct kmm_vmalloc_stats *st)
 	st->nr_purges = (unsigned long)atomic_load(&vs->nr_purges);
 	st->pt_pages = (unsigned long)atomic_load(&vs->pt_pages);
 	st->verify_errors = (unsigned long)atomic_load(&vs->verify_errors);
+	st->host_maps = (unsigned long)atomic_load(&vs->host_maps);
 }
 
 struct verify_walk {

@@ -131,6 +131,26 @@ int kmm_plat_map(struct kmm_backing *b, u64 off, u64 len, void *addr,
 	return p == MAP_FAILED ? -errno : 0;
 }
 
+int kmm_plat_map_populate(struct kmm_backing *b, u64 off, u64 len,
+			  void *addr, enum kmm_prot prot)
+{
+	void *p;
+
+	if (off + len > b->size || off + len < off)
+		return -EINVAL;
+	p = mmap(addr, len, prot_of(prot), MAP_SHARED | MAP_FIXED, b->fd,
+		 (off_t)off);
+	if (p == MAP_FAILED)
+		return -errno;
+	/*
+	 * MAP_POPULATE maps a shared file read-only first (the first write
+	 * still faults); populate for writing when the mapping is writable.
+	 */
+	(void)madvise(p, len, prot == KMM_PROT_RW ? MADV_POPULATE_WRITE :
+						    MADV_POPULATE_READ);
+	return 0;
+}
+
 int kmm_plat_unmap(void *addr, u64 len)
 {
 	void *p = mmap(addr, len, PROT_NONE,

@@ -223,6 +223,8 @@ KT_TEST(lowest_first_fit_alignment_and_guard_pages)
 	KT_TRUE(access_faults(c + PAGE_SIZE, false));
 	KT_TRUE(access_faults((u8 *)win + wsize - 1, false));
 	vfree(b);
+	KT_EQ(vmalloc_to_page(b), NULL);
+	vm_unmap_aliases();			/* the "TLB flush" */
 	KT_TRUE(access_faults(b, false));	/* use after vfree */
 	vfree(a);
 	vfree(c);
@@ -289,6 +291,7 @@ KT_TEST(vmap_vunmap_vmap_pfn_get_vm_area)
 	KT_EQ(vmalloc_to_page(p + 2 * PAGE_SIZE), pages[2]);
 	vunmap(p);
 	KT_TRUE(find_vm_area(p) == NULL);
+	vm_unmap_aliases();
 	KT_TRUE(access_faults(p, false));
 	/* The pages are still the caller's. */
 	KT_EQ(((u8 *)page_address(pages[1]))[0], 0x77);
@@ -622,6 +625,25 @@ KT_TEST(multithreaded_stress_gives_everything_back)
 	/* Only page tables stay (Linux keeps kernel page tables). */
 	KT_EQ(after + (stats(m).pt_pages - pt0), base);
 	KT_EQ(atomic_load(&m->warn_count), 0);
+	done(m);
+}
+
+KT_TEST(works_without_a_slab_layer)
+{
+	struct kmm_machine *m = boot_vm(256ULL << 20, 1, 1, "slab=off");
+	u8 *p, *q;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	p = vmalloc(3 * PAGE_SIZE);
+	q = vzalloc(600 * PAGE_SIZE);
+	KT_TRUE(p && q && q[600 * PAGE_SIZE - 1] == 0);
+	KT_TRUE(aliases_ok(p, 3 * PAGE_SIZE, 9));
+	vfree(p);
+	vfree(q);
+	p = vmalloc(PAGE_SIZE);		/* left for machine teardown */
+	KT_EQ(vmalloc_nr_pages(), 1);
 	done(m);
 }
 

@@ -43,6 +43,12 @@ void kmm_plat_va_release(void *addr, u64 size);
 /* Map backing [off, off+len) at @addr (inside a reservation) with @prot. */
 int kmm_plat_map(struct kmm_backing *b, u64 off, u64 len, void *addr,
 		 enum kmm_prot prot);
+/*
+ * As kmm_plat_map, and the host fills in its page tables for the whole
+ * range at once (no first-touch faults), as a kernel mapping has them.
+ */
+int kmm_plat_map_populate(struct kmm_backing *b, u64 off, u64 len,
+			  void *addr, enum kmm_prot prot);
 /* Make [addr, addr+len) inaccessible again, dropping the mapping. */
 int kmm_plat_unmap(void *addr, u64 len);
 /* Change protection of a mapped range. */

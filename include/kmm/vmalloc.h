@@ -146,6 +146,7 @@ struct kmm_vmalloc_stats {
 	unsigned long nr_purges;	/* purges run */
 	unsigned long pt_pages;		/* page-table pages allocated */
 	unsigned long verify_errors;	/* kmm_verify=1 failures */
+	unsigned long host_maps;	/* host mappings made (one a run) */
 };
 void kmm_vmalloc_stats(struct kmm_machine *m, struct kmm_vmalloc_stats *st);
 /* Check the trees' invariants; 0, or -EINVAL with the reason in err. */
