@@ -28,6 +28,7 @@ test: all
 bench: all
 	@$(BUILD)/kmm-bench-boot
 	@$(BUILD)/kmm-bench-page-alloc
+	@$(BUILD)/kmm-bench-vmalloc
 	@bash bench/callgrind.sh $(BUILD)/kmm-bench-page-alloc
 	@$(BUILD)/kmm-bench-slab
 	@bash bench/callgrind_slab.sh $(BUILD)/kmm-bench-slab

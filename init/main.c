@@ -27,6 +27,7 @@ void mem_init_print_info(void);
 void setup_per_cpu_pageset(void);
 void kmem_cache_init(void);
 void kmem_cache_init_late(void);
+void vmalloc_init(void);
 void init_per_zone_wmark_min(void);
 void report_meminit(void);
 void mem_debugging_and_hardening_init(void);
@@ -78,6 +79,8 @@ int start_kernel(void)
 	m->buddy_up = true;
 	/* mm_core_init: the slab allocator. */
 	kmem_cache_init();
+	/* mm_core_init: vmalloc_init (the "vmap_area" cache, the range). */
+	vmalloc_init();
 	/* start_kernel: the real per-CPU pagesets. */
 	setup_per_cpu_pageset();
 	/* page_alloc_init_late: the deferred struct pages, one thread a node. */

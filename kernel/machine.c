@@ -44,6 +44,9 @@ int kmm_vmstat_report(struct kmm_machine *m, const char *name,
 int kmm_slab_report(struct kmm_machine *m, const char *name,
 		    const struct kmm_sink *out);
 void kmm_slab_destroy(struct kmm_machine *m);
+int kmm_vmalloc_report(struct kmm_machine *m, const char *name,
+		       const struct kmm_sink *out);
+void kmm_vmalloc_destroy(struct kmm_machine *m);
 
 KMM_TLS struct kmm_machine *kmm_cur_tls;
 KMM_TLS struct kmm_machine *kmm_cpu_owner;
@@ -430,6 +433,7 @@ void kmm_machine_destroy(struct kmm_machine *m)
 	if (!m)
 		return;
 	unregister_live(m);
+	kmm_vmalloc_destroy(m);
 	if (m->slab) {
 		struct kmm_machine *prev = kmm_machine_switch(m);
 
@@ -466,6 +470,8 @@ int kmm_report(struct kmm_machine *m, const char *name,
 	ret = kmm_vmstat_report(m, name, out);
 	if (ret == -ENOENT)
 		ret = kmm_slab_report(m, name, out);
+	if (ret == -ENOENT)
+		ret = kmm_vmalloc_report(m, name, out);
 	cur_tls = prev;
 	return ret;
 }

@@ -45,9 +45,10 @@
  * meminfo values: MemTotal totalram; MemFree the free-page counter;
  * MemAvailable si_mem_available(); LRU, dirty, mapped, shmem, slab,
  * kernel stack, page table and THP lines from the node counters (no page
- * cache, swap, zswap, percpu allocator or vmalloc exist yet: 0); CommitLimit
+ * cache, swap, zswap or percpu allocator exist yet: 0); CommitLimit
  * totalram * 50% (overcommit_ratio, no swap, no huge pages); VmallocTotal
  * VMALLOC_END - VMALLOC_START of 4-level paging (32 TiB - 1 byte);
+ * VmallocUsed the pages vmalloc handed out; VmallocChunk 0 (as 6.12);
  * HugePages 0 with Hugepagesize 2048 kB.
  *
  * DirectMap4k/2M/1G: what the kernel counted while init_mem_mapping()
@@ -75,6 +76,7 @@
 #include <kmm/numa.h>
 #include <kmm/vmstat.h>
 #include <kmm/show_mem.h>
+#include <kmm/vmalloc.h>
 
 int kmm_vmstat_report(struct kmm_machine *m, const char *name,
 		      const struct kmm_sink *out);
@@ -83,8 +85,6 @@ int kmm_vmstat_report(struct kmm_machine *m, const char *name,
 #define HPAGE_PMD_NR		512UL
 #define MAX_RECLAIM_RETRIES	16
 #define PAGETYPE_COUNT_CAP	100000UL
-/* x86_64 4-level: VMALLOC_START 0xffffc90000000000, 32 TiB. */
-#define VMALLOC_TOTAL		((32UL << 40) - 1)
 #define VM_DIRTY_RATIO		20
 #define DIRTY_BACKGROUND_RATIO	10
 #define OVERCOMMIT_RATIO	50
@@ -1102,7 +1102,7 @@ static void meminfo_show(struct kmm_machine *m, const struct kmm_sink *out)
 	show_val_kb(out, "CommitLimit:", totalram * OVERCOMMIT_RATIO / 100);
 	show_val_kb(out, "Committed_AS:", 0);
 	kmm_sink_printf(out, "VmallocTotal:   %8lu kB\n", VMALLOC_TOTAL >> 10);
-	show_val_kb(out, "VmallocUsed:", 0);
+	show_val_kb(out, "VmallocUsed:", vmalloc_nr_pages());
 	show_val_kb(out, "VmallocChunk:", 0);
 	show_val_kb(out, "Percpu:", 0);
 	kmm_sink_printf(out, "HardwareCorrupted: %5lu kB\n", 0UL);

@@ -22,6 +22,9 @@
  * kmm_plat_cpu_relax() issues a pause and yields now and then so spinning
  * waiters cannot starve an oversubscribed holder.
  */
+#include <dlfcn.h>
+#include <elf.h>
+#include <link.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -126,6 +129,26 @@ int kmm_plat_map(struct kmm_backing *b, u64 off, u64 len, void *addr,
 	p = mmap(addr, len, prot_of(prot), MAP_SHARED | MAP_FIXED, b->fd,
 		 (off_t)off);
 	return p == MAP_FAILED ? -errno : 0;
+}
+
+int kmm_plat_map_populate(struct kmm_backing *b, u64 off, u64 len,
+			  void *addr, enum kmm_prot prot)
+{
+	void *p;
+
+	if (off + len > b->size || off + len < off)
+		return -EINVAL;
+	p = mmap(addr, len, prot_of(prot), MAP_SHARED | MAP_FIXED, b->fd,
+		 (off_t)off);
+	if (p == MAP_FAILED)
+		return -errno;
+	/*
+	 * MAP_POPULATE maps a shared file read-only first (the first write
+	 * still faults); populate for writing when the mapping is writable.
+	 */
+	(void)madvise(p, len, prot == KMM_PROT_RW ? MADV_POPULATE_WRITE :
+						    MADV_POPULATE_READ);
+	return 0;
 }
 
 int kmm_plat_unmap(void *addr, u64 len)
@@ -335,4 +358,21 @@ bool kmm_plat_in_try(void)
 void kmm_plat_abort(void)
 {
 	abort();
+}
+
+int kmm_plat_symbolize(const void *addr, char *buf, size_t len)
+{
+	Dl_info info;
+	const ElfW(Sym) *sym = NULL;
+	uintptr_t a = (uintptr_t)addr, s;
+
+	if (!dladdr1(addr, &info, (void **)&sym, RTLD_DL_SYMENT) ||
+	    !info.dli_sname || !info.dli_saddr || !sym)
+		return -ENOENT;
+	s = (uintptr_t)info.dli_saddr;
+	if (a < s || (sym->st_size && a >= s + sym->st_size))
+		return -ENOENT;
+	snprintf(buf, len, "%s+0x%lx/0x%lx", info.dli_sname,
+		 (unsigned long)(a - s), (unsigned long)sym->st_size);
+	return 0;
 }

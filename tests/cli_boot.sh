@@ -52,6 +52,9 @@ check "--linux overrides the log's version" grep -q "^Fallback order for Node 7:
 s=$("$kmm" boot --quiet --report slabinfo)
 check "--report slabinfo prints version 2.1" test "$(head -1 <<<"$s")" = "slabinfo - version: 2.1"
 check "slabinfo lists the kmalloc caches" grep -q "^kmalloc-96  *[0-9]* *[0-9]*     96   42    1 : tunables    0    0    0 : slabdata" <<<"$s"
+v=$("$kmm" boot --quiet --report vmallocinfo,meminfo)
+check "--report vmallocinfo is known (no areas right after boot)" test "$?" = 0
+check "meminfo has VmallocTotal of 4-level paging" grep -q "^VmallocTotal:   34359738367 kB$" <<<"$v"
 w=$("$kmm" boot --quiet --workload)
 check "--workload shows the busiest slab caches" grep -q "^== busiest slab caches (slabtop) ==" <<<"$w"
 b=$("$kmm" boot --cmdline "slub_debug=FZPU slub_max_order=1")

@@ -16,7 +16,7 @@
  *					or the log's own with --dmesg)
  * Output:
  *   --report LIST			zoneinfo, buddyinfo, pagetypeinfo, meminfo,
- *					vmstat, slabinfo, slabinfo-v
+ *					vmstat, slabinfo, slabinfo-v, vmallocinfo
  *					(comma-separated)
  *   --workload				buddyinfo, a built-in page and slab
  *					workload, buddyinfo, the busiest caches
@@ -495,7 +495,7 @@ static void usage(FILE *f)
 		"                [--dmesg FILE | --e820 FILE | --host]\n"
 		"                [--cmdline \"...\"] [--linux X.Y]\n"
 		"                [--report zoneinfo,buddyinfo,pagetypeinfo,meminfo,vmstat,\n"
-		"                          slabinfo,slabinfo-v]\n"
+		"                          slabinfo,slabinfo-v,vmallocinfo]\n"
 		"                [--workload] [--sysctl vm.NAME=VALUE] [--quiet] [--console]\n"
 		"                [--dyndbg] [--levels] [--time]\n"
 		"       kmm help\n");
@@ -730,7 +730,7 @@ int main(int argc, char **argv)
 			if (!quiet)
 				printf("\n== /proc/%s ==\n", tok);
 			if (kmm_report(m, tok, &out)) {
-				fprintf(stderr, "kmm: unknown report '%s' (known: zoneinfo, buddyinfo, pagetypeinfo, meminfo, vmstat, slabinfo, slabinfo-v)\n",
+				fprintf(stderr, "kmm: unknown report '%s' (known: zoneinfo, buddyinfo, pagetypeinfo, meminfo, vmstat, slabinfo, slabinfo-v, vmallocinfo)\n",
 					tok);
 				ret = 2;
 			}

@@ -13,4 +13,5 @@
 #include <kmm/mmzone.h>
 #include <kmm/gfp.h>
 #include <kmm/slab.h>
+#include <kmm/vmalloc.h>
 #endif

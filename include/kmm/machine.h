@@ -270,6 +270,8 @@ struct kmm_machine {
 	void *alloc_priv;
 	/* Slab allocators (mm/slab_common.c); NULL before kmem_cache_init. */
 	struct kmm_slab_state *slab;
+	/* vmalloc (mm/vmalloc.c); NULL before vmalloc_init. */
+	struct kmm_vmalloc_state *vmalloc;
 };
 
 /* --- Describing a machine ------------------------------------------- */

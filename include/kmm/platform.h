@@ -43,6 +43,12 @@ void kmm_plat_va_release(void *addr, u64 size);
 /* Map backing [off, off+len) at @addr (inside a reservation) with @prot. */
 int kmm_plat_map(struct kmm_backing *b, u64 off, u64 len, void *addr,
 		 enum kmm_prot prot);
+/*
+ * As kmm_plat_map, and the host fills in its page tables for the whole
+ * range at once (no first-touch faults), as a kernel mapping has them.
+ */
+int kmm_plat_map_populate(struct kmm_backing *b, u64 off, u64 len,
+			  void *addr, enum kmm_prot prot);
 /* Make [addr, addr+len) inaccessible again, dropping the mapping. */
 int kmm_plat_unmap(void *addr, u64 len);
 /* Change protection of a mapped range. */
@@ -62,6 +68,12 @@ void kmm_plat_free(void *p);
 /* Resident memory of the whole process, in bytes (0 if unknown). */
 u64 kmm_plat_rss(void);
 u64 kmm_plat_peak_rss(void);
+
+/*
+ * The name of the function holding code address @addr as Linux's %pS
+ * prints it ("name+0xoff/0xsize"), when the host can tell; -ENOENT if not.
+ */
+int kmm_plat_symbolize(const void *addr, char *buf, size_t len);
 
 /* Time. */
 u64 kmm_plat_now_ns(void);
