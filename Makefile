@@ -20,7 +20,7 @@ deps:
 		(apt-get update -qq && apt-get install -y -qq cmake gcc make >/dev/null)
 
 run: all
-	@$(BUILD)/kmm boot --workload --report zoneinfo,pagetypeinfo,meminfo,slabinfo
+	@$(BUILD)/kmm boot --workload --report zoneinfo,pagetypeinfo,meminfo,slabinfo,vmallocinfo
 
 test: all
 	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS)

@@ -426,6 +426,36 @@ static int run_slab_workload(struct kmm_machine *m)
 	return got;
 }
 
+/*
+ * The vmalloc part: areas of assorted sizes on both nodes (a module's
+ * text, buffers, a huge table), some freed again, so /proc/vmallocinfo
+ * has busy areas and lazily freed ones.
+ */
+/* Exported (the CLI links with -rdynamic) so vmallocinfo names it. */
+int kmm_cli_vmalloc_workload(struct kmm_machine *m);
+int kmm_cli_vmalloc_workload(struct kmm_machine *m)
+{
+	void *keep[24];
+	int got = 0;
+
+	kmm_machine_enter(m);
+	for (int i = 0; i < 24; i++) {
+		unsigned long size = (unsigned long)(1 + (i * 7) % 40) << 12;
+
+		if (i % 6 == 5)
+			keep[i] = vmalloc_huge(4UL << 20, GFP_KERNEL);
+		else if (i % 4 == 3)
+			keep[i] = kvmalloc(size * 3, GFP_KERNEL);
+		else
+			keep[i] = vmalloc_node(size, i % 2);
+		got += keep[i] != NULL;
+	}
+	for (int i = 0; i < 24; i += 3)
+		kvfree(keep[i]);
+	kmm_machine_enter(NULL);
+	return got;
+}
+
 /* slabtop: the caches using the most memory, from /proc/slabinfo. */
 struct slabrow {
 	char name[48];
@@ -716,6 +746,9 @@ int main(int argc, char **argv)
 			printf("== slab workload: %d objects from 5 caches and kmalloc-8..8k, every third one freed ==\n",
 			       got);
 		}
+		if (m->vmalloc || m->slab)
+			printf("== vmalloc workload: %d areas (vmalloc_node, kvmalloc, vmalloc_huge), every third one freed ==\n",
+			       kmm_cli_vmalloc_workload(m));
 		printf("\n== /proc/buddyinfo after the workload ==\n");
 		kmm_report(m, "buddyinfo", &out);
 		if (m->slab)
