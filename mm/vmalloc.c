@@ -99,6 +99,7 @@
 #include <kmm/slab.h>
 #include <kmm/vmalloc.h>
 #include <kmm/printk.h>
+#include <kmm/page_debug.h>
 #include <kmm/string.h>
 #include <kmm/platform.h>
 #include <kmm/show_mem.h>
@@ -964,6 +965,15 @@ unsigned long vmalloc_kaddr(const void *addr)
 	return to_kaddr(vs, (unsigned long)addr);
 }
 
+/* A pointer as the kernel would print it (no_hash_pointers): vmalloc,
+ * direct-map and memmap addresses translated, others as they are. */
+static void *pr_kaddr(const void *addr)
+{
+	if (is_vmalloc_addr(addr))
+		return (void *)vmalloc_kaddr(addr);
+	return KA(addr);
+}
+
 /*
  * Take the area starting exactly at @addr out of the busy tree, unmap it
  * and queue its addresses for the lazy purge.  NULL if there is none.
@@ -975,7 +985,7 @@ struct vm_struct *remove_vm_area(const void *addr)
 	struct vm_struct *vm;
 
 	if (WARN(!IS_ALIGNED((unsigned long)addr, PAGE_SIZE),
-		 "Trying to vfree() bad address (%p)\n", addr))
+		 "Trying to vfree() bad address (%px)\n", pr_kaddr(addr)))
 		return NULL;
 	if (!vs)
 		return NULL;
@@ -1334,7 +1344,8 @@ void vfree(const void *addr)
 		return;
 	vm = remove_vm_area(addr);
 	if (unlikely(!vm)) {
-		WARN(1, "Trying to vfree() nonexistent vm area (%p)\n", addr);
+		WARN(1, "Trying to vfree() nonexistent vm area (%px)\n",
+		     pr_kaddr(addr));
 		return;
 	}
 	free_area_pages(vm->pages, vm->nr_pages);
@@ -1370,8 +1381,8 @@ void *vrealloc(const void *p, size_t size, gfp_t flags)
 	if (p) {
 		vm = find_vm_area(p);
 		if (unlikely(!vm)) {
-			WARN(1, "Trying to vrealloc() nonexistent vm area (%p)\n",
-			     p);
+			WARN(1, "Trying to vrealloc() nonexistent vm area (%px)\n",
+			     pr_kaddr(p));
 			return NULL;
 		}
 		alloced = get_vm_area_size(vm);
@@ -1436,7 +1447,8 @@ void vunmap(const void *addr)
 		return;
 	vm = remove_vm_area(addr);
 	if (unlikely(!vm)) {
-		WARN(1, "Trying to vunmap() nonexistent vm area (%p)\n", addr);
+		WARN(1, "Trying to vunmap() nonexistent vm area (%px)\n",
+		     pr_kaddr(addr));
 		return;
 	}
 	kv_meta_free(vm);
