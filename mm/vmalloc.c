@@ -638,19 +638,36 @@ out:
 	return ok;
 }
 
+/*
+ * @vstart, @vend: the part of the range to allocate in, as kernel
+ * addresses ([vstart, vend), Linux's convention).  kmm has the vmalloc
+ * range only, and only its bottom win_size bytes are backed by the host
+ * window: the request is clipped to that, and a range outside it fails
+ * (with Linux's "vmap allocation ... failed" warning).
+ */
 static struct vmap_area *alloc_vmap_area(unsigned long size,
 					 unsigned long align,
+					 unsigned long vstart,
+					 unsigned long vend,
 					 int node, gfp_t gfp,
 					 struct vm_struct *vm)
 {
 	struct kmm_vmalloc_state *vs = VS();
 	struct vmap_area *va, *spare, *to_free = NULL;
-	unsigned long addr;
+	unsigned long addr, hstart, hend;
 	bool purged = false;
 
 	if (!vs || !size || (size & ~PAGE_MASK) || !align ||
 	    (align & (align - 1)))
 		return NULL;
+	if (vstart < VMALLOC_START)
+		vstart = VMALLOC_START;
+	if (vend > VMALLOC_START + vs->win_size || vend < vstart)
+		vend = VMALLOC_START + vs->win_size;
+	if (vstart > vend)
+		vstart = vend;		/* nothing fits: fails, with the warning */
+	hstart = vs->vstart + (vstart - VMALLOC_START);
+	hend = vs->vstart + (vend - VMALLOC_START);
 	if (unlikely(!atomic_load_explicit(&vs->ready, memory_order_acquire)) &&
 	    !vmalloc_late_init(vs))
 		return NULL;
@@ -660,8 +677,8 @@ static struct vmap_area *alloc_vmap_area(unsigned long size,
 retry:
 	spare = va_alloc(gfp, node);
 	spin_lock(&vs->free_lock);
-	addr = __alloc_vmap_area(vs, size, align, vs->vstart, vs->vend,
-				 &spare, &to_free);
+	addr = __alloc_vmap_area(vs, size, align, hstart, hend, &spare,
+				 &to_free);
 	spin_unlock(&vs->free_lock);
 	va_free(spare);
 	va_free_list(to_free);
@@ -878,7 +895,9 @@ static void kv_meta_free(void *p)
 static struct vm_struct *__get_vm_area_node(unsigned long size,
 					    unsigned long align,
 					    unsigned long shift,
-					    unsigned long flags, int node,
+					    unsigned long flags,
+					    unsigned long start,
+					    unsigned long end, int node,
 					    gfp_t gfp, const void *caller)
 {
 	struct vm_struct *area;
@@ -908,7 +927,7 @@ static struct vm_struct *__get_vm_area_node(unsigned long size,
 	area = kv_meta_alloc(sizeof(*area), gfp & GFP_RECLAIM_MASK, node);
 	if (!area)
 		return NULL;
-	va = alloc_vmap_area(size, align, node, gfp, area);
+	va = alloc_vmap_area(size, align, start, end, node, gfp, area);
 	if (!va) {
 		kv_meta_free(area);
 		return NULL;
@@ -923,8 +942,8 @@ static struct vm_struct *__get_vm_area_node(unsigned long size,
 struct vm_struct *get_vm_area_caller(unsigned long size, unsigned long flags,
 				     const void *caller)
 {
-	return __get_vm_area_node(size, 1, PAGE_SHIFT, flags, NUMA_NO_NODE,
-				  GFP_KERNEL, caller);
+	return __get_vm_area_node(size, 1, PAGE_SHIFT, flags, VMALLOC_START,
+				  VMALLOC_END, NUMA_NO_NODE, GFP_KERNEL, caller);
 }
 
 struct vm_struct *get_vm_area(unsigned long size, unsigned long flags)
@@ -1172,8 +1191,6 @@ void *__vmalloc_node_range(unsigned long size, unsigned long align,
 	unsigned int shift = PAGE_SHIFT;
 	void *ret;
 
-	(void)start;
-	(void)end;
 	if (!size)
 		return NULL;
 	if ((size >> PAGE_SHIFT) > totalram_pages()) {
@@ -1196,8 +1213,8 @@ void *__vmalloc_node_range(unsigned long size, unsigned long align,
 	}
 again:
 	area = __get_vm_area_node(real_size, align, shift,
-				  VM_ALLOC | VM_UNINITIALIZED | vm_flags, node,
-				  gfp_mask, caller);
+				  VM_ALLOC | VM_UNINITIALIZED | vm_flags, start,
+				  end, node, gfp_mask, caller);
 	if (!area) {
 		warn_alloc(gfp_mask, NULL,
 			   "vmalloc error: size %lu, vm_struct allocation failed",

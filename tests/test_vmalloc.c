@@ -263,6 +263,40 @@ KT_TEST(vmalloc_huge_uses_pmd_mappings)
 	done(m);
 }
 
+/* __vmalloc_node_range keeps to the part of the range it is given. */
+KT_TEST(vmalloc_node_range_keeps_to_its_range)
+{
+	struct kmm_machine *m = boot_compact(1ULL << 30, 1, 1, NULL);
+	unsigned long start = VMALLOC_START + (64UL << 20);
+	unsigned long end = start + (64UL << 10);
+	void *p[20];
+	int n = 0;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	kmm_machine_enter(m);
+	/* 64 KiB hold three 16 KiB areas and their guard pages, no more. */
+	while (n < 20 && (p[n] = __vmalloc_node_range(16384, 1, start, end,
+			GFP_KERNEL | __GFP_NOWARN, PAGE_KERNEL, 0,
+			NUMA_NO_NODE, NULL)) != NULL) {
+		unsigned long k = vmalloc_kaddr(p[n]);
+
+		KT_TRUE(k >= start && k + 16384 + PAGE_SIZE <= end);
+		memset(p[n], 0x5a, 16384);
+		n++;
+	}
+	KT_EQ(n, 3);
+	/* A range the machine's window does not reach is refused. */
+	KT_TRUE(__vmalloc_node_range(4096, 1, VMALLOC_END - 4096, VMALLOC_END,
+				     GFP_KERNEL | __GFP_NOWARN, PAGE_KERNEL, 0,
+				     NUMA_NO_NODE, NULL) == NULL);
+	while (n--)
+		vfree(p[n]);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+}
+
 KT_TEST(vmap_vunmap_vmap_pfn_get_vm_area)
 {
 	struct kmm_machine *m = boot_vm(8ULL << 30, 1, 1, NULL);
