@@ -1910,6 +1910,8 @@ static void vmallocinfo_show(struct kmm_machine *m, const struct kmm_sink *out)
 	show_area(vs->busy_root, out, vs, counters);
 	spin_unlock(&vs->busy_lock);
 	spin_lock(&vs->lazy_lock);
+	/* 6.12 keeps the lazy areas in an address-sorted tree and list. */
+	vs->lazy_head = sort_by_addr(vs->lazy_head);
 	for (va = vs->lazy_head; va; va = va->next) {
 		unsigned long ka = to_kaddr(vs, va->va_start);
 
