@@ -334,21 +334,6 @@ static inline struct kmm_machine *M(void)
 }
 
 /* The hot paths pass the machine along instead of looking it up again. */
-static inline int cpu_of(struct kmm_machine *m)
-{
-	if (likely(kmm_cpu_owner == m && kmm_cpu_id >= 0))
-		return kmm_cpu_id;
-	return kmm_assign_cpu(m);
-}
-
-static inline bool pfn_valid_m(struct kmm_machine *m, unsigned long pfn)
-{
-	unsigned long nr = pfn_to_section_nr(pfn);
-
-	return nr < m->nr_mem_sections && m->mem_section[nr].present &&
-	       m->mem_section[nr].has_memmap;
-}
-
 /* The migratetype of a valid pfn's pageblock. */
 static inline int pb_mt(struct kmm_machine *m, unsigned long pfn)
 {
@@ -837,7 +822,7 @@ static struct per_cpu_pages *this_pcp(struct kmm_machine *m, struct zone *z)
 {
 	if (!z->per_cpu_pageset)
 		return NULL;
-	return &z->per_cpu_pageset[cpu_of(m)];
+	return &z->per_cpu_pageset[kmm_cpu_of(m)];
 }
 
 static int rmqueue_bulk(struct zone *zone, unsigned int order,
@@ -1195,7 +1180,7 @@ static inline void pcp_zone_statistics(struct kmm_machine *m,
 				       struct per_cpu_pages *pcp,
 				       struct zone *preferred, struct zone *z)
 {
-	int local = m->cpu_to_node[cpu_of(m)];
+	int local = m->cpu_to_node[kmm_cpu_of(m)];
 
 	if (z->node == preferred->node) {
 		pcp_stat_add(&pcp->vm_numa_event[NUMA_HIT], 1);
@@ -1711,7 +1696,7 @@ static bool prepare_alloc_pages(struct kmm_machine *m, gfp_t gfp,
 {
 	if (preferred_nid < 0 || preferred_nid >= KMM_MAX_NODES ||
 	    !m->node_data[preferred_nid]) {
-		preferred_nid = m->cpu_to_node[cpu_of(m)];
+		preferred_nid = m->cpu_to_node[kmm_cpu_of(m)];
 		if (preferred_nid < 0)
 			preferred_nid = 0;
 	}
@@ -1747,7 +1732,7 @@ static void verify_op(struct kmm_machine *m, struct page *page)
 static struct page *alloc_pages_fast(struct kmm_machine *m, gfp_t gfp,
 				     unsigned int order, int nid)
 {
-	int cpu = cpu_of(m), hz = gfp_zone(gfp), mt;
+	int cpu = kmm_cpu_of(m), hz = gfp_zone(gfp), mt;
 	unsigned int alloc_flags;
 	struct per_cpu_pages *pcp;
 	struct list_head *list;
@@ -1892,7 +1877,7 @@ static bool free_pages_fast(struct kmm_machine *m, struct page *page)
 	if (mt >= MIGRATE_PCPTYPES)
 		return false;
 	zone = zone_of_page(m, page);
-	pcp = &zone->per_cpu_pageset[cpu_of(m)];
+	pcp = &zone->per_cpu_pageset[kmm_cpu_of(m)];
 	if (!spin_trylock(&pcp->lock))
 		return false;
 	page->private = 0;

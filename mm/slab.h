@@ -134,7 +134,7 @@ static inline struct page *kmm_obj_page(const struct kmm_machine *m,
 	if (unlikely(p < m->phys_base || p >= m->phys_base + m->phys_span))
 		return NULL;
 	pfn = (unsigned long)((u64)(p - m->phys_base) >> PAGE_SHIFT);
-	if (unlikely(!pfn_valid(pfn)))
+	if (unlikely(!pfn_valid_m(m, pfn)))
 		return NULL;
 	page = m->vmemmap_base + pfn;
 	if (page->compound_head & 1)
@@ -154,14 +154,6 @@ static inline struct slab *kmm_virt_to_slab_m(const struct kmm_machine *m,
 	return page && slab_test(page_slab(page)) ? page_slab(page) : NULL;
 }
 struct slab *kmm_virt_to_slab(const void *x);
-
-/* The calling thread's CPU in @m (smp_processor_id without a lookup). */
-static inline int kmm_cpu_of(struct kmm_machine *m)
-{
-	if (likely(kmm_cpu_owner == m && kmm_cpu_id >= 0))
-		return kmm_cpu_id;
-	return kmm_assign_cpu(m);
-}
 
 /* --- Caches ------------------------------------------------------------ */
 

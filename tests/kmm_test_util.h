@@ -39,6 +39,38 @@ static inline char *machine_log(struct kmm_machine *m)
 	return b.s;
 }
 
+/* Where the log ends now, for log_since(). */
+static inline size_t log_mark(struct kmm_machine *m)
+{
+	char *s = machine_log(m);
+	size_t n = strlen(s);
+
+	free(s);
+	return n;
+}
+
+/* The log written since @mark (malloc'ed). */
+static inline char *log_since(struct kmm_machine *m, size_t mark)
+{
+	char *s = machine_log(m);
+	char *r = strdup(s + (strlen(s) >= mark ? mark : strlen(s)));
+
+	free(s);
+	return r;
+}
+
+/*
+ * The free page count once everything that can give pages back has: the
+ * shrinkers (slab), the RCU-deferred slab frees and the per-CPU lists.
+ */
+static inline unsigned long free_pages_settled(void)
+{
+	shrink_slab(GFP_KERNEL, 0, 0);
+	rcu_barrier();
+	drain_all_pages(NULL);
+	return global_zone_page_state(NR_FREE_PAGES);
+}
+
 static inline char *machine_report(struct kmm_machine *m, const char *name)
 {
 	struct strbuf b = { calloc(1, 1), 0, 1 };

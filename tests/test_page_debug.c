@@ -43,25 +43,6 @@ static struct kmm_machine *machine(void)
 	return M1;
 }
 
-static size_t log_mark(struct kmm_machine *m)
-{
-	char *s = machine_log(m);
-	size_t n = strlen(s);
-
-	free(s);
-	return n;
-}
-
-/* The log written since @mark. */
-static char *log_since(struct kmm_machine *m, size_t mark)
-{
-	char *s = machine_log(m);
-	char *r = strdup(s + (strlen(s) >= mark ? mark : strlen(s)));
-
-	free(s);
-	return r;
-}
-
 struct saved {
 	struct page *p;
 	int n;

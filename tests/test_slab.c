@@ -87,14 +87,6 @@ static long num_slabs(struct kmm_machine *m, const char *name)
 	return b;
 }
 
-static unsigned long free_pages_settled(void)
-{
-	shrink_slab(GFP_KERNEL, 0, 0);
-	rcu_barrier();
-	drain_all_pages(NULL);
-	return global_zone_page_state(NR_FREE_PAGES);
-}
-
 KT_TEST(boot_line_and_kmalloc_layout_match_linux)
 {
 	/* The real 2-CPU 6.12-era host's /proc/slabinfo (fixtures). */

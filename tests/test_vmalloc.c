@@ -29,32 +29,6 @@ static void done(struct kmm_machine *m)
 	kmm_machine_destroy(m);
 }
 
-static size_t log_mark(struct kmm_machine *m)
-{
-	char *s = machine_log(m);
-	size_t n = strlen(s);
-
-	free(s);
-	return n;
-}
-
-static char *log_since(struct kmm_machine *m, size_t mark)
-{
-	char *s = machine_log(m);
-	char *r = strdup(s + (strlen(s) >= mark ? mark : strlen(s)));
-
-	free(s);
-	return r;
-}
-
-static unsigned long free_pages_settled(void)
-{
-	shrink_slab(GFP_KERNEL, 0, 0);
-	rcu_barrier();
-	drain_all_pages(NULL);
-	return global_zone_page_state(NR_FREE_PAGES);
-}
-
 static struct kmm_vmalloc_stats stats(struct kmm_machine *m)
 {
 	struct kmm_vmalloc_stats st;

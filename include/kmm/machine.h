@@ -344,13 +344,16 @@ bool kmm_vmstat_tick(struct kmm_machine *m);
 extern KMM_TLS struct kmm_machine *kmm_cpu_owner;
 extern KMM_TLS int kmm_cpu_id;
 int kmm_assign_cpu(struct kmm_machine *m);
-static inline int smp_processor_id(void)
+/* The calling thread's CPU in @m (smp_processor_id without a lookup). */
+static inline int kmm_cpu_of(struct kmm_machine *m)
 {
-	struct kmm_machine *m = kmm_current();
-
 	if (likely(kmm_cpu_owner == m && kmm_cpu_id >= 0))
 		return kmm_cpu_id;
 	return kmm_assign_cpu(m);
+}
+static inline int smp_processor_id(void)
+{
+	return kmm_cpu_of(kmm_current());
 }
 static inline int numa_node_id(void)
 {

@@ -54,16 +54,18 @@ static inline unsigned int get_order(unsigned long size)
 	return order;
 }
 
+/* pfn_valid() for a given machine (no lookup of the current one). */
+static inline bool pfn_valid_m(const struct kmm_machine *m, unsigned long pfn)
+{
+	unsigned long nr = pfn_to_section_nr(pfn);
+
+	return m->mem_section && nr < m->nr_mem_sections &&
+	       m->mem_section[nr].present && m->mem_section[nr].has_memmap;
+}
+
 static inline bool pfn_valid(unsigned long pfn)
 {
-	struct kmm_machine *m = kmm_current();
-	unsigned long nr = pfn_to_section_nr(pfn);
-	struct mem_section *ms;
-
-	if (!m->mem_section || nr >= m->nr_mem_sections)
-		return false;
-	ms = &m->mem_section[nr];
-	return ms->present && ms->has_memmap;
+	return pfn_valid_m(kmm_current(), pfn);
 }
 
 /* Pageblock migratetype bits (mm/page_alloc.c). */
