@@ -255,6 +255,7 @@ void build_all_zonelists(pg_data_t *pgdat)
 				while (z->zone && z->zone_idx > hz)
 					z++;
 				p->zref_first[l][hz] = z;
+				p->zone_first[l][hz] = z->zone;
 			}
 	}
 	total = nr_free_zone_pages(ZONE_MOVABLE);
@@ -950,17 +951,6 @@ static int nr_pcp_alloc(struct per_cpu_pages *pcp, struct zone *zone,
 
 #define PAGE_FLAGS_SECOND_ORDER	0xffUL
 
-/* Is @page from this machine's memmap, and does its pfn hold memory? */
-static bool page_of_machine(struct kmm_machine *m, const struct page *page)
-{
-	uintptr_t p = (uintptr_t)page, b = (uintptr_t)m->vmemmap_base;
-
-	if (p < b || p >= b + m->vmemmap_span ||
-	    (p - b) % sizeof(struct page))
-		return false;
-	return pfn_valid_m(m, pfn_of(m, page));
-}
-
 /*
  * free_pages_prepare: check the block is in the state a free page must be
  * in (reporting "Bad page state" otherwise and keeping the page out of the
@@ -1037,7 +1027,21 @@ static void __free_pages_ok(struct page *page, unsigned int order, int fpi)
 	count_vm_events(PGFREE, 1L << order);
 }
 
-static void free_unref_page_commit(struct zone *zone,
+/* The end of free_unref_page_commit when the list went over high. */
+static __attribute__((noinline)) void
+pcp_commit_drain(struct zone *zone, struct per_cpu_pages *pcp, int batch,
+		 int high, bool free_high, int pindex)
+{
+	free_pcppages_bulk(zone, nr_pcp_free(pcp, batch, high, free_high),
+			   pcp, pindex);
+	if ((zone->flags & (1UL << ZONE_BELOW_HIGH)) &&
+	    zone_page_state(zone, NR_FREE_PAGES) >
+	    high_wmark_pages(zone) + (unsigned long)zone->lowmem_reserve[ZONE_MOVABLE])
+		zone->flags &= ~(1UL << ZONE_BELOW_HIGH);
+}
+
+static inline __attribute__((always_inline)) void
+free_unref_page_commit(struct zone *zone,
 				   struct per_cpu_pages *pcp,
 				   struct page *page, int mt,
 				   unsigned int order)
@@ -1063,14 +1067,8 @@ static void free_unref_page_commit(struct zone *zone,
 	if (pcp->free_count < (batch << PCP_BATCH_SCALE_MAX))
 		pcp->free_count += 1 << order;
 	high = nr_pcp_high(pcp, zone, batch, free_high);
-	if (pcp->count >= high) {
-		free_pcppages_bulk(zone, nr_pcp_free(pcp, batch, high, free_high),
-				   pcp, pindex);
-		if ((zone->flags & (1UL << ZONE_BELOW_HIGH)) &&
-		    zone_page_state(zone, NR_FREE_PAGES) >
-		    high_wmark_pages(zone) + (unsigned long)zone->lowmem_reserve[ZONE_MOVABLE])
-			zone->flags &= ~(1UL << ZONE_BELOW_HIGH);
-	}
+	if (unlikely(pcp->count >= high))
+		pcp_commit_drain(zone, pcp, batch, high, free_high, pindex);
 }
 
 /* Free an order-0..3 or THP block through this CPU's lists if possible. */
@@ -1725,42 +1723,62 @@ static void verify_op(struct kmm_machine *m, struct page *page)
 /*
  * The per-CPU fast path: an order-0..3 request without a nodemask whose
  * preferred zone is above its low watermark and whose list on this CPU is
- * not empty.  It does what get_page_from_freelist and rmqueue_pcplist do in
- * that case, in the same order with the same helpers; anything else (a
- * refill, another zone, deferred pages, the slow path) is left to them.
+ * not empty.  It does what get_page_from_freelist and rmqueue_pcplist do
+ * in that case, in the same order, with every lookup made once: the CPU,
+ * its node, the first zone of the node's zonelist for the gfp zone.  It
+ * calls nothing for order 0, so that it needs no stack frame; the caller
+ * finishes the page (post_alloc_hook).  NULL: the general path decides
+ * (a refill, another zone, deferred pages, the slow path).
  */
-static struct page *alloc_pages_fast(struct kmm_machine *m, gfp_t gfp,
-				     unsigned int order, int nid)
+static inline __attribute__((always_inline)) struct page *
+rmqueue_pcp_fast(struct kmm_machine *m, gfp_t gfp, unsigned int order,
+		 int nid)
 {
-	int cpu = kmm_cpu_of(m), hz = gfp_zone(gfp), mt;
-	unsigned int alloc_flags;
+	int cpu = kmm_cpu_id, local, hz, mt;
 	struct per_cpu_pages *pcp;
 	struct list_head *list;
-	pg_data_t *pgdat;
 	struct zone *zone;
 	struct page *page;
+	long free;
 
-	if (nid < 0 || nid >= KMM_MAX_NODES || !m->node_data[nid]) {
-		nid = m->cpu_to_node[cpu];
-		if (nid < 0)
-			nid = 0;
+	/* kmm_cpu_of() without its call: a new thread goes the long way. */
+	if (unlikely(kmm_cpu_owner != m || cpu < 0))
+		return NULL;
+	local = m->cpu_to_node[cpu];
+	if (unlikely(local < 0))
+		local = 0;
+	if (nid < 0)
+		nid = local;
+	else if (unlikely(nid >= KMM_MAX_NODES || !m->node_data[nid]))
+		nid = local;
+	hz = (int)gfp_zone(gfp);
+	zone = m->node_data[nid]->zone_first[(gfp & __GFP_THISNODE) ?
+					     ZONELIST_NOFALLBACK :
+					     ZONELIST_FALLBACK][hz];
+	/*
+	 * Deferred pages need no test here: as in Linux, a zone grows only
+	 * when its watermark check fails, and that is the general path's.
+	 */
+	if (unlikely(!zone))
+		return NULL;
+	/* zone_watermark_fast(zone, order, low, hz, ALLOC_WMARK_LOW). */
+	free = (long)zstate(zone, NR_FREE_PAGES);
+	if (order) {
+		if (!__zone_watermark_ok(zone, order, low_wmark_pages(zone), hz,
+					 ALLOC_WMARK_LOW, free))
+			return NULL;
+	} else if (free - (long)zone->nr_reserved_highatomic -
+		   (long)zstate(zone, NR_FREE_CMA_PAGES) <=
+		   (long)low_wmark_pages(zone) + zone->lowmem_reserve[hz]) {
+		return NULL;
 	}
-	pgdat = m->node_data[nid];
-	zone = pgdat->zref_first[(gfp & __GFP_THISNODE) ? ZONELIST_NOFALLBACK :
-				 ZONELIST_FALLBACK][hz]->zone;
-	if (!zone || zone->zone_pgdat->first_deferred_pfn != ULONG_MAX)
-		return NULL;
-	alloc_flags = ALLOC_WMARK_LOW | alloc_flags_nofragment(zone, gfp);
-	if (!zone_watermark_fast(zone, order, low_wmark_pages(zone), hz,
-				 alloc_flags))
-		return NULL;
 	mt = m->page_group_by_mobility_disabled ? MIGRATE_UNMOVABLE :
 						  gfp_migratetype_raw(gfp);
 	pcp = &zone->per_cpu_pageset[cpu];
 	list = &pcp->lists[order_to_pindex(mt, order)];
-	if (!spin_trylock(&pcp->lock))
+	if (unlikely(!spin_trylock(&pcp->lock)))
 		return NULL;
-	if (list_empty(list)) {
+	if (unlikely(list_empty(list))) {
 		spin_unlock(&pcp->lock);
 		return NULL;
 	}
@@ -1768,22 +1786,20 @@ static struct page *alloc_pages_fast(struct kmm_machine *m, gfp_t gfp,
 	page = list_first_entry(list, struct page, lru);
 	list_del(&page->lru);
 	pcp->count -= 1 << order;
-	if (check_new_page(page)) {
-		/* Reported and dropped, as Linux does; go the long way. */
-		spin_unlock(&pcp->lock);
-		return NULL;
-	}
 	pcp_stat_add(&pcp->pgalloc, 1L << order);
-	pcp_zone_statistics(m, pcp, zone, zone);
+	/* zone_statistics: the preferred zone is this one. */
+	pcp_stat_add(&pcp->vm_numa_event[NUMA_HIT], 1);
+	pcp_stat_add(&pcp->vm_numa_event[zone->node == local ? NUMA_LOCAL :
+					 NUMA_OTHER], 1);
 	spin_unlock(&pcp->lock);
-	prep_new_page(m, page, order, gfp, alloc_flags);
 	return page;
 }
 
-struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
-			   const nodemask_t *nodemask)
+/* Everything the fast path leaves: the zonelist walk, then the slow path. */
+static __attribute__((noinline)) struct page *
+alloc_pages_general(struct kmm_machine *m, gfp_t gfp, unsigned int order,
+		    int preferred_nid, const nodemask_t *nodemask)
 {
-	struct kmm_machine *m = M();
 	struct alloc_context ac;
 	unsigned int alloc_flags = ALLOC_WMARK_LOW;
 	struct page *page;
@@ -1793,12 +1809,6 @@ struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
 	if (order > MAX_PAGE_ORDER) {
 		WARN_ON_ONCE(!(gfp & __GFP_NOWARN));
 		return NULL;
-	}
-	gfp &= __GFP_BITS_MASK;
-	if (order <= PAGE_ALLOC_COSTLY_ORDER && !nodemask && m->pcp_ready) {
-		page = alloc_pages_fast(m, gfp, order, preferred_nid);
-		if (page)
-			goto out;
 	}
 	if (!prepare_alloc_pages(m, gfp, preferred_nid, nodemask, &ac))
 		goto slow;
@@ -1812,6 +1822,89 @@ out:
 	if (unlikely(m->verify_ops))
 		verify_op(m, page);
 	return page;
+}
+
+/*
+ * The fast path is taken when the buddy and the per-CPU pagesets are up,
+ * no page debugging is on (poisoning, debug_pagealloc and init_on_free
+ * want the general path) and kmm_verify is off.
+ */
+static inline bool pa_fast_ok(const struct kmm_machine *m)
+{
+	return m->pcp_ready && !m->page_slow_opts;
+}
+
+/*
+ * post_alloc_hook for a page of the fast path that needs more than its
+ * count: check_new_pages (of the check_pages options only init_on_alloc
+ * can be on here), zeroing, the compound page.
+ */
+static __attribute__((noinline)) struct page *
+alloc_fast_finish(struct kmm_machine *m, struct page *page, gfp_t gfp,
+		  unsigned int order, int nid)
+{
+	if (m->init_on_alloc && check_new_page(page)) {
+		/* Reported and dropped, as Linux does; go the long way. */
+		return alloc_pages_general(m, gfp, order, nid, NULL);
+	}
+	page->private = 0;
+	set_page_count(page, 1);
+	if ((gfp & __GFP_ZERO) || m->init_on_alloc)
+		kernel_init_pages(page, 1 << order);
+	if (order && (gfp & __GFP_COMP))
+		prep_compound_page(page, order);
+	return page;
+}
+
+/* The fast path for orders 1..3 (it calls __zone_watermark_ok). */
+static __attribute__((noinline)) struct page *
+alloc_pages_fast_order(struct kmm_machine *m, gfp_t gfp, unsigned int order,
+		       int nid)
+{
+	struct page *page = rmqueue_pcp_fast(m, gfp, order, nid);
+
+	if (!page)
+		return alloc_pages_general(m, gfp, order, nid, NULL);
+	if (m->init_on_alloc || (gfp & (__GFP_ZERO | __GFP_COMP)))
+		return alloc_fast_finish(m, page, gfp, order, nid);
+	page->private = 0;
+	set_page_count(page, 1);
+	return page;
+}
+
+/* __alloc_pages past its order-0 fast path. */
+static __attribute__((noinline)) struct page *
+alloc_pages_other(gfp_t gfp, unsigned int order, int preferred_nid,
+		  const nodemask_t *nodemask)
+{
+	struct kmm_machine *m = M();
+
+	gfp &= __GFP_BITS_MASK;
+	if (m && order && order <= PAGE_ALLOC_COSTLY_ORDER && !nodemask &&
+	    pa_fast_ok(m))
+		return alloc_pages_fast_order(m, gfp, order, preferred_nid);
+	return alloc_pages_general(m, gfp, order, preferred_nid, nodemask);
+}
+
+struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
+			   const nodemask_t *nodemask)
+{
+	struct kmm_machine *m = M();
+	struct page *page;
+
+	if (likely(m && !order && !nodemask && pa_fast_ok(m))) {
+		page = rmqueue_pcp_fast(m, gfp, 0, preferred_nid);
+		if (likely(page)) {
+			if (likely(!m->init_on_alloc && !(gfp & __GFP_ZERO))) {
+				page->private = 0;
+				set_page_count(page, 1);
+				return page;
+			}
+			return alloc_fast_finish(m, page, gfp & __GFP_BITS_MASK,
+						 0, preferred_nid);
+		}
+	}
+	return alloc_pages_other(gfp, order, preferred_nid, nodemask);
 }
 
 struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
@@ -1858,27 +1951,35 @@ static inline bool put_page_testzero(struct page *page)
 
 /*
  * The per-CPU free fast path: an order-0 page in the state a free page must
- * be in, no page debugging on, a pageblock of a per-CPU type: prepared and
- * committed to this CPU's list as free_unref_page would.  False (nothing
- * changed) when the general path must decide.
+ * be in, freed with no page debugging on into a pageblock of a per-CPU
+ * type: prepared and committed to this CPU's list as free_unref_page would.
+ * False (nothing changed) when the general path must decide.
  */
-static bool free_pages_fast(struct kmm_machine *m, struct page *page)
+static inline __attribute__((always_inline)) bool
+free_page_fast(struct kmm_machine *m, struct page *page,
+	       const struct mem_section *ms, unsigned long pfn)
 {
-	unsigned long pfn = pfn_of(m, page);
+	unsigned long bit, v;
 	struct per_cpu_pages *pcp;
 	struct zone *zone;
 	int mt;
 
-	if (!page_expected_state(page, PAGE_FLAGS_CHECK_AT_FREE) ||
-	    PageHead(page) || m->init_on_free || m->page_poisoning ||
-	    m->debug_pagealloc)
+	if (unlikely(!page_expected_state(page, PAGE_FLAGS_CHECK_AT_FREE) ||
+		     PageHead(page)))
 		return false;
-	mt = pb_mt(m, pfn);
-	if (mt >= MIGRATE_PCPTYPES)
+	/* get_pfnblock_migratetype, with the section already in hand. */
+	bit = ((pfn & (PAGES_PER_SECTION - 1)) >> pageblock_order) *
+	      NR_PAGEBLOCK_BITS;
+	v = atomic_load_explicit((_Atomic unsigned long *)
+				 &ms->pageblock_flags[bit / BITS_PER_LONG],
+				 memory_order_relaxed);
+	mt = (int)((v >> (bit % BITS_PER_LONG)) &
+		   ((1UL << PB_migratetype_bits) - 1));
+	if (unlikely(mt >= MIGRATE_PCPTYPES))
 		return false;
 	zone = zone_of_page(m, page);
 	pcp = &zone->per_cpu_pageset[kmm_cpu_of(m)];
-	if (!spin_trylock(&pcp->lock))
+	if (unlikely(!spin_trylock(&pcp->lock)))
 		return false;
 	page->private = 0;
 	page->flags &= ~PAGEFLAGS_MASK;
@@ -1887,28 +1988,58 @@ static bool free_pages_fast(struct kmm_machine *m, struct page *page)
 	return true;
 }
 
-void __free_pages(struct page *page, unsigned int order)
+static __attribute__((noinline)) void
+free_pages_general(struct kmm_machine *m, struct page *page, unsigned int order)
 {
-	struct kmm_machine *m = M();
-	int head;
+	int head = PageHead(page);
 
-	if (!page || !m || !page_of_machine(m, page)) {
-		pr_err("BUG: Bad page state in process kmm  page:%p not from this machine\n",
-		       (void *)page);
-		if (m)
-			atomic_fetch_add(&m->bad_pages, 1);
-		return;
-	}
-	head = PageHead(page);
 	if (put_page_testzero(page)) {
-		if (order || !m->pcp_ready || !free_pages_fast(m, page))
-			free_unref_page(page, order);
+		free_unref_page(page, order);
 	} else if (!head) {
 		while (order-- > 0)
 			free_unref_page(page + (1U << order), order);
 	}
 	if (unlikely(m->verify_ops))
 		verify_op(m, page);
+}
+
+static __attribute__((noinline)) void free_pages_foreign(struct kmm_machine *m,
+							 struct page *page)
+{
+	pr_err("BUG: Bad page state in process kmm  page:%p not from this machine\n",
+	       (void *)page);
+	if (m)
+		atomic_fetch_add(&m->bad_pages, 1);
+}
+
+void __free_pages(struct page *page, unsigned int order)
+{
+	struct kmm_machine *m = M();
+	const struct mem_section *ms;
+	unsigned long off, pfn, nr;
+
+	/* page_of_machine(), keeping the section for the pageblock bits. */
+	if (unlikely(!page || !m))
+		goto foreign;
+	off = (unsigned long)((uintptr_t)page - (uintptr_t)m->vmemmap_base);
+	if (unlikely(off >= m->vmemmap_span || off % sizeof(struct page)))
+		goto foreign;
+	pfn = off / sizeof(struct page);
+	nr = pfn_to_section_nr(pfn);
+	if (unlikely(nr >= m->nr_mem_sections))
+		goto foreign;
+	ms = &m->mem_section[nr];
+	if (unlikely(!ms->present || !ms->has_memmap))
+		goto foreign;
+	if (likely(!order && pa_fast_ok(m))) {
+		if (put_page_testzero(page) && !free_page_fast(m, page, ms, pfn))
+			free_unref_page(page, 0);
+		return;
+	}
+	free_pages_general(m, page, order);
+	return;
+foreign:
+	free_pages_foreign(m, page);
 }
 
 void free_pages(unsigned long addr, unsigned int order)

@@ -250,13 +250,23 @@ struct kmm_machine {
 	bool cpupid_bits_ready;
 	spinlock_t shrinker_lock;
 	struct list_head shrinker_list;
-	/* Page debugging (debug_pagealloc=, page_poison=, init_on_*=). */
-	bool debug_pagealloc;
-	bool page_poisoning;
+	/*
+	 * Page debugging (debug_pagealloc=, page_poison=, init_on_*=) and
+	 * kmm_verify=1 (check each op).  The options that take the page
+	 * allocator off its per-CPU fast paths share one word, so that those
+	 * paths test them with one load (page_alloc.c: pa_fast_ok()).
+	 */
+	union {
+		struct {
+			bool debug_pagealloc;
+			bool page_poisoning;
+			bool init_on_free;
+			bool verify_ops;
+		};
+		u32 page_slow_opts;
+	};
 	bool init_on_alloc;
-	bool init_on_free;
 	atomic_long bad_pages;			/* "Bad page state" reports */
-	bool verify_ops;			/* kmm_verify=1: check each op */
 	/* Report state of mm/page_debug.c: rate limits, taint, counts. */
 	struct kmm_page_debug {
 		spinlock_t lock;
