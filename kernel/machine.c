@@ -84,27 +84,16 @@ bootmem_data_t *kmm_bootmem_data(int nid)
 	return &kmm_current()->bootmem_node_data[nid];
 }
 
-static atomic_int next_cpu_seq;
+void kmm_for_each_live_machine(void (*fn)(struct kmm_machine *m));
 
-/* First call of a thread in a machine: give it the next CPU, round robin. */
-int kmm_assign_cpu(struct kmm_machine *m)
+/* Under the live-machine lock, so that no machine goes away meanwhile. */
+void kmm_for_each_live_machine(void (*fn)(struct kmm_machine *m))
 {
-	if (!m)
-		return 0;
-	if (cpu_owner != m || cpu_id < 0) {
-		int seq = atomic_fetch_add(&next_cpu_seq, 1);
-
-		cpu_owner = m;
-		cpu_id = m->nr_cpus > 0 ? seq % m->nr_cpus : 0;
-	}
-	return cpu_id;
-}
-
-/* The boot thread is CPU 0 of the machine it boots. */
-static void claim_boot_cpu(struct kmm_machine *m)
-{
-	cpu_owner = m;
-	cpu_id = 0;
+	spin_lock(&machines_lock);
+	for (int i = 0; i < MAX_LIVE; i++)
+		if (live[i])
+			fn(live[i]);
+	spin_unlock(&machines_lock);
 }
 
 void kmm_set_hooks(struct kmm_machine *m, const struct kmm_hooks *h)
@@ -334,6 +323,14 @@ struct kmm_machine *kmm_machine_create(const struct kmm_machine_desc *d,
 	m->init_on_alloc = d->init_on_alloc_default;
 	if (!d->deferred_struct_pages)
 		m->params.deferred = KMM_DEFERRED_OFF;
+	m->cpu_bias = kmm_plat_alloc_aligned(sizeof(*m->cpu_bias) *
+					     (size_t)d->nr_cpus, 64);
+	if (m->cpu_bias) {
+		for (int cpu = 0; cpu < d->nr_cpus; cpu++)
+			atomic_init(&m->cpu_bias[cpu].owner, KMM_CPU_FREE);
+		m->cpu_bias_on = KMM_CPU_BIAS_POSSIBLE &&
+				 kmm_plat_membarrier_init();
+	}
 	m->vm_events_pcpu = kmm_plat_alloc_aligned(sizeof(atomic_long) *
 						   (size_t)d->nr_cpus *
 						   NR_VM_EVENT_ITEMS, 64);
@@ -341,7 +338,7 @@ struct kmm_machine *kmm_machine_create(const struct kmm_machine_desc *d,
 	m->e820_tbl = kmm_plat_alloc(sizeof(*m->e820_tbl));
 	m->e820_tbl_firmware = kmm_plat_alloc(sizeof(*m->e820_tbl));
 	if (!m->log || !m->e820_tbl || !m->e820_tbl_firmware ||
-	    !m->vm_events_pcpu) {
+	    !m->vm_events_pcpu || !m->cpu_bias) {
 		set_err(err, errlen, "out of host memory");
 		goto fail;
 	}
@@ -410,7 +407,7 @@ int kmm_machine_boot(struct kmm_machine *m, char *err, size_t errlen)
 		return -EBUSY;
 	}
 	cur_tls = m;
-	claim_boot_cpu(m);
+	kmm_claim_boot_cpu(m);
 	t0 = kmm_plat_now_ns();
 	ret = kmm_plat_try(boot_fn, m);
 	m->boot_ns = kmm_plat_now_ns() - t0;
@@ -454,6 +451,7 @@ void kmm_machine_destroy(struct kmm_machine *m)
 	kmm_plat_backing_destroy(m->backing);
 	kmm_plat_free(m->mem_section);
 	kmm_plat_free(m->vm_events_pcpu);
+	kmm_plat_free(m->cpu_bias);
 	kmm_plat_free(m->e820_tbl);
 	kmm_plat_free(m->e820_tbl_firmware);
 	kmm_log_destroy(m->log);

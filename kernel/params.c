@@ -24,9 +24,10 @@
  * "Malformed early option '%s'" as Linux does; boot goes on.
  *
  * Differences from Linux: `bootmem` (choose the bootmem allocator),
- * `deferred_init=parallel|lazy|off` and `kmm_verify` (check the zone's
- * lists after every allocation and free; single-threaded debugging) are
- * kmm's own parameters.
+ * `deferred_init=parallel|lazy|off`, `kmm_verify` (check the zone's
+ * lists after every allocation and free; single-threaded debugging) and
+ * `kmm_cpu_owner=off` (no thread owns its CPU: every per-CPU section
+ * takes its lock; kernel/smp.c) are kmm's own parameters.
  */
 #include <kmm/machine.h>
 #include <kmm/printk.h>
@@ -158,6 +159,17 @@ static int p_bootmem(struct kmm_machine *m, const char *v)
 static int p_verify(struct kmm_machine *m, const char *v)
 {
 	return kstrtobool(v ? v : "1", &m->verify_ops);
+}
+
+/* kmm_cpu_owner=off: every per-CPU section locks (kernel/smp.c). */
+static int p_cpu_owner(struct kmm_machine *m, const char *v)
+{
+	bool on;
+	int ret = kstrtobool(v ? v : "1", &on);
+
+	if (!ret && !on)
+		kmm_cpu_bias_disable(m);
+	return ret;
 }
 
 static int p_deferred(struct kmm_machine *m, const char *v)
@@ -315,6 +327,7 @@ static const struct kparam params[] = {
 	{ "bootmem", true, p_bootmem },
 	{ "deferred_init", true, p_deferred },
 	{ "kmm_verify", true, p_verify },
+	{ "kmm_cpu_owner", true, p_cpu_owner },
 	{ "debug_pagealloc", true, p_debug_pagealloc },
 	{ "page_poison", true, p_page_poison },
 	{ "init_on_alloc", true, p_init_on_alloc },

@@ -31,10 +31,30 @@
  * types allow it; insert at the tail (FPI_TO_TAIL) as boot frees do.
  * Deferred pages are skipped here and freed by their node's deferred init.
  *
- * Locking: the zone lock guards free lists and counters.
+ * The allocator proper (6.12's rmqueue, per-CPU lists, watermarks, the
+ * slow path): free_area[order].free_list[migratetype] with nr_free,
+ * expand/__free_one_page, the fallback table and pageblock stealing, the
+ * highatomic reserve; per zone and CPU a per_cpu_pages with lists by type
+ * for orders 0..3 and THP, batch/high with 6.12's automatic high tuning.
+ * The order-0..3 fast paths (rmqueue_pcp_fast, free_page_fast) make
+ * every lookup once and call nothing on the way, so they need no stack
+ * frame; a refill, a drain over high, another zone, page debugging or
+ * anything unusual goes to the general functions, which do what Linux's
+ * get_page_from_freelist and free_unref_page do.
  *
- * The allocation side (rmqueue, per-CPU lists, watermarks) is the page
- * allocator proper and builds on these lists.
+ * Locking: the zone lock guards free lists and counters.  A per-CPU
+ * pageset is the CPU's (kernel/smp.c): the thread that owns the CPU works
+ * on it without a locked instruction, as a Linux task does with
+ * preemption off; a thread sharing the CPU takes pcp->lock (6.12's
+ * pcp_spin_trylock: if it is taken, the page goes to or comes from the
+ * zone); drains, vmstat ticks and high/batch changes for other CPUs
+ * revoke those CPUs first (Linux sends IPIs or queues work there).
+ *
+ * Differences from Linux.  Free-side page checks (free_page_is_bad) run
+ * always, so that misuse is caught without page debugging; allocation
+ * checks run as Linux's check_pages_enabled decides (init_on_alloc or a
+ * debugging option), except on the general path, which always checks.
+ * __free_pages refuses a page that is not from this machine's memmap.
  */
 #include <kmm/machine.h>
 #include <kmm/mm.h>
@@ -826,6 +846,22 @@ static struct per_cpu_pages *this_pcp(struct kmm_machine *m, struct zone *z)
 	return &z->per_cpu_pageset[kmm_cpu_of(m)];
 }
 
+/*
+ * The calling thread's CPU's pageset lock (kernel/smp.c): 1 entered as
+ * the CPU's owner, 0 with the spinlock, -1 taken (Linux's pcp_spin_trylock
+ * failing: the caller goes to the zone).  Unlock with pcp_unlock().
+ */
+static inline int pcp_trylock(struct kmm_machine *m, int cpu,
+			      struct per_cpu_pages *pcp)
+{
+	return kmm_pcpu_trylock(&m->cpu_bias[cpu], &pcp->lock);
+}
+
+static inline void pcp_unlock(struct per_cpu_pages *pcp, int how)
+{
+	kmm_pcpu_unlock(&pcp->lock, how);
+}
+
 static int rmqueue_bulk(struct zone *zone, unsigned int order,
 			unsigned long count, struct list_head *list, int mt,
 			unsigned int alloc_flags)
@@ -1078,7 +1114,7 @@ static void free_unref_page(struct page *page, unsigned int order)
 	struct per_cpu_pages *pcp;
 	struct zone *zone;
 	unsigned long pfn = pfn_of(m, page);
-	int mt;
+	int mt, how;
 
 	if (!pcp_allowed_order(order) || !m->pcp_ready) {
 		__free_pages_ok(page, order, FPI_NONE);
@@ -1097,9 +1133,9 @@ static void free_unref_page(struct page *page, unsigned int order)
 		mt = MIGRATE_MOVABLE;
 	}
 	pcp = this_pcp(m, zone);
-	if (pcp && spin_trylock(&pcp->lock)) {
+	if (pcp && (how = pcp_trylock(m, kmm_cpu_of(m), pcp)) >= 0) {
 		free_unref_page_commit(zone, pcp, page, mt, order);
-		spin_unlock(&pcp->lock);
+		pcp_unlock(pcp, how);
 	} else {
 		free_one_page(zone, page, pfn, order, FPI_NONE);
 		count_vm_events(PGFREE, 1L << order);
@@ -1291,8 +1327,9 @@ static struct page *rmqueue_pcplist(struct kmm_machine *m,
 	struct per_cpu_pages *pcp = this_pcp(m, zone);
 	struct list_head *list;
 	struct page *page;
+	int how;
 
-	if (!pcp || !spin_trylock(&pcp->lock))
+	if (!pcp || (how = pcp_trylock(m, kmm_cpu_of(m), pcp)) < 0)
 		return NULL;
 	pcp->free_count >>= 1;
 	list = &pcp->lists[order_to_pindex(mt, order)];
@@ -1304,7 +1341,7 @@ static struct page *rmqueue_pcplist(struct kmm_machine *m,
 
 			pcp->count += got << order;
 			if (list_empty(list)) {
-				spin_unlock(&pcp->lock);
+				pcp_unlock(pcp, how);
 				return NULL;
 			}
 		}
@@ -1316,7 +1353,7 @@ static struct page *rmqueue_pcplist(struct kmm_machine *m,
 	}
 	pcp_stat_add(&pcp->pgalloc, 1L << order);
 	pcp_zone_statistics(m, pcp, preferred, zone);
-	spin_unlock(&pcp->lock);
+	pcp_unlock(pcp, how);
 	return page;
 }
 
@@ -1734,7 +1771,7 @@ static inline __attribute__((always_inline)) struct page *
 rmqueue_pcp_fast(struct kmm_machine *m, gfp_t gfp, unsigned int order,
 		 int nid)
 {
-	int cpu = kmm_cpu_id, local, hz, mt;
+	int cpu = kmm_cpu_id, local, hz, mt, how;
 	struct per_cpu_pages *pcp;
 	struct list_head *list;
 	struct zone *zone;
@@ -1776,10 +1813,11 @@ rmqueue_pcp_fast(struct kmm_machine *m, gfp_t gfp, unsigned int order,
 						  gfp_migratetype_raw(gfp);
 	pcp = &zone->per_cpu_pageset[cpu];
 	list = &pcp->lists[order_to_pindex(mt, order)];
-	if (unlikely(!spin_trylock(&pcp->lock)))
+	how = pcp_trylock(m, cpu, pcp);
+	if (unlikely(how < 0))
 		return NULL;
 	if (unlikely(list_empty(list))) {
-		spin_unlock(&pcp->lock);
+		pcp_unlock(pcp, how);
 		return NULL;
 	}
 	pcp->free_count >>= 1;
@@ -1791,7 +1829,7 @@ rmqueue_pcp_fast(struct kmm_machine *m, gfp_t gfp, unsigned int order,
 	pcp_stat_add(&pcp->vm_numa_event[NUMA_HIT], 1);
 	pcp_stat_add(&pcp->vm_numa_event[zone->node == local ? NUMA_LOCAL :
 					 NUMA_OTHER], 1);
-	spin_unlock(&pcp->lock);
+	pcp_unlock(pcp, how);
 	return page;
 }
 
@@ -1962,7 +2000,7 @@ free_page_fast(struct kmm_machine *m, struct page *page,
 	unsigned long bit, v;
 	struct per_cpu_pages *pcp;
 	struct zone *zone;
-	int mt;
+	int mt, cpu, how;
 
 	if (unlikely(!page_expected_state(page, PAGE_FLAGS_CHECK_AT_FREE) ||
 		     PageHead(page)))
@@ -1977,14 +2015,18 @@ free_page_fast(struct kmm_machine *m, struct page *page,
 		   ((1UL << PB_migratetype_bits) - 1));
 	if (unlikely(mt >= MIGRATE_PCPTYPES))
 		return false;
+	if (unlikely(kmm_cpu_owner != m || kmm_cpu_id < 0))
+		return false;
+	cpu = kmm_cpu_id;
 	zone = zone_of_page(m, page);
-	pcp = &zone->per_cpu_pageset[kmm_cpu_of(m)];
-	if (unlikely(!spin_trylock(&pcp->lock)))
+	pcp = &zone->per_cpu_pageset[cpu];
+	how = pcp_trylock(m, cpu, pcp);
+	if (unlikely(how < 0))
 		return false;
 	page->private = 0;
 	page->flags &= ~PAGEFLAGS_MASK;
 	free_unref_page_commit(zone, pcp, page, mt, 0);
-	spin_unlock(&pcp->lock);
+	pcp_unlock(pcp, how);
 	return true;
 }
 
@@ -2157,6 +2199,7 @@ unsigned long __alloc_pages_bulk(gfp_t gfp, int preferred_nid,
 	struct zone *zone = NULL;
 	struct per_cpu_pages *pcp;
 	unsigned int alloc_flags = ALLOC_WMARK_LOW;
+	int how;
 
 	while (page_array && nr_populated < nr_pages && page_array[nr_populated])
 		nr_populated++;
@@ -2182,7 +2225,7 @@ unsigned long __alloc_pages_bulk(gfp_t gfp, int preferred_nid,
 	if (!zone)
 		goto failed;
 	pcp = this_pcp(m, zone);
-	if (!pcp || !spin_trylock(&pcp->lock))
+	if (!pcp || (how = pcp_trylock(m, kmm_cpu_of(m), pcp)) < 0)
 		goto failed;
 	while (nr_populated < nr_pages) {
 		struct list_head *list = &pcp->lists[order_to_pindex(ac.migratetype, 0)];
@@ -2214,7 +2257,7 @@ unsigned long __alloc_pages_bulk(gfp_t gfp, int preferred_nid,
 			page_array[nr_populated] = page;
 		nr_populated++;
 	}
-	spin_unlock(&pcp->lock);
+	pcp_unlock(pcp, how);
 	count_vm_events(PGALLOC_DMA + zone_idx(zone), nr_account);
 	zone_statistics(ac.preferred_zoneref->zone, zone, nr_account);
 	if (nr_populated == nr_pages || nr_account)
@@ -2251,7 +2294,7 @@ static bool decay_pcp_high(struct zone *zone, struct per_cpu_pages *pcp)
 	bool more = false;
 	int to_drain;
 
-	spin_lock(&pcp->lock);
+	kmm_pcpu_lock_remote(&pcp->lock);
 	if (pcp->high > pcp->high_min) {
 		pcp->high = max(max(pcp->count -
 				    (pcp->batch << PCP_BATCH_SCALE_MAX),
@@ -2265,7 +2308,7 @@ static bool decay_pcp_high(struct zone *zone, struct per_cpu_pages *pcp)
 		free_pcppages_bulk(zone, to_drain, pcp, 0);
 		more = true;
 	}
-	spin_unlock(&pcp->lock);
+	kmm_pcpu_unlock_remote(&pcp->lock);
 	return more;
 }
 
@@ -2275,6 +2318,8 @@ bool kmm_vmstat_tick(struct kmm_machine *m)
 	struct kmm_machine *prev = kmm_machine_switch(m);
 	bool more = false;
 
+	/* Linux's vmstat_update runs on each CPU; kmm revokes them instead. */
+	kmm_cpu_revoke_all(m);
 	for (int nid = 0; nid < KMM_MAX_NODES; nid++) {
 		pg_data_t *p = m->node_data[nid];
 
@@ -2290,6 +2335,7 @@ bool kmm_vmstat_tick(struct kmm_machine *m)
 						       &zone->per_cpu_pageset[cpu]);
 		}
 	}
+	kmm_cpu_unrevoke_all(m);
 	kmm_machine_switch(prev);
 	return more;
 }
@@ -2303,10 +2349,10 @@ static void drain_zone_pages_all_cpus(struct kmm_machine *m, struct zone *zone)
 	for (int cpu = 0; cpu < m->nr_cpus; cpu++) {
 		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 
-		spin_lock(&pcp->lock);
+		kmm_pcpu_lock_remote(&pcp->lock);
 		if (pcp->count)
 			free_pcppages_bulk(zone, pcp->count, pcp, 0);
-		spin_unlock(&pcp->lock);
+		kmm_pcpu_unlock_remote(&pcp->lock);
 	}
 }
 
@@ -2314,8 +2360,11 @@ void drain_all_pages(struct zone *zone)
 {
 	struct kmm_machine *m = M();
 
+	/* Linux drains each CPU from a work item there; kmm revokes them. */
+	kmm_cpu_revoke_all(m);
 	if (zone) {
 		drain_zone_pages_all_cpus(m, zone);
+		kmm_cpu_unrevoke_all(m);
 		return;
 	}
 	for (int nid = 0; nid < KMM_MAX_NODES; nid++) {
@@ -2327,6 +2376,7 @@ void drain_all_pages(struct zone *zone)
 			if (populated_zone(&p->node_zones[z]))
 				drain_zone_pages_all_cpus(m, &p->node_zones[z]);
 	}
+	kmm_cpu_unrevoke_all(m);
 }
 
 void drain_local_pages(struct zone *zone)
@@ -2341,16 +2391,18 @@ void drain_local_pages(struct zone *zone)
 		for (int z = 0; z < MAX_NR_ZONES; z++) {
 			struct zone *zn = &p->node_zones[z];
 			struct per_cpu_pages *pcp;
+			int how;
 
 			if ((zone && zn != zone) || !populated_zone(zn))
 				continue;
 			pcp = this_pcp(m, zn);
 			if (!pcp)
 				continue;
-			spin_lock(&pcp->lock);
+			how = kmm_pcpu_lock(&m->cpu_bias[kmm_cpu_of(m)],
+					    &pcp->lock);
 			if (pcp->count)
 				free_pcppages_bulk(zn, pcp->count, pcp, 0);
-			spin_unlock(&pcp->lock);
+			pcp_unlock(pcp, how);
 		}
 	}
 }
@@ -2519,15 +2571,17 @@ static void zone_set_pageset_high_and_batch(struct kmm_machine *m,
 	zone->pageset_batch = batch;
 	if (!zone->per_cpu_pageset)
 		return;
+	kmm_cpu_revoke_all(m);
 	for (int cpu = 0; cpu < m->nr_cpus; cpu++) {
 		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 
-		spin_lock(&pcp->lock);
+		kmm_pcpu_lock_remote(&pcp->lock);
 		pcp->high_min = high_min;
 		pcp->high_max = high_max;
 		pcp->batch = batch;
-		spin_unlock(&pcp->lock);
+		kmm_pcpu_unlock_remote(&pcp->lock);
 	}
+	kmm_cpu_unrevoke_all(m);
 }
 
 /* setup_per_cpu_pageset: real pagesets replace the boot ones. */
@@ -2549,7 +2603,7 @@ void setup_per_cpu_pageset(void)
 		for (int cpu = 0; cpu < m->nr_cpus; cpu++) {
 			struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 
-			spin_lock_init(&pcp->lock);
+			kmm_pcpu_lock_init(&pcp->lock);
 			for (int i = 0; i < NR_PCP_LISTS; i++)
 				INIT_LIST_HEAD(&pcp->lists[i]);
 			pcp->high = BOOT_PAGESET_HIGH;

@@ -38,13 +38,15 @@
  * slab: each object goes through the node list under list_lock
  * (alloc_single_from_partial / free_to_partial_list), as in 6.12.
  *
- * Locking.  Everything a CPU's kmem_cache_cpu holds changes under that
- * CPU's lock: Linux's PREEMPT_RT form of SLUB (local_lock around plain
- * updates).  Linux without RT swaps (freelist, tid) with an unlocked
- * this_cpu_cmpxchg16b instead, which is only safe because nothing but that
- * CPU touches it; a kmm CPU can be shared by two threads and flushed from
- * a third, and an uncontended lock costs half a locked cmpxchg16b.  The
- * node lists take n->list_lock.  Slab freelists change by a locked 16-byte
+ * Locking.  Everything a CPU's kmem_cache_cpu holds changes inside that
+ * CPU's local_lock (Linux's PREEMPT_RT form of SLUB: plain updates in a
+ * section).  The section is kernel/smp.c's: the thread that owns the CPU
+ * enters with no locked instruction, as a non-RT Linux task is alone on
+ * its CPU; a thread sharing the CPU takes the spinlock; flush_all revokes
+ * every CPU and flushes from the calling thread where Linux queues work on
+ * each CPU.  Linux without RT swaps (freelist, tid) with an unlocked
+ * this_cpu_cmpxchg16b; an owner's plain stores do the same job for less.
+ * The node lists take n->list_lock.  Slab freelists change by a locked 16-byte
  * compare-and-swap on (freelist, counters), as in Linux, since frees from
  * any CPU race there.
  *
@@ -119,7 +121,7 @@ struct kmem_cache_cpu {
 	unsigned long tid;
 	struct slab *slab;
 	struct slab *partial;
-	spinlock_t lock;
+	struct kmm_pcpu_lock lock;	/* local_lock (kernel/smp.c) */
 } __attribute__((aligned(64)));
 
 struct kmem_cache_node {
@@ -365,6 +367,23 @@ static inline unsigned long next_tid(unsigned long tid)
 static inline struct kmem_cache_cpu *this_cpu_slab(struct kmem_cache *s)
 {
 	return &SC(s)->cpu_slab[kmm_cpu_of(s->machine)];
+}
+
+/*
+ * local_lock on the calling thread's own kmem_cache_cpu @c (kernel/smp.c):
+ * 1 entered as the CPU's owner, 0 with the spinlock; the trylock form
+ * returns -1 if the spinlock was taken.  Another CPU's structure is
+ * taken with kmm_pcpu_lock_remote() between kmm_cpu_revoke*() calls.
+ */
+static inline int slub_cpu_lock(struct kmem_cache *s, struct kmem_cache_cpu *c)
+{
+	return kmm_pcpu_lock(&s->machine->cpu_bias[c - SC(s)->cpu_slab],
+			     &c->lock);
+}
+
+static inline void slub_cpu_unlock(struct kmem_cache_cpu *c, int how)
+{
+	kmm_pcpu_unlock(&c->lock, how);
 }
 
 /* --- Debug ----------------------------------------------------------------------- */
@@ -1531,10 +1550,10 @@ static void put_partials_cpu(struct kmem_cache *s, struct kmem_cache_cpu *c)
 {
 	struct slab *partial_slab;
 
-	spin_lock(&c->lock);
+	kmm_pcpu_lock_remote(&c->lock);
 	partial_slab = c->partial;
 	c->partial = NULL;
-	spin_unlock(&c->lock);
+	kmm_pcpu_unlock_remote(&c->lock);
 	if (partial_slab)
 		__put_partials(s, partial_slab);
 }
@@ -1543,9 +1562,9 @@ static void put_cpu_partial(struct kmem_cache *s, struct slab *slab, int drain)
 {
 	struct kmem_cache_cpu *c = this_cpu_slab(s);
 	struct slab *oldslab, *slab_to_put = NULL;
-	int slabs = 0;
+	int slabs = 0, how;
 
-	spin_lock(&c->lock);
+	how = slub_cpu_lock(s, c);
 	oldslab = c->partial;
 	if (oldslab) {
 		if (drain && (unsigned int)oldslab->slabs >= SC(s)->cpu_partial_slabs) {
@@ -1559,7 +1578,7 @@ static void put_cpu_partial(struct kmem_cache *s, struct slab *slab, int drain)
 	slab->slabs = slabs;
 	slab->next = oldslab;
 	c->partial = slab;
-	spin_unlock(&c->lock);
+	slub_cpu_unlock(c, how);
 	if (slab_to_put)
 		__put_partials(s, slab_to_put);
 }
@@ -1569,26 +1588,33 @@ static void flush_slab(struct kmem_cache *s, struct kmem_cache_cpu *c)
 	struct slab *slab;
 	void *freelist;
 
-	spin_lock(&c->lock);
+	kmm_pcpu_lock_remote(&c->lock);
 	slab = c->slab;
 	freelist = c->freelist;
 	c->slab = NULL;
 	c->freelist = NULL;
 	c->tid = next_tid(c->tid);
-	spin_unlock(&c->lock);
+	kmm_pcpu_unlock_remote(&c->lock);
 	if (slab)
 		deactivate_slab(s, slab, freelist);
 }
 
-/* Flush every CPU's slab and partials (flush_all; kmm has no IPIs). */
+/*
+ * Flush every CPU's slab and partials (flush_all): Linux runs the flush on
+ * each CPU from a work item; kmm revokes the CPUs and does it from here.
+ */
 static void flush_all(struct kmem_cache *s)
 {
-	for (int cpu = 0; cpu < M()->nr_cpus; cpu++) {
+	struct kmm_machine *m = s->machine;
+
+	kmm_cpu_revoke_all(m);
+	for (int cpu = 0; cpu < m->nr_cpus; cpu++) {
 		struct kmem_cache_cpu *c = &SC(s)->cpu_slab[cpu];
 
 		flush_slab(s, c);
 		put_partials_cpu(s, c);
 	}
+	kmm_cpu_unrevoke_all(m);
 }
 
 /* --- Allocation ----------------------------------------------------------------- */
@@ -1672,16 +1698,17 @@ static __attribute__((noinline)) void *___slab_alloc(struct kmem_cache *s, gfp_t
 			   unsigned long addr, struct kmem_cache_cpu *c,
 			   unsigned long orig_size)
 {
+	int how;
 	struct partial_context pc;
 	bool try_thisnode = true;
 	struct slab *slab;
 	void *freelist;
 
 reread_slab:
-	spin_lock(&c->lock);
+	how = slub_cpu_lock(s, c);
 	slab = c->slab;
 	if (!slab) {
-		spin_unlock(&c->lock);
+		slub_cpu_unlock(c, how);
 		if (unlikely(node != NUMA_NO_NODE &&
 			     !node_isset(node, &G()->slab_nodes)))
 			node = NUMA_NO_NODE;
@@ -1696,7 +1723,7 @@ reread_slab:
 			c->slab = NULL;
 			c->freelist = NULL;
 			c->tid = next_tid(c->tid);
-			spin_unlock(&c->lock);
+			slub_cpu_unlock(c, how);
 			deactivate_slab(s, slab, freelist);
 			goto new_slab;
 		}
@@ -1708,26 +1735,26 @@ reread_slab:
 	if (!freelist) {
 		c->slab = NULL;
 		c->tid = next_tid(c->tid);
-		spin_unlock(&c->lock);
+		slub_cpu_unlock(c, how);
 		goto new_slab;
 	}
 load_freelist:
 	/* Under c->lock: the first object is ours, the rest the CPU's. */
 	c->freelist = get_freepointer(s, freelist);
 	c->tid = next_tid(c->tid);
-	spin_unlock(&c->lock);
+	slub_cpu_unlock(c, how);
 	return freelist;
 
 new_slab:
 	for (;;) {
-		spin_lock(&c->lock);
+		how = slub_cpu_lock(s, c);
 		if (unlikely(c->slab)) {
-			spin_unlock(&c->lock);
+			slub_cpu_unlock(c, how);
 			goto reread_slab;
 		}
 		slab = c->partial;
 		if (!slab) {
-			spin_unlock(&c->lock);
+			slub_cpu_unlock(c, how);
 			break;
 		}
 		c->partial = slab->next;
@@ -1737,10 +1764,10 @@ new_slab:
 			if (likely(freelist))
 				goto load_freelist;
 			c->slab = NULL;
-			spin_unlock(&c->lock);
+			slub_cpu_unlock(c, how);
 			continue;
 		}
-		spin_unlock(&c->lock);
+		slub_cpu_unlock(c, how);
 		slab->next = NULL;
 		__put_partials(s, slab);
 	}
@@ -1786,7 +1813,7 @@ new_objects:
 	slab->frozen = 1;
 	inc_slabs_node(s, slab_nid(slab), slab->objects);
 retry_load_slab:
-	spin_lock(&c->lock);
+	how = slub_cpu_lock(s, c);
 	if (unlikely(c->slab)) {
 		void *flush_freelist = c->freelist;
 		struct slab *flush = c->slab;
@@ -1794,7 +1821,7 @@ retry_load_slab:
 		c->slab = NULL;
 		c->freelist = NULL;
 		c->tid = next_tid(c->tid);
-		spin_unlock(&c->lock);
+		slub_cpu_unlock(c, how);
 		deactivate_slab(s, flush, flush_freelist);
 		goto retry_load_slab;
 	}
@@ -1803,31 +1830,32 @@ retry_load_slab:
 }
 
 /*
- * The fast path.  Linux (without PREEMPT_RT) swaps the CPU's (freelist,
- * tid) with an unlocked this_cpu_cmpxchg16b, safe because only that CPU
- * ever touches its kmem_cache_cpu.  A kmm CPU may be shared by threads
- * and flushed from another thread, so kmm runs the PREEMPT_RT form: the
- * CPU's local lock around plain updates (one atomic instead of a locked
- * cmpxchg16b, which costs twice as much).  The tid still advances.
+ * The general fast path.  Linux (without PREEMPT_RT) swaps the CPU's
+ * (freelist, tid) with an unlocked this_cpu_cmpxchg16b, safe because only
+ * that CPU ever touches its kmem_cache_cpu.  kmm runs the PREEMPT_RT form
+ * (plain updates inside the CPU's local_lock), whose section costs no
+ * locked instruction when the thread owns its CPU (kernel/smp.c).  The
+ * tid still advances.
  */
 static inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfpflags,
 				    int node, unsigned long addr,
 				    size_t orig_size)
 {
+	int how;
 	struct kmem_cache_cpu *c = this_cpu_slab(s);
 	struct slab *slab;
 	void *object;
 
-	spin_lock(&c->lock);
+	how = slub_cpu_lock(s, c);
 	object = c->freelist;
 	slab = c->slab;
 	if (unlikely(!object || !slab || !node_match(slab, node))) {
-		spin_unlock(&c->lock);
+		slub_cpu_unlock(c, how);
 		return ___slab_alloc(s, gfpflags, node, addr, c, orig_size);
 	}
 	c->freelist = get_freepointer(s, object);
 	c->tid = next_tid(c->tid);
-	spin_unlock(&c->lock);
+	slub_cpu_unlock(c, how);
 	return object;
 }
 
@@ -1861,22 +1889,30 @@ static __attribute__((noinline)) void *slub_alloc_slow(struct kmem_cache *s,
 static void *slub_alloc(struct kmem_cache *s, gfp_t gfp, int node,
 			unsigned long caller, size_t orig_size)
 {
-	struct kmem_cache_cpu *c = this_cpu_slab(s);
+	struct kmm_machine *m = s->machine;
+	struct kmem_cache_cpu *c;
 	struct slab *slab;
 	void *object;
+	int cpu, how;
 
-	if (unlikely(!spin_trylock(&c->lock)))
+	/* this_cpu_slab() without kmm_assign_cpu()'s call. */
+	cpu = kmm_cpu_id;
+	if (unlikely(kmm_cpu_owner != m || cpu < 0))
+		goto slow;
+	c = &SC(s)->cpu_slab[cpu];
+	how = kmm_pcpu_trylock(&m->cpu_bias[cpu], &c->lock);
+	if (unlikely(how < 0))
 		goto slow;
 	object = c->freelist;
 	slab = c->slab;
 	if (unlikely(!object || !slab || !node_match(slab, node) ||
 		     s->machine->init_on_free)) {
-		spin_unlock(&c->lock);
+		slub_cpu_unlock(c, how);
 		goto slow;
 	}
 	c->freelist = get_freepointer(s, object);
 	c->tid = next_tid(c->tid);
-	spin_unlock(&c->lock);
+	slub_cpu_unlock(c, how);
 	return object;
 slow:
 	return slub_alloc_slow(s, gfp, node, caller, orig_size);
@@ -1985,18 +2021,19 @@ static inline void do_slab_free(struct kmem_cache *s, struct slab *slab,
 				void *head, void *tail, int cnt,
 				unsigned long addr)
 {
+	int how;
 	struct kmem_cache_cpu *c = this_cpu_slab(s);
 	void *freelist;
 
-	spin_lock(&c->lock);
+	how = slub_cpu_lock(s, c);
 	if (unlikely(slab != c->slab)) {
-		spin_unlock(&c->lock);
+		slub_cpu_unlock(c, how);
 		__slab_free(s, slab, head, tail, cnt, addr);
 		return;
 	}
 	freelist = c->freelist;
 	if (unlikely(freelist == head)) {
-		spin_unlock(&c->lock);
+		slub_cpu_unlock(c, how);
 		slab_err(s, slab, "Object at 0x%px is already free (CPU freelist head)",
 			 KA(head));
 		return;
@@ -2004,7 +2041,7 @@ static inline void do_slab_free(struct kmem_cache *s, struct slab *slab,
 	set_freepointer(s, tail, freelist);
 	c->freelist = head;
 	c->tid = next_tid(c->tid);
-	spin_unlock(&c->lock);
+	slub_cpu_unlock(c, how);
 }
 
 static __attribute__((noinline)) void bad_free_pointer(struct kmem_cache *s,
@@ -2032,10 +2069,12 @@ static __attribute__((noinline)) void slub_free_slow(struct kmem_cache *s,
 static void slub_free(struct kmem_cache *s, struct slab *slab, void *x,
 		      unsigned long caller)
 {
-	u8 *base = slab_address_m(s->machine, slab);
+	struct kmm_machine *m = s->machine;
+	u8 *base = slab_address_m(m, slab);
 	u8 *o = restore_red_left(s, x);
 	struct kmem_cache_cpu *c;
 	void *freelist;
+	int cpu, how;
 
 	if (unlikely((u8 *)o < base ||
 		     (u8 *)o >= base + (unsigned long)slab->objects * s->size ||
@@ -2043,18 +2082,22 @@ static void slub_free(struct kmem_cache *s, struct slab *slab, void *x,
 		bad_free_pointer(s, slab, x);
 		return;
 	}
-	c = this_cpu_slab(s);
-	if (unlikely(!spin_trylock(&c->lock)))
+	cpu = kmm_cpu_id;
+	if (unlikely(kmm_cpu_owner != m || cpu < 0))
+		goto slow;
+	c = &SC(s)->cpu_slab[cpu];
+	how = kmm_pcpu_trylock(&m->cpu_bias[cpu], &c->lock);
+	if (unlikely(how < 0))
 		goto slow;
 	freelist = c->freelist;
 	if (unlikely(slab != c->slab || freelist == x)) {
-		spin_unlock(&c->lock);
+		slub_cpu_unlock(c, how);
 		goto slow;
 	}
 	set_freepointer(s, x, freelist);
 	c->freelist = x;
 	c->tid = next_tid(c->tid);
-	spin_unlock(&c->lock);
+	slub_cpu_unlock(c, how);
 	return;
 slow:
 	slub_free_slow(s, slab, x, caller);
@@ -2065,6 +2108,7 @@ slow:
 static int slub_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size,
 			   void **p)
 {
+	int how;
 	struct kmem_cache_cpu *c;
 	size_t i;
 
@@ -2079,27 +2123,27 @@ static int slub_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size,
 		return (int)size;
 	}
 	c = this_cpu_slab(s);
-	spin_lock(&c->lock);
+	how = slub_cpu_lock(s, c);
 	for (i = 0; i < size; i++) {
 		void *object = c->freelist;
 
 		if (unlikely(!object)) {
 			c->tid = next_tid(c->tid);
-			spin_unlock(&c->lock);
+			slub_cpu_unlock(c, how);
 			p[i] = ___slab_alloc(s, flags, NUMA_NO_NODE,
 					     (unsigned long)__builtin_return_address(0),
 					     c, s->object_size);
 			if (unlikely(!p[i]))
 				goto error;
 			c = this_cpu_slab(s);
-			spin_lock(&c->lock);
+			how = slub_cpu_lock(s, c);
 			continue;
 		}
 		c->freelist = get_freepointer(s, object);
 		p[i] = object;
 	}
 	c->tid = next_tid(c->tid);
-	spin_unlock(&c->lock);
+	slub_cpu_unlock(c, how);
 	return (int)size;
 error:
 	for (size_t j = 0; j < i; j++)
@@ -2347,7 +2391,7 @@ static int slub_create(struct kmem_cache *s)
 		goto out;
 	for (int cpu = 0; cpu < m->nr_cpus; cpu++) {
 		sc->cpu_slab[cpu].tid = (unsigned long)cpu;
-		spin_lock_init(&sc->cpu_slab[cpu].lock);
+		kmm_pcpu_lock_init(&sc->cpu_slab[cpu].lock);
 	}
 	if (init_kmem_cache_nodes(s))
 		goto out;
@@ -2625,7 +2669,9 @@ static struct kmem_cache *bootstrap(struct kmem_cache *static_cache)
 	memcpy(s, static_cache, kmem_cache_struct_size());
 	s->name = s->name_buf;
 	INIT_LIST_HEAD(&s->list);
+	kmm_cpu_revoke(s->machine, slab_cpu());
 	flush_slab(s, &SC(s)->cpu_slab[slab_cpu()]);
+	kmm_cpu_unrevoke(s->machine, slab_cpu());
 	for_each_kmem_cache_node(s, node, n) {
 		list_for_each_entry(p, &n->partial, slab_list)
 			p->slab_cache = s;

@@ -35,6 +35,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -312,6 +313,75 @@ void kmm_plat_cpu_relax(void)
 #endif
 	if ((++spins & 127) == 0)
 		sched_yield();
+}
+
+/*
+ * membarrier(2), private expedited: an IPI to every CPU running one of our
+ * threads.  Registered once; a host without it (or a seccomp filter that
+ * refuses it) makes kmm run every per-CPU section under its lock.
+ */
+#ifdef __NR_membarrier
+#define KMM_MB_QUERY				0
+#define KMM_MB_PRIVATE_EXPEDITED		(1 << 3)
+#define KMM_MB_REGISTER_PRIVATE_EXPEDITED	(1 << 4)
+#endif
+
+bool kmm_plat_membarrier_init(void)
+{
+#ifdef __NR_membarrier
+	static int state;	/* 0 unknown, 1 yes, -1 no */
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+
+	pthread_mutex_lock(&mu);
+	if (!state) {
+		long q = syscall(__NR_membarrier, KMM_MB_QUERY, 0, 0);
+
+		state = -1;
+		if (q > 0 && (q & KMM_MB_PRIVATE_EXPEDITED) &&
+		    !syscall(__NR_membarrier, KMM_MB_REGISTER_PRIVATE_EXPEDITED,
+			     0, 0))
+			state = 1;
+	}
+	pthread_mutex_unlock(&mu);
+	return state > 0;
+#else
+	return false;
+#endif
+}
+
+void kmm_plat_membarrier(void)
+{
+#ifdef __NR_membarrier
+	if (syscall(__NR_membarrier, KMM_MB_PRIVATE_EXPEDITED, 0, 0)) {
+		/* Registered in kmm_plat_membarrier_init(); cannot fail then. */
+		kmm_plat_abort();
+	}
+#endif
+}
+
+static pthread_key_t exit_key;
+static pthread_once_t exit_once = PTHREAD_ONCE_INIT;
+static void (*exit_fn)(void);
+
+static void exit_trampoline(void *v)
+{
+	(void)v;
+	if (exit_fn)
+		exit_fn();
+}
+
+static void exit_key_init(void)
+{
+	if (pthread_key_create(&exit_key, exit_trampoline))
+		exit_fn = NULL;
+}
+
+void kmm_plat_at_thread_exit(void (*fn)(void))
+{
+	pthread_once(&exit_once, exit_key_init);
+	exit_fn = fn;
+	if (!pthread_getspecific(exit_key))
+		pthread_setspecific(exit_key, (void *)1);
 }
 
 /* Recovery points: a per-thread stack of jump buffers. */

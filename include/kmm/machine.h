@@ -23,6 +23,7 @@
 #include <kmm/types.h>
 #include <kmm/list.h>
 #include <kmm/spinlock.h>
+#include <kmm/pcpu_lock.h>
 #include <kmm/e820.h>
 #include <kmm/memblock.h>
 #include <kmm/bootmem.h>
@@ -246,6 +247,9 @@ struct kmm_machine {
 	bool buddy_up;				/* mem_init done: alloc_pages works */
 	atomic_long vm_events[NR_VM_EVENT_ITEMS];
 	atomic_long *vm_events_pcpu;		/* [nr_cpus][NR_VM_EVENT_ITEMS] */
+	/* Who owns each CPU (kernel/smp.c); cpu_bias_on: ownership in use. */
+	struct kmm_cpu_bias *cpu_bias;		/* [nr_cpus] */
+	bool cpu_bias_on;
 	unsigned long cpupid_reset_bits;	/* page_cpupid_reset_last() */
 	bool cpupid_bits_ready;
 	spinlock_t shrinker_lock;
@@ -354,6 +358,20 @@ bool kmm_vmstat_tick(struct kmm_machine *m);
 extern KMM_TLS struct kmm_machine *kmm_cpu_owner;
 extern KMM_TLS int kmm_cpu_id;
 int kmm_assign_cpu(struct kmm_machine *m);
+/*
+ * CPU ownership (kernel/smp.c, include/kmm/pcpu_lock.h).  Revoke before
+ * working on another CPU's per-CPU structures (kmm_pcpu_lock_remote), and
+ * unrevoke after.  kmm_cpu_owned: the calling thread owns its CPU.
+ */
+void kmm_cpu_revoke(struct kmm_machine *m, int cpu);
+void kmm_cpu_unrevoke(struct kmm_machine *m, int cpu);
+void kmm_cpu_revoke_all(struct kmm_machine *m);
+void kmm_cpu_unrevoke_all(struct kmm_machine *m);
+bool kmm_cpu_owned(struct kmm_machine *m);
+/* The calling thread gives its CPU of @m back (it gets one again on use). */
+void kmm_cpu_release(struct kmm_machine *m);
+void kmm_cpu_bias_disable(struct kmm_machine *m);
+void kmm_claim_boot_cpu(struct kmm_machine *m);
 /* The calling thread's CPU in @m (smp_processor_id without a lookup). */
 static inline int kmm_cpu_of(struct kmm_machine *m)
 {

@@ -20,6 +20,7 @@
 #include <kmm/types.h>
 #include <kmm/list.h>
 #include <kmm/spinlock.h>
+#include <kmm/pcpu_lock.h>
 #include <kmm/page_flags.h>
 #include <kmm/vmstat.h>
 
@@ -94,7 +95,7 @@ struct free_area {
 #define PCPF_FREE_HIGH_BATCH		0x02
 
 struct per_cpu_pages {
-	spinlock_t lock;	/* protects lists and counters */
+	struct kmm_pcpu_lock lock;	/* lists and counters (kernel/smp.c) */
 	int count;		/* pages on the lists */
 	int high;		/* drain above this */
 	int high_min;		/* auto-tuned between high_min ... */

@@ -85,6 +85,22 @@ void kmm_plat_console_write(const char *s, size_t len);
 int kmm_plat_run_parallel(int n, void (*fn)(void *arg, int idx), void *arg);
 /* Pause hint inside spin loops. */
 void kmm_plat_cpu_relax(void);
+/*
+ * The cross-CPU barrier behind kernel/smp.c's CPU ownership: when
+ * kmm_plat_membarrier() returns, every other thread of the process that
+ * was running has executed a full memory barrier (an IPI on Linux, the
+ * role smp_call_function plays in the kernel).  kmm_plat_membarrier_init()
+ * says whether the host has one; without it kmm never lets a thread own a
+ * CPU and every per-CPU section takes its lock.
+ */
+bool kmm_plat_membarrier_init(void);
+void kmm_plat_membarrier(void);
+/*
+ * Run @fn when the calling thread ends (once per thread that called this;
+ * further calls from the same thread are ignored).  @fn runs on that
+ * thread.
+ */
+void kmm_plat_at_thread_exit(void (*fn)(void));
 
 /*
  * Recovery points.  kmm_plat_try() runs fn(arg); if fn (or anything it
