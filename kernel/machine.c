@@ -48,9 +48,7 @@ int kmm_vmalloc_report(struct kmm_machine *m, const char *name,
 		       const struct kmm_sink *out);
 void kmm_vmalloc_destroy(struct kmm_machine *m);
 
-KMM_TLS struct kmm_machine *kmm_cur_tls;
-KMM_TLS struct kmm_machine *kmm_cpu_owner;
-KMM_TLS int kmm_cpu_id = -1;
+KMM_TLS struct kmm_thread kmm_self = { .cpu = -1 };
 struct kmm_machine *_Atomic kmm_cur_default;
 #define cur_tls kmm_cur_tls
 #define cpu_owner kmm_cpu_owner

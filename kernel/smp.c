@@ -59,7 +59,6 @@
 #include <kmm/machine.h>
 #include <kmm/pcpu_lock.h>
 
-KMM_TLS uintptr_t kmm_cpu_token;
 static atomic_int next_cpu_seq;
 
 void kmm_for_each_live_machine(void (*fn)(struct kmm_machine *m));
@@ -172,15 +171,14 @@ void kmm_cpu_bias_disable(struct kmm_machine *m)
  */
 void kmm_cpu_release(struct kmm_machine *m)
 {
-	uintptr_t me = kmm_cpu_token;
-
-	if (kmm_cpu_owner != m || kmm_cpu_id < 0)
+	if (!m)
 		return;
-	if (me && m->cpu_bias)
-		atomic_compare_exchange_strong(&m->cpu_bias[kmm_cpu_id].owner,
-					       &me, KMM_CPU_FREE);
-	kmm_cpu_owner = NULL;
-	kmm_cpu_id = -1;
+	if (kmm_cpu_token)
+		release_in(m);
+	if (kmm_cpu_owner == m) {
+		kmm_cpu_owner = NULL;
+		kmm_cpu_id = -1;
+	}
 }
 
 bool kmm_cpu_owned(struct kmm_machine *m)

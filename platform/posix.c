@@ -20,7 +20,9 @@
  *
  * Threads.  kmm_plat_run_parallel() starts n pthreads and joins them.
  * kmm_plat_cpu_relax() issues a pause and yields now and then so spinning
- * waiters cannot starve an oversubscribed holder.
+ * waiters cannot starve an oversubscribed holder.  kmm_plat_membarrier()
+ * is membarrier(2)'s private expedited command (registered on first use);
+ * kmm_plat_at_thread_exit() rides on a pthread key's destructor.
  */
 #include <dlfcn.h>
 #include <elf.h>
@@ -361,6 +363,7 @@ void kmm_plat_membarrier(void)
 
 static pthread_key_t exit_key;
 static pthread_once_t exit_once = PTHREAD_ONCE_INIT;
+static bool exit_key_ok;
 static void (*exit_fn)(void);
 
 static void exit_trampoline(void *v)
@@ -372,13 +375,19 @@ static void exit_trampoline(void *v)
 
 static void exit_key_init(void)
 {
-	if (pthread_key_create(&exit_key, exit_trampoline))
-		exit_fn = NULL;
+	exit_key_ok = !pthread_key_create(&exit_key, exit_trampoline);
 }
 
+/*
+ * One callback for the whole process (kernel/smp.c's); without a key
+ * (the process ran out of them) a thread's CPUs simply stay owned by it
+ * after it ends, and later threads share them.
+ */
 void kmm_plat_at_thread_exit(void (*fn)(void))
 {
 	pthread_once(&exit_once, exit_key_init);
+	if (!exit_key_ok)
+		return;
 	exit_fn = fn;
 	if (!pthread_getspecific(exit_key))
 		pthread_setspecific(exit_key, (void *)1);

@@ -270,10 +270,10 @@ KT_TEST(revoke_while_owners_run)
 	if (!m)
 		return;
 	kmm_machine_enter(m);
-	cache = kmem_cache_create("smp_test", 192, 0, 0, NULL);
-	KT_TRUE(cache != NULL);
 	shrink_slab(GFP_KERNEL, 0, 0);
 	free0 = free_pages_now();
+	cache = kmem_cache_create("smp_test", 192, 0, 0, NULL);
+	KT_TRUE(cache != NULL);
 	kmm_cpu_release(m);
 	atomic_init(&stop, 0);
 	for (int i = 0; i < 4; i++) {

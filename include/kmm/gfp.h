@@ -89,16 +89,29 @@
 #define GFP_MOVABLE_MASK	(__GFP_RECLAIMABLE | __GFP_MOVABLE)
 #define GFP_MOVABLE_SHIFT	3
 
-/* The zone a gfp mask may allocate from at most (x86_64: no HighMem). */
+/*
+ * The zone a gfp mask may allocate from at most (x86_64: no HighMem, so
+ * __GFP_HIGHMEM alone means Normal): Linux's GFP_ZONE_TABLE, two bits per
+ * combination of the four zone modifiers.  Combinations Linux calls bad
+ * (GFP_ZONE_BAD: two of DMA, DMA32, HIGHMEM) read 0, ZONE_DMA, as there.
+ */
+#define GFP_ZONES_SHIFT	2
+#define GFP_ZONE_TABLE ( \
+	((unsigned long)ZONE_NORMAL << 0 * GFP_ZONES_SHIFT) | \
+	((unsigned long)ZONE_DMA << ___GFP_DMA * GFP_ZONES_SHIFT) | \
+	((unsigned long)ZONE_NORMAL << ___GFP_HIGHMEM * GFP_ZONES_SHIFT) | \
+	((unsigned long)ZONE_DMA32 << ___GFP_DMA32 * GFP_ZONES_SHIFT) | \
+	((unsigned long)ZONE_NORMAL << ___GFP_MOVABLE * GFP_ZONES_SHIFT) | \
+	((unsigned long)ZONE_DMA << (___GFP_MOVABLE | ___GFP_DMA) * GFP_ZONES_SHIFT) | \
+	((unsigned long)ZONE_MOVABLE << (___GFP_MOVABLE | ___GFP_HIGHMEM) * GFP_ZONES_SHIFT) | \
+	((unsigned long)ZONE_DMA32 << (___GFP_MOVABLE | ___GFP_DMA32) * GFP_ZONES_SHIFT))
+
 static inline enum zone_type gfp_zone(gfp_t flags)
 {
-	if (flags & __GFP_DMA)
-		return ZONE_DMA;
-	if (flags & __GFP_DMA32)
-		return ZONE_DMA32;
-	if ((flags & (__GFP_HIGHMEM | __GFP_MOVABLE)) == (__GFP_HIGHMEM | __GFP_MOVABLE))
-		return ZONE_MOVABLE;
-	return ZONE_NORMAL;
+	unsigned int bit = (unsigned int)(flags & GFP_ZONEMASK);
+
+	return (enum zone_type)((GFP_ZONE_TABLE >> (bit * GFP_ZONES_SHIFT)) &
+				((1UL << GFP_ZONES_SHIFT) - 1));
 }
 
 /* Migrate type from __GFP_MOVABLE / __GFP_RECLAIMABLE (grouping aside). */

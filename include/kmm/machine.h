@@ -328,7 +328,7 @@ void kmm_machine_enter(struct kmm_machine *m);
  * full would fail.
  */
 #define KMM_TLS _Thread_local __attribute__((tls_model("initial-exec")))
-extern KMM_TLS struct kmm_machine *kmm_cur_tls;
+#define kmm_cur_tls	(kmm_self.cur)
 extern struct kmm_machine *_Atomic kmm_cur_default;
 static inline struct kmm_machine *kmm_current(void)
 {
@@ -355,8 +355,8 @@ int kmm_sysctl(struct kmm_machine *m, const char *name, long value);
  */
 bool kmm_vmstat_tick(struct kmm_machine *m);
 /* The calling thread's CPU in the current machine, and its node. */
-extern KMM_TLS struct kmm_machine *kmm_cpu_owner;
-extern KMM_TLS int kmm_cpu_id;
+#define kmm_cpu_owner	(kmm_self.cpu_machine)
+#define kmm_cpu_id	(kmm_self.cpu)
 int kmm_assign_cpu(struct kmm_machine *m);
 /*
  * CPU ownership (kernel/smp.c, include/kmm/pcpu_lock.h).  Revoke before

@@ -112,11 +112,20 @@ struct per_cpu_pages {
 	atomic_long pgalloc, pgfree;
 } __attribute__((aligned(64)));
 
-/* Add to a counter only the lock holder writes: no locked instruction. */
+/*
+ * Add to a counter that only the pageset's section holder writes and
+ * others only read (relaxed, summing): one add to memory, as Linux's
+ * __this_cpu_add.  TSan builds, which check every access, use an atomic
+ * load and store.
+ */
 static inline void pcp_stat_add(atomic_long *c, long d)
 {
+#if KMM_CPU_BIAS_POSSIBLE
+	*(long *)c += d;
+#else
 	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + d,
 			      memory_order_relaxed);
+#endif
 }
 
 struct pglist_data;

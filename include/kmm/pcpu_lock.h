@@ -56,9 +56,22 @@ struct kmm_cpu_bias {
 #define KMM_CPU_FREE	((uintptr_t)1)	/* nobody owns it yet */
 #define KMM_CPU_SHARED	((uintptr_t)3)	/* threads share it: always lock */
 
-/* The calling thread's token (its address; 0 until it has a CPU). */
+/*
+ * The calling thread as kmm sees it, in one thread-local block so that a
+ * fast path reaches every field from one base: the machine it entered,
+ * the machine and CPU it runs as, and its ownership token (the address
+ * of that token; 0 until first needed).  Initial-exec TLS, see machine.h.
+ */
+struct kmm_machine;
+struct kmm_thread {
+	struct kmm_machine *cur;	/* kmm_machine_enter() */
+	struct kmm_machine *cpu_machine;/* the machine of ... */
+	int cpu;			/* ... the CPU it runs as, or -1 */
+	uintptr_t token;
+};
 extern _Thread_local __attribute__((tls_model("initial-exec")))
-	uintptr_t kmm_cpu_token;
+	struct kmm_thread kmm_self;
+#define kmm_cpu_token	(kmm_self.token)
 
 static inline void kmm_pcpu_lock_init(struct kmm_pcpu_lock *l)
 {
