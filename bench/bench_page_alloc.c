@@ -11,6 +11,7 @@
  *   orders 1..10	alloc+free through the buddy lists
  *   bulk		alloc_pages_bulk of 64 pages + their frees, per page
  *   threads		order-0 pairs on 1 and 2 threads, each its own CPU
+ *   owner off		the order-0 pair with kmm_cpu_owner=off (locks always)
  *
  * ns/op is wall time over many iterations (best of 3 runs).  With
  * --callgrind N the program only does N order-0 pairs after boot, so that
@@ -172,6 +173,9 @@ static struct kmm_machine *boot(const char *cmdline)
 	kmm_desc_init(d);
 	kmm_desc_compact(d, 8ULL << 30, 1, 2, err, sizeof(err));
 	kmm_desc_add_cmdline(d, cmdline);
+	/* KMM_BENCH_CMDLINE: more parameters, for experiments. */
+	if (getenv("KMM_BENCH_CMDLINE"))
+		kmm_desc_add_cmdline(d, getenv("KMM_BENCH_CMDLINE"));
 	m = kmm_machine_create(d, err, sizeof(err));
 	if (!m || kmm_machine_boot(m, err, sizeof(err))) {
 		fprintf(stderr, "boot failed: %s\n", err);
@@ -252,6 +256,18 @@ int main(int argc, char **argv)
 	kmm_machine_enter(m);
 	printf("\nwith init_on_alloc=1 (Debian's default: every page zeroed): order-0 pair %.1f ns\n",
 	       bench_pairs(0, iters / 4));
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+	/* What CPU ownership saves: every pageset section takes its lock. */
+	m = boot("deferred_init=off init_on_alloc=0 kmm_cpu_owner=off");
+	kmm_machine_enter(m);
+	{
+		double fl = bench_floor(iters * 5);
+		double p0 = bench_pairs(0, iters);
+
+		printf("with kmm_cpu_owner=off (pageset spinlock on every pair): order-0 pair %.1f ns (floor %.1f ns, %.1fx)\n",
+		       p0, fl, p0 / fl);
+	}
 	kmm_machine_enter(NULL);
 	kmm_machine_destroy(m);
 	return 0;

@@ -732,6 +732,9 @@ static struct kmm_machine *boot(const char *cmdline, u64 mem)
 	kmm_desc_init(d);
 	kmm_desc_compact(d, mem, 1, 2, err, sizeof(err));
 	kmm_desc_add_cmdline(d, cmdline);
+	/* KMM_BENCH_CMDLINE: more parameters, for experiments. */
+	if (getenv("KMM_BENCH_CMDLINE"))
+		kmm_desc_add_cmdline(d, getenv("KMM_BENCH_CMDLINE"));
 	m = kmm_machine_create(d, err, sizeof(err));
 	free(d);
 	if (!m || kmm_machine_boot(m, err, sizeof(err))) {
