@@ -190,6 +190,13 @@ bool kmm_cpu_owned(struct kmm_machine *m)
 	       kmm_cpu_token;
 }
 
+int kmm_pcpu_lock_slow(struct kmm_pcpu_lock *l)
+{
+	spin_lock(&l->lock);
+	kmm_pcpu_wait_owner(l);
+	return 0;
+}
+
 void kmm_cpu_revoke(struct kmm_machine *m, int cpu)
 {
 	atomic_fetch_add(&m->cpu_bias[cpu].revoke, 1);

@@ -72,12 +72,15 @@
  * create_kmalloc_caches() makes the rest (UP) with one-entry arrays.
  * kmem_cache_init_late: enable_cpucache on every cache (FULL).
  *
- * Locking.  Linux disables interrupts around the per-CPU array; kmm threads
- * may share a CPU id, so each per-CPU array has its own spinlock instead.
- * Order: CPU array lock -> alien lock -> node list_lock.  No lock is held
- * while calling the page allocator or kmalloc/kfree (cache_grow_begin drops
- * the CPU array lock as Linux re-enables interrupts, and re-reads the array
- * after); slabs to free are collected on a list and freed after unlocking.
+ * Locking.  Linux disables interrupts around the per-CPU array.  kmm's
+ * array has a kmm_pcpu_lock (kernel/smp.c): the thread that owns the CPU
+ * enters without a locked instruction, as Linux does with interrupts off;
+ * a thread sharing the CPU takes the spinlock; cache_reap, drains, tuning,
+ * reports and validation revoke the CPU first (Linux runs them on that
+ * CPU).  Order: CPU array -> alien lock -> node list_lock.  Nothing is
+ * held while calling the page allocator or kmalloc/kfree (cache_grow_begin
+ * leaves the section as Linux re-enables interrupts, and re-reads the
+ * array after); slabs to free are collected on a list and freed after.
  * Re-tuning a cache's arrays (enable_cpucache of a live cache) needs the
  * cache quiescent, as Linux's kick_all_cpus_sync provides; kmm only tunes
  * at creation and in kmem_cache_init_late.
@@ -175,7 +178,7 @@ struct array_cache {
 
 /* A CPU's head array: the lock stands for Linux's interrupts-off. */
 struct cpu_array {
-	spinlock_t lock;
+	struct kmm_pcpu_lock lock;	/* Linux: interrupts off (kernel/smp.c) */
 	struct array_cache ac;
 };
 
@@ -275,6 +278,20 @@ static inline struct cpu_array *cpu_array_of(struct slab_cache *sc, int cpu)
 {
 	return (struct cpu_array *)((char *)sc->cpu_cache +
 				    (size_t)cpu * sc->cpu_stride);
+}
+
+/* @cpu's array from outside its owner's sections (kernel/smp.c). */
+static void ca_lock_remote(struct kmem_cache *s, int cpu, struct cpu_array *ca)
+{
+	kmm_cpu_revoke(s->machine, cpu);
+	kmm_pcpu_lock_remote(&ca->lock);
+}
+
+static void ca_unlock_remote(struct kmem_cache *s, int cpu,
+			     struct cpu_array *ca)
+{
+	kmm_pcpu_unlock_remote(&ca->lock);
+	kmm_cpu_unrevoke(s->machine, cpu);
 }
 
 static inline int cpu_to_mem(int cpu)
@@ -740,7 +757,7 @@ static int alloc_kmem_cache_cpus(struct kmem_cache *s, unsigned int entries,
 	for (int cpu = 0; cpu < nr; cpu++) {
 		struct cpu_array *ca = (struct cpu_array *)(p + (size_t)cpu * st);
 
-		spin_lock_init(&ca->lock);
+		kmm_pcpu_lock_init(&ca->lock);
 		init_arraycache(&ca->ac, entries, batchcount);
 	}
 	*raw = p;
@@ -1420,9 +1437,13 @@ static int alloc_block(struct kmem_cache *s, struct array_cache *ac,
 	return batchcount;
 }
 
-/* Refill @ca's array and pop one; @ca->lock held on entry and on return. */
+/*
+ * Refill @ca's array and pop one; the calling thread's CPU's array,
+ * entered (*@how from kmm_pcpu_lock) on entry and on return.
+ */
 static void *cache_alloc_refill(struct kmem_cache *s, gfp_t flags,
-				struct cpu_array *ca, int node)
+				struct cpu_array *ca, int node,
+				struct kmm_cpu_bias *b, int *how)
 {
 	struct array_cache *ac = &ca->ac, *shared;
 	struct kmem_cache_node *n = get_node(s, node);
@@ -1458,10 +1479,10 @@ alloc_done:
 
 direct_grow:
 	if (unlikely(!ac->avail)) {
-		/* Linux may enable interrupts here; kmm drops the array lock. */
-		spin_unlock(&ca->lock);
+		/* Linux may enable interrupts here; kmm leaves the section. */
+		kmm_pcpu_unlock(&ca->lock, *how);
 		slab = cache_grow_begin(s, gfp_exact_node(flags), node);
-		spin_lock(&ca->lock);
+		*how = kmm_pcpu_lock(b, &ca->lock);
 		if (!ac->avail && slab)
 			alloc_block(s, ac, slab, batchcount);
 		cache_grow_end(s, slab);
@@ -1475,16 +1496,19 @@ direct_grow:
 static void *____cache_alloc(struct kmem_cache *s, gfp_t flags, int cpu)
 {
 	struct cpu_array *ca = cpu_array_of(SC(s), cpu);
+	struct kmm_cpu_bias *b = &s->machine->cpu_bias[cpu];
 	void *objp;
+	int how;
 
-	spin_lock(&ca->lock);
+	how = kmm_pcpu_lock(b, &ca->lock);
 	if (likely(ca->ac.avail)) {
 		ca->ac.touched = 1;
 		objp = ca->ac.entry[--ca->ac.avail];
 	} else {
-		objp = cache_alloc_refill(s, flags, ca, cpu_to_mem(cpu));
+		objp = cache_alloc_refill(s, flags, ca, cpu_to_mem(cpu), b,
+					  &how);
 	}
-	spin_unlock(&ca->lock);
+	kmm_pcpu_unlock(&ca->lock, how);
 	return objp;
 }
 
@@ -1732,6 +1756,7 @@ static void __cache_free_alien(struct kmem_cache *s, void *objp, int node,
 static void slab_free(struct kmem_cache *s, struct slab *slab, void *x,
 		      unsigned long caller)
 {
+	int how;
 	struct slab_cache *sc = SC(s);
 	struct cpu_array *ca;
 	void *objp = x;
@@ -1761,11 +1786,11 @@ static void slab_free(struct kmem_cache *s, struct slab *slab, void *x,
 		return;
 	}
 	ca = cpu_array_of(sc, cpu);
-	spin_lock(&ca->lock);
+	how = kmm_pcpu_lock(&s->machine->cpu_bias[cpu], &ca->lock);
 	if (ca->ac.avail >= ca->ac.limit)
 		cache_flusharray(s, &ca->ac, node, &list);
 	__free_one(&ca->ac, objp);
-	spin_unlock(&ca->lock);
+	kmm_pcpu_unlock(&ca->lock, how);
 	slabs_destroy(s, &list);
 }
 
@@ -1810,21 +1835,23 @@ static void drain_cpu_caches(struct kmem_cache *s)
 	struct kmem_cache_node *n;
 	int node;
 
-	/* do_drain on each CPU. */
+	/* do_drain on each CPU: Linux runs it there, kmm revokes them. */
+	kmm_cpu_revoke_all(s->machine);
 	for (int cpu = 0; cpu < kmm_current()->nr_cpus; cpu++) {
 		struct cpu_array *ca = cpu_array_of(sc, cpu);
 		LIST_HEAD(list);
 
 		node = cpu_to_mem(cpu);
 		n = get_node(s, node);
-		spin_lock(&ca->lock);
+		kmm_pcpu_lock_remote(&ca->lock);
 		spin_lock(&n->list_lock);
 		free_block(s, ca->ac.entry, (int)ca->ac.avail, node, &list);
 		spin_unlock(&n->list_lock);
 		ca->ac.avail = 0;
-		spin_unlock(&ca->lock);
+		kmm_pcpu_unlock_remote(&ca->lock);
 		slabs_destroy(s, &list);
 	}
+	kmm_cpu_unrevoke_all(s->machine);
 	for_each_kmem_cache_node(s, node, n)
 		if (n->alien)
 			drain_alien_cache(s, n->alien);
@@ -1918,6 +1945,8 @@ static void slab_tick(struct kmem_cache *s)
 	round = sc->reap_round++;
 	spin_unlock(&sc->reap_lock);
 
+	/* Linux reaps on each CPU from its own work; kmm revokes them. */
+	kmm_cpu_revoke_all(m);
 	for (int cpu = 0; cpu < m->nr_cpus; cpu++) {
 		int node = cpu_to_mem(cpu);
 		struct kmem_cache_node *n = get_node(s, node);
@@ -1936,8 +1965,8 @@ static void slab_tick(struct kmem_cache *s)
 				slabs_destroy(s, &list);
 			}
 		}
-		/* drain_array of this CPU's array */
-		spin_lock(&ca->lock);
+		/* drain_array of this CPU's array (revoked by slab_tick) */
+		kmm_pcpu_lock_remote(&ca->lock);
 		spin_lock(&n->list_lock);
 		if (ca->ac.avail) {
 			if (ca->ac.touched)
@@ -1947,7 +1976,7 @@ static void slab_tick(struct kmem_cache *s)
 						   &list);
 		}
 		spin_unlock(&n->list_lock);
-		spin_unlock(&ca->lock);
+		kmm_pcpu_unlock_remote(&ca->lock);
 		slabs_destroy(s, &list);
 
 		/* the node, every REAPTIMEOUT_NODE: drain_array(shared) */
@@ -1979,6 +2008,7 @@ static void slab_tick(struct kmem_cache *s)
 			atomic_fetch_add(&sc->reaped, (unsigned long)freed);
 		}
 	}
+	kmm_cpu_unrevoke_all(m);
 }
 
 /* --- Tuning ---------------------------------------------------------------- */
@@ -2009,13 +2039,13 @@ static int do_tune_cpucache(struct kmem_cache *s, unsigned int limit,
 			struct kmem_cache_node *n = get_node(s, node);
 			LIST_HEAD(list);
 
-			spin_lock(&ca->lock);
+			ca_lock_remote(s, cpu, ca);
 			spin_lock(&n->list_lock);
 			free_block(s, ca->ac.entry, (int)ca->ac.avail, node,
 				   &list);
 			ca->ac.avail = 0;
 			spin_unlock(&n->list_lock);
-			spin_unlock(&ca->lock);
+			ca_unlock_remote(s, cpu, ca);
 			slabs_destroy(s, &list);
 		}
 		slab_percpu_free(prev_raw);
@@ -2265,9 +2295,9 @@ static unsigned long slab_objects_in_use(struct kmem_cache *s)
 		for (int cpu = 0; cpu < kmm_current()->nr_cpus; cpu++) {
 			struct cpu_array *ca = cpu_array_of(sc, cpu);
 
-			spin_lock(&ca->lock);
+			ca_lock_remote(s, cpu, ca);
 			cached += ca->ac.avail;
-			spin_unlock(&ca->lock);
+			ca_unlock_remote(s, cpu, ca);
 		}
 	}
 	return used > cached ? used - cached : 0;
@@ -2356,9 +2386,9 @@ static void slab_show_details(struct kmem_cache *s, const struct kmm_sink *out)
 	     cpu++) {
 		struct cpu_array *ca = cpu_array_of(sc, cpu);
 
-		spin_lock(&ca->lock);
+		ca_lock_remote(s, cpu, ca);
 		cpu_avail += ca->ac.avail;
-		spin_unlock(&ca->lock);
+		ca_unlock_remote(s, cpu, ca);
 	}
 	kmm_sink_printf(out, "  objects %lu/%lu, slabs %lu (partial %lu, full %lu, free %lu)\n",
 			total * sc->num - fobj, total * sc->num, total,
@@ -2555,14 +2585,14 @@ static long slab_validate(struct kmem_cache *s)
 		struct cpu_array *ca = cpu_array_of(sc, cpu);
 		int mem = cpu_to_mem(cpu);
 
-		spin_lock(&ca->lock);
+		ca_lock_remote(s, cpu, ca);
 		n = get_node(s, mem);
 		spin_lock(&n->list_lock);
 		bad += validate_array(s, &ca->ac,
 				      kmm_current()->nr_online_nodes > 1 ?
 				      mem : -1);
 		spin_unlock(&n->list_lock);
-		spin_unlock(&ca->lock);
+		ca_unlock_remote(s, cpu, ca);
 	}
 	return bad;
 }

@@ -125,14 +125,15 @@ static inline int kmm_pcpu_trylock(struct kmm_cpu_bias *b,
 	return 0;
 }
 
+/* The spinlock, then the owner's section out of the way (kernel/smp.c). */
+int kmm_pcpu_lock_slow(struct kmm_pcpu_lock *l);
+
 static inline int kmm_pcpu_lock(struct kmm_cpu_bias *b,
 				struct kmm_pcpu_lock *l)
 {
 	if (__builtin_expect(kmm_pcpu_enter_owner(b, l), 1))
 		return 1;
-	spin_lock(&l->lock);
-	kmm_pcpu_wait_owner(l);
-	return 0;
+	return kmm_pcpu_lock_slow(l);
 }
 
 static inline void kmm_pcpu_unlock(struct kmm_pcpu_lock *l, int how)
