@@ -49,9 +49,9 @@ int kmm_vmalloc_report(struct kmm_machine *m, const char *name,
 void kmm_vmalloc_destroy(struct kmm_machine *m);
 
 KMM_TLS struct kmm_thread kmm_self = { .cpu = -1 };
+static atomic_ullong next_machine_uid;
 struct kmm_machine *_Atomic kmm_cur_default;
 #define cur_tls kmm_cur_tls
-#define cpu_owner kmm_cpu_owner
 #define cpu_id kmm_cpu_id
 #define cur_default kmm_cur_default
 static spinlock_t machines_lock = __SPIN_LOCK_UNLOCKED;
@@ -252,8 +252,10 @@ static void unregister_live(struct kmm_machine *m)
 	spin_unlock(&machines_lock);
 	if (cur_tls == m)
 		cur_tls = NULL;
-	if (cpu_owner == m)
-		cpu_owner = NULL;
+	if (kmm_self.cpu_uid == m->uid) {
+		kmm_self.cpu_uid = 0;
+		kmm_cpu_id = -1;
+	}
 }
 
 void kmm_memblock_init(memblock_t *mb, bool empty_dummy);
@@ -295,6 +297,7 @@ struct kmm_machine *kmm_machine_create(const struct kmm_machine_desc *d,
 		set_err(err, errlen, "out of host memory");
 		return NULL;
 	}
+	m->uid = (u64)atomic_fetch_add(&next_machine_uid, 1) + 1;
 	m->desc = *d;
 	m->kver = d->kver;
 	m->nr_cpus = d->nr_cpus;
@@ -394,7 +397,7 @@ static int boot_fn(void *arg)
 int kmm_machine_boot(struct kmm_machine *m, char *err, size_t errlen)
 {
 	struct kmm_machine *prev = cur_tls;
-	struct kmm_machine *prev_owner = cpu_owner;
+	unsigned long long prev_uid = kmm_self.cpu_uid;
 	int prev_cpu = cpu_id;
 	u64 t0;
 	int ret;
@@ -410,7 +413,7 @@ int kmm_machine_boot(struct kmm_machine *m, char *err, size_t errlen)
 	ret = kmm_plat_try(boot_fn, m);
 	m->boot_ns = kmm_plat_now_ns() - t0;
 	cur_tls = prev;
-	cpu_owner = prev_owner;
+	kmm_self.cpu_uid = prev_uid;
 	cpu_id = prev_cpu;
 	if (ret) {
 		m->failed = true;

@@ -18,8 +18,9 @@
  * revoke, the number of threads working on that CPU's structures from
  * outside.  Each per-CPU structure has a struct kmm_pcpu_lock
  * (include/kmm/pcpu_lock.h): a spinlock and the owner's busy flag.
- * Thread-locals: the machine and CPU the thread runs as (kmm_cpu_owner,
- * kmm_cpu_id) and its token.
+ * Thread-locals (kmm_self): the uid of the machine and the CPU the thread
+ * runs as, and its token.  The uid, not the address: a machine created
+ * where a destroyed one was must not inherit its threads' CPUs.
  *
  * Invariants.  A CPU's owner changes only FREE -> token (the thread
  * itself), token -> FREE (the thread, when it ends) and anything ->
@@ -123,7 +124,7 @@ int kmm_assign_cpu(struct kmm_machine *m)
 
 	if (!m)
 		return 0;
-	if (kmm_cpu_owner == m && kmm_cpu_id >= 0)
+	if (kmm_runs_on(m))
 		return kmm_cpu_id;
 	n = m->nr_cpus > 0 ? m->nr_cpus : 1;
 	start = atomic_fetch_add(&next_cpu_seq, 1);
@@ -142,15 +143,28 @@ int kmm_assign_cpu(struct kmm_machine *m)
 		if (m->cpu_bias_on)
 			share(m, cpu);
 	}
-	kmm_cpu_owner = m;
+	kmm_self.cpu_uid = m->uid;
 	kmm_cpu_id = cpu;
 	return cpu;
+}
+
+int kmm_cpu_bind(struct kmm_machine *m, int cpu)
+{
+	if (!m || cpu < 0 || cpu >= m->nr_cpus)
+		return -EINVAL;
+	if (kmm_runs_on(m) && kmm_cpu_id == cpu)
+		return 0;
+	if (m->cpu_bias_on && !take(m, cpu))
+		share(m, cpu);
+	kmm_self.cpu_uid = m->uid;
+	kmm_cpu_id = cpu;
+	return 0;
 }
 
 /* The boot thread runs as CPU 0 and owns it (nobody else is there yet). */
 void kmm_claim_boot_cpu(struct kmm_machine *m)
 {
-	kmm_cpu_owner = m;
+	kmm_self.cpu_uid = m->uid;
 	kmm_cpu_id = 0;
 	if (m->cpu_bias_on && !take(m, 0))
 		share(m, 0);
@@ -175,8 +189,8 @@ void kmm_cpu_release(struct kmm_machine *m)
 		return;
 	if (kmm_cpu_token)
 		release_in(m);
-	if (kmm_cpu_owner == m) {
-		kmm_cpu_owner = NULL;
+	if (kmm_self.cpu_uid == m->uid) {
+		kmm_self.cpu_uid = 0;
 		kmm_cpu_id = -1;
 	}
 }

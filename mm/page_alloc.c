@@ -1779,7 +1779,7 @@ rmqueue_pcp_fast(struct kmm_machine *m, gfp_t gfp, unsigned int order,
 	long free;
 
 	/* kmm_cpu_of() without its call: a new thread goes the long way. */
-	if (unlikely(kmm_cpu_owner != m || cpu < 0))
+	if (unlikely(!kmm_runs_on(m)))
 		return NULL;
 	local = m->cpu_to_node[cpu];
 	if (unlikely(local < 0))
@@ -2015,7 +2015,7 @@ free_page_fast(struct kmm_machine *m, struct page *page,
 		   ((1UL << PB_migratetype_bits) - 1));
 	if (unlikely(mt >= MIGRATE_PCPTYPES))
 		return false;
-	if (unlikely(kmm_cpu_owner != m || kmm_cpu_id < 0))
+	if (unlikely(!kmm_runs_on(m)))
 		return false;
 	cpu = kmm_cpu_id;
 	zone = zone_of_page(m, page);

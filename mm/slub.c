@@ -1896,9 +1896,9 @@ static void *slub_alloc(struct kmem_cache *s, gfp_t gfp, int node,
 	int cpu, how;
 
 	/* this_cpu_slab() without kmm_assign_cpu()'s call. */
-	cpu = kmm_cpu_id;
-	if (unlikely(kmm_cpu_owner != m || cpu < 0))
+	if (unlikely(!kmm_runs_on(m)))
 		goto slow;
+	cpu = kmm_cpu_id;
 	c = &SC(s)->cpu_slab[cpu];
 	how = kmm_pcpu_trylock(&m->cpu_bias[cpu], &c->lock);
 	if (unlikely(how < 0))
@@ -2082,9 +2082,9 @@ static void slub_free(struct kmem_cache *s, struct slab *slab, void *x,
 		bad_free_pointer(s, slab, x);
 		return;
 	}
-	cpu = kmm_cpu_id;
-	if (unlikely(kmm_cpu_owner != m || cpu < 0))
+	if (unlikely(!kmm_runs_on(m)))
 		goto slow;
+	cpu = kmm_cpu_id;
 	c = &SC(s)->cpu_slab[cpu];
 	how = kmm_pcpu_trylock(&m->cpu_bias[cpu], &c->lock);
 	if (unlikely(how < 0))

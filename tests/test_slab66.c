@@ -443,8 +443,7 @@ static void *alien_thread(void *a)
 	struct alien_arg *arg = a;
 
 	kmm_machine_enter(arg->m);
-	kmm_cpu_owner = arg->m;
-	kmm_cpu_id = arg->cpu;
+	KT_EQ(kmm_cpu_bind(arg->m, arg->cpu), 0);
 	for (int i = 0; i < arg->n; i++) {
 		if (arg->alloc)
 			arg->objs[i] = kmem_cache_alloc(arg->s, GFP_KERNEL);

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <time.h>
+#include <errno.h>
 
 #include "ktest.h"
 #include "kmm_test_util.h"
@@ -135,6 +136,46 @@ KT_TEST(more_threads_than_cpus_share)
 	}
 	kmm_machine_enter(NULL);
 	kmm_machine_destroy(m);
+}
+
+KT_TEST(bind_and_new_machines)
+{
+	struct kmm_machine *m = boot_compact(1ULL << 30, 1, 4, NULL);
+	struct kmm_machine *m2;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	kmm_machine_enter(m);
+	KT_EQ(kmm_cpu_bind(m, 4), -EINVAL);
+	KT_EQ(kmm_cpu_bind(m, -1), -EINVAL);
+	KT_EQ(kmm_cpu_bind(m, 2), 0);
+	KT_EQ(kmm_cpu_of(m), 2);
+	if (m->cpu_bias_on) {
+		KT_TRUE(kmm_cpu_owned(m));
+		/* CPU 0, the boot CPU, is still this thread's too. */
+		KT_EQ(owner_of(m, 0), owner_of(m, 2));
+	}
+	kmm_cpu_release(m);
+	KT_EQ(owner_of(m, 0), KMM_CPU_FREE);
+	KT_EQ(owner_of(m, 2), KMM_CPU_FREE);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+	/*
+	 * A machine made after another was destroyed (perhaps at the same
+	 * address) gives this thread a CPU of its own, not the old one's.
+	 */
+	m2 = boot_compact(1ULL << 30, 1, 4, NULL);
+	KT_TRUE(m2 != NULL);
+	if (!m2)
+		return;
+	KT_TRUE(m2->uid != 0);
+	kmm_machine_enter(m2);
+	KT_EQ(kmm_cpu_of(m2), 0);
+	if (m2->cpu_bias_on)
+		KT_TRUE(kmm_cpu_owned(m2));
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m2);
 }
 
 KT_TEST(owner_param_off)

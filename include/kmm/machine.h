@@ -117,6 +117,11 @@ struct kmm_log;
 
 struct kmm_machine {
 	struct kmm_machine_desc desc;
+	/*
+	 * Unique for the life of the process, unlike the address: a thread's
+	 * CPU belongs to the machine whose uid it recorded (kernel/smp.c).
+	 */
+	u64 uid;
 	int kver;
 	bool booted;
 	bool failed;
@@ -355,8 +360,12 @@ int kmm_sysctl(struct kmm_machine *m, const char *name, long value);
  */
 bool kmm_vmstat_tick(struct kmm_machine *m);
 /* The calling thread's CPU in the current machine, and its node. */
-#define kmm_cpu_owner	(kmm_self.cpu_machine)
 #define kmm_cpu_id	(kmm_self.cpu)
+/* The calling thread runs as a CPU of @m (kmm_cpu_id is that CPU). */
+static inline bool kmm_runs_on(const struct kmm_machine *m)
+{
+	return kmm_self.cpu_uid == m->uid && kmm_self.cpu >= 0;
+}
 int kmm_assign_cpu(struct kmm_machine *m);
 /*
  * CPU ownership (kernel/smp.c, include/kmm/pcpu_lock.h).  Revoke before
@@ -372,10 +381,16 @@ bool kmm_cpu_owned(struct kmm_machine *m);
 void kmm_cpu_release(struct kmm_machine *m);
 void kmm_cpu_bias_disable(struct kmm_machine *m);
 void kmm_claim_boot_cpu(struct kmm_machine *m);
+/*
+ * Run the calling thread as CPU @cpu of @m from now on (as a task pinned
+ * with sched_setaffinity): owned if the CPU is free, shared otherwise.
+ * 0, or -EINVAL for a CPU the machine does not have.
+ */
+int kmm_cpu_bind(struct kmm_machine *m, int cpu);
 /* The calling thread's CPU in @m (smp_processor_id without a lookup). */
 static inline int kmm_cpu_of(struct kmm_machine *m)
 {
-	if (likely(kmm_cpu_owner == m && kmm_cpu_id >= 0))
+	if (likely(kmm_runs_on(m)))
 		return kmm_cpu_id;
 	return kmm_assign_cpu(m);
 }

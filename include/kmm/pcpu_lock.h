@@ -65,7 +65,7 @@ struct kmm_cpu_bias {
 struct kmm_machine;
 struct kmm_thread {
 	struct kmm_machine *cur;	/* kmm_machine_enter() */
-	struct kmm_machine *cpu_machine;/* the machine of ... */
+	unsigned long long cpu_uid;	/* the uid of the machine of ... */
 	int cpu;			/* ... the CPU it runs as, or -1 */
 	uintptr_t token;
 };
