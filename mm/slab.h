@@ -131,7 +131,9 @@ static inline struct page *kmm_obj_page(const struct kmm_machine *m,
 	unsigned long pfn;
 	struct page *page;
 
-	if (unlikely(p < m->phys_base || p >= m->phys_base + m->phys_span))
+	/* Below phys_base wraps around to beyond phys_span. */
+	if (unlikely((u64)((uintptr_t)p - (uintptr_t)m->phys_base) >=
+		     m->phys_span))
 		return NULL;
 	pfn = (unsigned long)((u64)(p - m->phys_base) >> PAGE_SHIFT);
 	if (unlikely(!pfn_valid_m(m, pfn)))
@@ -179,6 +181,11 @@ struct kmem_cache {
 	atomic_long total_objects;
 	bool kmalloc_cache;
 	struct kmm_machine *machine;	/* the machine the cache lives in */
+	/* machine->slab->be->alloc and ->free, one load from the cache. */
+	void *(*be_alloc)(struct kmem_cache *s, gfp_t gfp, int node,
+			  unsigned long caller, size_t orig_size);
+	void (*be_free)(struct kmem_cache *s, struct slab *slab, void *x,
+			unsigned long caller);
 	char name_buf[KMM_SLAB_NAME_MAX];
 	/*
 	 * The backend's part follows.  (Not declared 64-byte aligned: list

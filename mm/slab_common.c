@@ -311,6 +311,8 @@ static int do_kmem_cache_create(struct kmem_cache *s, const char *name,
 	s->ctor = ctor;
 	s->kmalloc_cache = !!(flags & SLAB_KMALLOC);
 	s->machine = M();
+	s->be_alloc = st->be->alloc;
+	s->be_free = st->be->free;
 	INIT_LIST_HEAD(&s->list);
 	atomic_store(&s->nr_slabs, 0);
 	atomic_store(&s->total_objects, 0);
@@ -701,7 +703,7 @@ static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, int node,
 	if (likely(!(gfp & (__GFP_DMA32 | __GFP_HIGHMEM | __GFP_ZERO |
 			    ~__GFP_BITS_MASK)) &&
 		   !s->machine->init_on_alloc))
-		return s->machine->slab->be->alloc(s, gfp, node, caller,
+		return s->be_alloc(s, gfp, node, caller,
 						   orig_size);
 	return slab_alloc_init(s, gfp, node, caller, orig_size, zero_size);
 }
@@ -762,7 +764,7 @@ static inline void slab_free(struct kmem_cache *s, struct slab *slab,
 {
 	if (unlikely(s->machine->init_on_free) && slab_want_init_on_free(s))
 		memset(x, 0, s->object_size);
-	s->machine->slab->be->free(s, slab, x, caller);
+	s->be_free(s, slab, x, caller);
 }
 
 void kmem_cache_free(struct kmem_cache *s, void *x)

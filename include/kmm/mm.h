@@ -59,7 +59,8 @@ static inline bool pfn_valid_m(const struct kmm_machine *m, unsigned long pfn)
 {
 	unsigned long nr = pfn_to_section_nr(pfn);
 
-	return m->mem_section && nr < m->nr_mem_sections &&
+	/* nr_mem_sections stays 0 until mem_section exists (sparse_init). */
+	return nr < m->nr_mem_sections &&
 	       m->mem_section[nr].present && m->mem_section[nr].has_memmap;
 }
 
