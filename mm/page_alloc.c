@@ -1076,11 +1076,14 @@ pcp_commit_drain(struct zone *zone, struct per_cpu_pages *pcp, int batch,
 		zone->flags &= ~(1UL << ZONE_BELOW_HIGH);
 }
 
-static inline __attribute__((always_inline)) void
-free_unref_page_commit(struct zone *zone,
-				   struct per_cpu_pages *pcp,
-				   struct page *page, int mt,
-				   unsigned int order)
+/*
+ * free_unref_page_commit up to the drain: the page on its list and high
+ * retuned.  Returns what pcp_commit_drain() needs when the list went over
+ * high (high << 8 | free_high << 7 | pindex), else 0.
+ */
+static inline __attribute__((always_inline)) unsigned int
+pcp_commit_add(struct zone *zone, struct per_cpu_pages *pcp,
+	       struct page *page, int mt, unsigned int order)
 {
 	int high, batch, pindex;
 	bool free_high = false;
@@ -1104,7 +1107,32 @@ free_unref_page_commit(struct zone *zone,
 		pcp->free_count += 1 << order;
 	high = nr_pcp_high(pcp, zone, batch, free_high);
 	if (unlikely(pcp->count >= high))
-		pcp_commit_drain(zone, pcp, batch, high, free_high, pindex);
+		return (unsigned int)high << 8 | (unsigned int)free_high << 7 |
+		       (unsigned int)pindex;
+	return 0;
+}
+
+static inline __attribute__((always_inline)) void
+free_unref_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
+		       struct page *page, int mt, unsigned int order)
+{
+	unsigned int d = pcp_commit_add(zone, pcp, page, mt, order);
+
+	if (unlikely(d))
+		pcp_commit_drain(zone, pcp, pcp->batch, (int)(d >> 8),
+				 (d >> 7) & 1, (int)(d & 0x7f));
+}
+
+_Static_assert(NR_PCP_LISTS <= 0x80, "pcp_commit_add packs pindex in 7 bits");
+
+/* The drain of a fast free, then the end of its section. */
+static __attribute__((noinline)) void
+pcp_commit_drain_unlock(struct zone *zone, struct per_cpu_pages *pcp,
+			unsigned int d, int how)
+{
+	pcp_commit_drain(zone, pcp, pcp->batch, (int)(d >> 8), (d >> 7) & 1,
+			 (int)(d & 0x7f));
+	pcp_unlock(pcp, how);
 }
 
 /* Free an order-0..3 or THP block through this CPU's lists if possible. */
@@ -1970,41 +1998,54 @@ unsigned long get_zeroed_page(gfp_t gfp)
 	return __get_free_pages(gfp | __GFP_ZERO, 0);
 }
 
+/*
+ * Freed more often than allocated.  A DEBUG_VM kernel stops here with this
+ * VM_BUG_ON_PAGE; kmm reports it the same way, undoes the decrement and
+ * goes on.
+ */
+static __attribute__((noinline)) void put_page_underflow(struct page *page)
+{
+	atomic_fetch_add(&page->_refcount, 1);
+	bad_page(page, "VM_BUG_ON_PAGE(page_ref_count(page) == 0)");
+}
+
 static inline bool put_page_testzero(struct page *page)
 {
 	int old = atomic_fetch_sub(&page->_refcount, 1);
 
 	if (old <= 0) {
-		/*
-		 * Freed more often than allocated.  A DEBUG_VM kernel stops
-		 * here with this VM_BUG_ON_PAGE; kmm reports it the same way,
-		 * undoes the decrement and goes on.
-		 */
-		atomic_fetch_add(&page->_refcount, 1);
-		bad_page(page, "VM_BUG_ON_PAGE(page_ref_count(page) == 0)");
+		put_page_underflow(page);
 		return false;
 	}
 	return old == 1;
 }
 
 /*
- * The per-CPU free fast path: an order-0 page in the state a free page must
- * be in, freed with no page debugging on into a pageblock of a per-CPU
- * type: prepared and committed to this CPU's list as free_unref_page would.
- * False (nothing changed) when the general path must decide.
+ * The per-CPU free fast path: the last reference to an order-0 page in the
+ * state a free page must be in, freed with no page debugging on into a
+ * pageblock of a per-CPU type: prepared and committed to this CPU's list as
+ * free_unref_page would.  Anything else goes to free_unref_page().  Every
+ * call is a tail call, so that __free_pages needs no stack frame.
  */
-static inline __attribute__((always_inline)) bool
+static inline __attribute__((always_inline)) void
 free_page_fast(struct kmm_machine *m, struct page *page,
 	       const struct mem_section *ms, unsigned long pfn)
 {
 	unsigned long bit, v;
 	struct per_cpu_pages *pcp;
 	struct zone *zone;
-	int mt, cpu, how;
+	int mt, cpu, how, old;
+	unsigned int d;
 
+	old = atomic_fetch_sub(&page->_refcount, 1);
+	if (unlikely(old != 1)) {
+		if (old <= 0)
+			put_page_underflow(page);
+		return;
+	}
 	if (unlikely(!page_expected_state(page, PAGE_FLAGS_CHECK_AT_FREE) ||
 		     PageHead(page)))
-		return false;
+		goto general;
 	/* get_pfnblock_migratetype, with the section already in hand. */
 	bit = ((pfn & (PAGES_PER_SECTION - 1)) >> pageblock_order) *
 	      NR_PAGEBLOCK_BITS;
@@ -2013,21 +2054,25 @@ free_page_fast(struct kmm_machine *m, struct page *page,
 				 memory_order_relaxed);
 	mt = (int)((v >> (bit % BITS_PER_LONG)) &
 		   ((1UL << PB_migratetype_bits) - 1));
-	if (unlikely(mt >= MIGRATE_PCPTYPES))
-		return false;
-	if (unlikely(!kmm_runs_on(m)))
-		return false;
+	if (unlikely(mt >= MIGRATE_PCPTYPES || !kmm_runs_on(m)))
+		goto general;
 	cpu = kmm_cpu_id;
 	zone = zone_of_page(m, page);
 	pcp = &zone->per_cpu_pageset[cpu];
 	how = pcp_trylock(m, cpu, pcp);
 	if (unlikely(how < 0))
-		return false;
+		goto general;
 	page->private = 0;
 	page->flags &= ~PAGEFLAGS_MASK;
-	free_unref_page_commit(zone, pcp, page, mt, 0);
+	d = pcp_commit_add(zone, pcp, page, mt, 0);
+	if (unlikely(d)) {
+		pcp_commit_drain_unlock(zone, pcp, d, how);
+		return;
+	}
 	pcp_unlock(pcp, how);
-	return true;
+	return;
+general:
+	free_unref_page(page, 0);
 }
 
 static __attribute__((noinline)) void
@@ -2074,8 +2119,7 @@ void __free_pages(struct page *page, unsigned int order)
 	if (unlikely(!ms->present || !ms->has_memmap))
 		goto foreign;
 	if (likely(!order && pa_fast_ok(m))) {
-		if (put_page_testzero(page) && !free_page_fast(m, page, ms, pfn))
-			free_unref_page(page, 0);
+		free_page_fast(m, page, ms, pfn);
 		return;
 	}
 	free_pages_general(m, page, order);

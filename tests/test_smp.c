@@ -171,9 +171,15 @@ KT_TEST(bind_and_new_machines)
 		return;
 	KT_TRUE(m2->uid != 0);
 	kmm_machine_enter(m2);
-	KT_EQ(kmm_cpu_of(m2), 0);
-	if (m2->cpu_bias_on)
+	if (m2->cpu_bias_on) {
+		/* The CPU it booted m2 on, which it owns. */
+		KT_EQ(kmm_cpu_of(m2), 0);
 		KT_TRUE(kmm_cpu_owned(m2));
+	} else {
+		/* Round robin, nobody owns anything. */
+		KT_TRUE(kmm_cpu_of(m2) >= 0 && kmm_cpu_of(m2) < 4);
+		KT_FALSE(kmm_cpu_owned(m2));
+	}
 	kmm_machine_enter(NULL);
 	kmm_machine_destroy(m2);
 }
