@@ -1952,8 +1952,13 @@ alloc_pages_other(gfp_t gfp, unsigned int order, int preferred_nid,
 	return alloc_pages_general(m, gfp, order, preferred_nid, nodemask);
 }
 
-struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
-			   const nodemask_t *nodemask)
+/*
+ * __alloc_pages, inlined into each entry point so that alloc_pages()'s
+ * constant node and nodemask fold away.
+ */
+static inline __attribute__((always_inline)) struct page *
+alloc_pages_entry(gfp_t gfp, unsigned int order, int preferred_nid,
+		  const nodemask_t *nodemask)
 {
 	struct kmm_machine *m = M();
 	struct page *page;
@@ -1973,6 +1978,12 @@ struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
 	return alloc_pages_other(gfp, order, preferred_nid, nodemask);
 }
 
+struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
+			   const nodemask_t *nodemask)
+{
+	return alloc_pages_entry(gfp, order, preferred_nid, nodemask);
+}
+
 struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 {
 	if (nid == NUMA_NO_NODE)
@@ -1983,7 +1994,7 @@ struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
 	/* An invalid node id means the local one (__alloc_pages). */
-	return __alloc_pages(gfp, order, NUMA_NO_NODE, NULL);
+	return alloc_pages_entry(gfp, order, NUMA_NO_NODE, NULL);
 }
 
 unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
