@@ -322,6 +322,7 @@ struct kmm_machine *kmm_machine_create(const struct kmm_machine_desc *d,
 	INIT_LIST_HEAD(&m->shrinker_list);
 	spin_lock_init(&m->shrinker_lock);
 	m->init_on_alloc = d->init_on_alloc_default;
+	m->pcp_not_ready = true;
 	if (!d->deferred_struct_pages)
 		m->params.deferred = KMM_DEFERRED_OFF;
 	m->cpu_bias = kmm_plat_alloc_aligned(sizeof(*m->cpu_bias) *

@@ -1897,7 +1897,7 @@ out:
  */
 static inline bool pa_fast_ok(const struct kmm_machine *m)
 {
-	return m->pcp_ready && !m->page_slow_opts;
+	return !m->page_slow_opts;
 }
 
 /*
@@ -2671,6 +2671,7 @@ void setup_per_cpu_pageset(void)
 			zone_set_pageset_high_and_batch(m, zone, 0);
 	}
 	m->pcp_ready = true;
+	m->pcp_not_ready = false;
 }
 
 static unsigned long nr_free_buffer_pages(void)

@@ -271,8 +271,9 @@ struct kmm_machine {
 			bool page_poisoning;
 			bool init_on_free;
 			bool verify_ops;
+			bool pcp_not_ready;	/* !pcp_ready, for the test */
 		};
-		u32 page_slow_opts;
+		u64 page_slow_opts;
 	};
 	bool init_on_alloc;
 	atomic_long bad_pages;			/* "Bad page state" reports */
