@@ -386,6 +386,27 @@ static inline void slub_cpu_unlock(struct kmem_cache_cpu *c, int how)
 	kmm_pcpu_unlock(&c->lock, how);
 }
 
+/*
+ * For the fast paths: the calling thread's kmem_cache_cpu, entered (*@how
+ * as slub_cpu_lock's), or NULL if the thread has no CPU in this machine
+ * yet or the spinlock is taken.  this_cpu_slab() and a trylock, without
+ * kmm_assign_cpu()'s call.
+ */
+static inline __attribute__((always_inline)) struct kmem_cache_cpu *
+slub_cpu_enter_fast(struct kmem_cache *s, int *how)
+{
+	struct kmm_machine *m = s->machine;
+	struct kmem_cache_cpu *c;
+	int cpu;
+
+	if (unlikely(!kmm_runs_on(m)))
+		return NULL;
+	cpu = kmm_cpu_id;
+	c = &SC(s)->cpu_slab[cpu];
+	*how = kmm_pcpu_trylock(&m->cpu_bias[cpu], &c->lock);
+	return likely(*how >= 0) ? c : NULL;
+}
+
 /* --- Debug ----------------------------------------------------------------------- */
 
 static struct track *get_track(struct kmem_cache *s, void *object,
@@ -1889,19 +1910,13 @@ static __attribute__((noinline)) void *slub_alloc_slow(struct kmem_cache *s,
 static void *slub_alloc(struct kmem_cache *s, gfp_t gfp, int node,
 			unsigned long caller, size_t orig_size)
 {
-	struct kmm_machine *m = s->machine;
 	struct kmem_cache_cpu *c;
 	struct slab *slab;
 	void *object;
-	int cpu, how;
+	int how;
 
-	/* this_cpu_slab() without kmm_assign_cpu()'s call. */
-	if (unlikely(!kmm_runs_on(m)))
-		goto slow;
-	cpu = kmm_cpu_id;
-	c = &SC(s)->cpu_slab[cpu];
-	how = kmm_pcpu_trylock(&m->cpu_bias[cpu], &c->lock);
-	if (unlikely(how < 0))
+	c = slub_cpu_enter_fast(s, &how);
+	if (unlikely(!c))
 		goto slow;
 	object = c->freelist;
 	slab = c->slab;
@@ -2074,7 +2089,7 @@ static void slub_free(struct kmem_cache *s, struct slab *slab, void *x,
 	u8 *o = restore_red_left(s, x);
 	struct kmem_cache_cpu *c;
 	void *freelist;
-	int cpu, how;
+	int how;
 
 	if (unlikely((u8 *)o < base ||
 		     (u8 *)o >= base + (unsigned long)slab->objects * s->size ||
@@ -2082,12 +2097,8 @@ static void slub_free(struct kmem_cache *s, struct slab *slab, void *x,
 		bad_free_pointer(s, slab, x);
 		return;
 	}
-	if (unlikely(!kmm_runs_on(m)))
-		goto slow;
-	cpu = kmm_cpu_id;
-	c = &SC(s)->cpu_slab[cpu];
-	how = kmm_pcpu_trylock(&m->cpu_bias[cpu], &c->lock);
-	if (unlikely(how < 0))
+	c = slub_cpu_enter_fast(s, &how);
+	if (unlikely(!c))
 		goto slow;
 	freelist = c->freelist;
 	if (unlikely(slab != c->slab || freelist == x)) {
