@@ -154,6 +154,9 @@ int kmm_cpu_bind(struct kmm_machine *m, int cpu)
 		return -EINVAL;
 	if (kmm_runs_on(m) && kmm_cpu_id == cpu)
 		return 0;
+	/* The CPUs it owned here are for other threads now. */
+	if (kmm_cpu_token)
+		release_in(m);
 	if (m->cpu_bias_on && !take(m, cpu))
 		share(m, cpu);
 	kmm_self.cpu_uid = m->uid;

@@ -153,9 +153,14 @@ KT_TEST(bind_and_new_machines)
 	KT_EQ(kmm_cpu_of(m), 2);
 	if (m->cpu_bias_on) {
 		KT_TRUE(kmm_cpu_owned(m));
-		/* CPU 0, the boot CPU, is still this thread's too. */
-		KT_EQ(owner_of(m, 0), owner_of(m, 2));
+		/* CPU 0, the boot CPU, went back for another thread. */
+		KT_EQ(owner_of(m, 0), KMM_CPU_FREE);
 	}
+	/* Bound again to the same CPU: nothing changes. */
+	KT_EQ(kmm_cpu_bind(m, 2), 0);
+	KT_EQ(kmm_cpu_of(m), 2);
+	if (m->cpu_bias_on)
+		KT_TRUE(kmm_cpu_owned(m));
 	kmm_cpu_release(m);
 	KT_EQ(owner_of(m, 0), KMM_CPU_FREE);
 	KT_EQ(owner_of(m, 2), KMM_CPU_FREE);

@@ -384,7 +384,8 @@ void kmm_cpu_bias_disable(struct kmm_machine *m);
 void kmm_claim_boot_cpu(struct kmm_machine *m);
 /*
  * Run the calling thread as CPU @cpu of @m from now on (as a task pinned
- * with sched_setaffinity): owned if the CPU is free, shared otherwise.
+ * with sched_setaffinity): owned if the CPU is free, shared otherwise;
+ * a CPU of @m it owned before is free again.
  * 0, or -EINVAL for a CPU the machine does not have.
  */
 int kmm_cpu_bind(struct kmm_machine *m, int cpu);
