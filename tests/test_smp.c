@@ -285,6 +285,8 @@ static void *revoker_thread(void *arg)
 	long rounds = 0;
 
 	kmm_machine_enter(w->m);
+	/* Two revokers start their rounds at different operations. */
+	rounds = w->seed;
 	while (!atomic_load(w->stop)) {
 		switch (rounds++ % 4) {
 		case 0:
@@ -302,7 +304,7 @@ static void *revoker_thread(void *arg)
 			break;
 		}
 	}
-	w->ops = rounds;
+	w->ops = rounds - w->seed;
 	return NULL;
 }
 
@@ -311,8 +313,8 @@ KT_TEST(revoke_while_owners_run)
 	struct kmm_machine *m = boot_compact(1ULL << 30, 1, 4,
 					     "deferred_init=off");
 	struct kmem_cache *cache;
-	struct worker w[4];
-	pthread_t t[4];
+	struct worker w[5];
+	pthread_t t[5];
 	atomic_int stop;
 	unsigned long free0;
 	char err[256];
@@ -328,9 +330,10 @@ KT_TEST(revoke_while_owners_run)
 	KT_TRUE(cache != NULL);
 	kmm_cpu_release(m);
 	atomic_init(&stop, 0);
-	for (int i = 0; i < 4; i++) {
+	/* Three owners, two revokers: five threads on four CPUs. */
+	for (int i = 0; i < 5; i++) {
 		w[i] = (struct worker){ m, cache, &stop, i + 1, 0, false };
-		pthread_create(&t[i], NULL, i == 3 ? revoker_thread : owner_thread,
+		pthread_create(&t[i], NULL, i >= 3 ? revoker_thread : owner_thread,
 			       &w[i]);
 	}
 	/* Long enough for many revocations to land inside sections. */
@@ -340,15 +343,16 @@ KT_TEST(revoke_while_owners_run)
 		nanosleep(&ts, NULL);
 	}
 	atomic_store(&stop, 1);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		pthread_join(t[i], NULL);
 	for (int i = 0; i < 3; i++) {
 		KT_TRUE(w[i].ops >= 20000);
 		owned += w[i].owned;
 	}
-	KT_TRUE(w[3].ops > 10);
+	KT_TRUE(w[3].ops > 10 && w[4].ops > 10);
+	/* The fifth thread shares a CPU; an owner may have lost its own. */
 	if (m->cpu_bias_on)
-		KT_EQ(owned, 3);
+		KT_TRUE(owned >= 2);
 	kmm_machine_enter(m);
 	kmm_sysctl(m, "vm.percpu_pagelist_high_fraction", 0);
 	kmem_cache_destroy(cache);
