@@ -2839,6 +2839,11 @@ int kmm_sysctl(struct kmm_machine *m, const char *name, long value)
 	struct kmm_machine *prev = kmm_machine_switch(m);
 	int ret = 0;
 
+	/*
+	 * Linux serialises these writes (pcp_batch_high_lock for the pageset
+	 * fraction, the handlers' recalculations); kmm takes one lock for all.
+	 */
+	spin_lock(&m->sysctl_lock);
 	if (!kmm_strcmp(name, "vm.min_free_kbytes")) {
 		if (value < 0 || value > INT_MAX) {
 			ret = -EINVAL;
@@ -2884,6 +2889,7 @@ int kmm_sysctl(struct kmm_machine *m, const char *name, long value)
 	} else {
 		ret = -ENOENT;
 	}
+	spin_unlock(&m->sysctl_lock);
 	kmm_machine_switch(prev);
 	return ret;
 }

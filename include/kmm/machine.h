@@ -248,6 +248,7 @@ struct kmm_machine {
 	int watermark_boost_factor;		/* 15000 */
 	int lowmem_reserve_ratio[MAX_NR_ZONES];
 	int percpu_pagelist_high_fraction;	/* 0: auto */
+	spinlock_t sysctl_lock;			/* one kmm_sysctl() at a time */
 	bool pcp_ready;				/* per-CPU pagesets set up */
 	bool buddy_up;				/* mem_init done: alloc_pages works */
 	atomic_long vm_events[NR_VM_EVENT_ITEMS];
