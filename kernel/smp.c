@@ -207,10 +207,10 @@ bool kmm_cpu_owned(struct kmm_machine *m)
 	       kmm_cpu_token;
 }
 
+/* kmm_pcpu_lock() for a thread that is not the CPU's owner: 0. */
 int kmm_pcpu_lock_slow(struct kmm_pcpu_lock *l)
 {
-	spin_lock(&l->lock);
-	kmm_pcpu_wait_owner(l);
+	kmm_pcpu_lock_remote(l);
 	return 0;
 }
 

@@ -356,9 +356,8 @@ static inline struct kmm_machine *M(void)
 
 /* The hot paths pass the machine along instead of looking it up again. */
 /* The migratetype of a valid pfn's pageblock. */
-static inline int pb_mt(struct kmm_machine *m, unsigned long pfn)
+static inline int pb_mt_ms(const struct mem_section *ms, unsigned long pfn)
 {
-	struct mem_section *ms = &m->mem_section[pfn_to_section_nr(pfn)];
 	unsigned long bit = ((pfn & (PAGES_PER_SECTION - 1)) >> pageblock_order) *
 			    NR_PAGEBLOCK_BITS;
 
@@ -368,6 +367,11 @@ static inline int pb_mt(struct kmm_machine *m, unsigned long pfn)
 
 	return (int)((v >> (bit % BITS_PER_LONG)) &
 		     ((1UL << PB_migratetype_bits) - 1));
+}
+
+static inline int pb_mt(struct kmm_machine *m, unsigned long pfn)
+{
+	return pb_mt_ms(&m->mem_section[pfn_to_section_nr(pfn)], pfn);
 }
 
 static inline unsigned long pfn_of(struct kmm_machine *m, const struct page *p)
@@ -1063,13 +1067,16 @@ static void __free_pages_ok(struct page *page, unsigned int order, int fpi)
 	count_vm_events(PGFREE, 1L << order);
 }
 
-/* The end of free_unref_page_commit when the list went over high. */
+/*
+ * The end of free_unref_page_commit when the list went over high: @d is
+ * pcp_commit_add()'s high << 8 | free_high << 7 | pindex.
+ */
 static __attribute__((noinline)) void
-pcp_commit_drain(struct zone *zone, struct per_cpu_pages *pcp, int batch,
-		 int high, bool free_high, int pindex)
+pcp_commit_drain(struct zone *zone, struct per_cpu_pages *pcp, unsigned int d)
 {
-	free_pcppages_bulk(zone, nr_pcp_free(pcp, batch, high, free_high),
-			   pcp, pindex);
+	free_pcppages_bulk(zone, nr_pcp_free(pcp, pcp->batch, (int)(d >> 8),
+					     (d >> 7) & 1),
+			   pcp, (int)(d & 0x7f));
 	if ((zone->flags & (1UL << ZONE_BELOW_HIGH)) &&
 	    zone_page_state(zone, NR_FREE_PAGES) >
 	    high_wmark_pages(zone) + (unsigned long)zone->lowmem_reserve[ZONE_MOVABLE])
@@ -1119,8 +1126,7 @@ free_unref_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
 	unsigned int d = pcp_commit_add(zone, pcp, page, mt, order);
 
 	if (unlikely(d))
-		pcp_commit_drain(zone, pcp, pcp->batch, (int)(d >> 8),
-				 (d >> 7) & 1, (int)(d & 0x7f));
+		pcp_commit_drain(zone, pcp, d);
 }
 
 _Static_assert(NR_PCP_LISTS <= 0x80, "pcp_commit_add packs pindex in 7 bits");
@@ -1130,8 +1136,7 @@ static __attribute__((noinline)) void
 pcp_commit_drain_unlock(struct zone *zone, struct per_cpu_pages *pcp,
 			unsigned int d, int how)
 {
-	pcp_commit_drain(zone, pcp, pcp->batch, (int)(d >> 8), (d >> 7) & 1,
-			 (int)(d & 0x7f));
+	pcp_commit_drain(zone, pcp, d);
 	pcp_unlock(pcp, how);
 }
 
@@ -1144,7 +1149,7 @@ static void free_unref_page(struct page *page, unsigned int order)
 	unsigned long pfn = pfn_of(m, page);
 	int mt, how;
 
-	if (!pcp_allowed_order(order) || !m->pcp_ready) {
+	if (!pcp_allowed_order(order) || m->pcp_not_ready) {
 		__free_pages_ok(page, order, FPI_NONE);
 		return;
 	}
@@ -1237,21 +1242,30 @@ static void zone_statistics(struct zone *preferred, struct zone *z, long nr)
 	zone_numa_event_add(z, z->node == local ? NUMA_LOCAL : NUMA_OTHER, nr);
 }
 
-/* zone_statistics for one allocation, under the pcp lock. */
-static inline void pcp_zone_statistics(struct kmm_machine *m,
-				       struct per_cpu_pages *pcp,
-				       struct zone *preferred, struct zone *z)
+/* This CPU's node for the NUMA statistics (node 0 if it has none). */
+static inline int pcp_local_node(struct kmm_machine *m, int cpu)
 {
-	int local = m->cpu_to_node[kmm_cpu_of(m)];
+	int local = m->cpu_to_node[cpu];
 
+	return local < 0 ? 0 : local;
+}
+
+/*
+ * zone_statistics for one allocation, under the pcp lock; @local is
+ * pcp_local_node() of the calling thread's CPU.
+ */
+static inline void pcp_zone_statistics(struct per_cpu_pages *pcp,
+				       struct zone *preferred, struct zone *z,
+				       int local)
+{
 	if (z->node == preferred->node) {
 		pcp_stat_add(&pcp->vm_numa_event[NUMA_HIT], 1);
 	} else {
 		pcp_stat_add(&pcp->vm_numa_event[NUMA_MISS], 1);
 		zone_numa_event_add(preferred, NUMA_FOREIGN, 1);
 	}
-	pcp_stat_add(&pcp->vm_numa_event[z->node == (local < 0 ? 0 : local) ?
-					 NUMA_LOCAL : NUMA_OTHER], 1);
+	pcp_stat_add(&pcp->vm_numa_event[z->node == local ? NUMA_LOCAL :
+					 NUMA_OTHER], 1);
 }
 
 static inline unsigned long zstate(const struct zone *z,
@@ -1380,7 +1394,8 @@ static struct page *rmqueue_pcplist(struct kmm_machine *m,
 			break;
 	}
 	pcp_stat_add(&pcp->pgalloc, 1L << order);
-	pcp_zone_statistics(m, pcp, preferred, zone);
+	pcp_zone_statistics(pcp, preferred, zone,
+			    pcp_local_node(m, kmm_cpu_of(m)));
 	pcp_unlock(pcp, how);
 	return page;
 }
@@ -1443,7 +1458,7 @@ static struct page *rmqueue(struct kmm_machine *m, struct zone *preferred,
 {
 	struct page *page = NULL;
 
-	if (pcp_allowed_order(order) && m->pcp_ready)
+	if (pcp_allowed_order(order) && !m->pcp_not_ready)
 		page = rmqueue_pcplist(m, preferred, zone, order, mt,
 				       alloc_flags);
 	if (!page)
@@ -1809,9 +1824,7 @@ rmqueue_pcp_fast(struct kmm_machine *m, gfp_t gfp, unsigned int order,
 	/* kmm_cpu_of() without its call: a new thread goes the long way. */
 	if (unlikely(!kmm_runs_on(m)))
 		return NULL;
-	local = m->cpu_to_node[cpu];
-	if (unlikely(local < 0))
-		local = 0;
+	local = pcp_local_node(m, cpu);
 	if (nid < 0)
 		nid = local;
 	else if (unlikely(nid >= KMM_MAX_NODES || !m->node_data[nid]))
@@ -1853,10 +1866,8 @@ rmqueue_pcp_fast(struct kmm_machine *m, gfp_t gfp, unsigned int order,
 	list_del(&page->lru);
 	pcp->count -= 1 << order;
 	pcp_stat_add(&pcp->pgalloc, 1L << order);
-	/* zone_statistics: the preferred zone is this one. */
-	pcp_stat_add(&pcp->vm_numa_event[NUMA_HIT], 1);
-	pcp_stat_add(&pcp->vm_numa_event[zone->node == local ? NUMA_LOCAL :
-					 NUMA_OTHER], 1);
+	/* The preferred zone is this one. */
+	pcp_zone_statistics(pcp, zone, zone, local);
 	pcp_unlock(pcp, how);
 	return page;
 }
@@ -2042,7 +2053,6 @@ static inline __attribute__((always_inline)) void
 free_page_fast(struct kmm_machine *m, struct page *page,
 	       const struct mem_section *ms, unsigned long pfn)
 {
-	unsigned long bit, v;
 	struct per_cpu_pages *pcp;
 	struct zone *zone;
 	int mt, cpu, how, old;
@@ -2058,13 +2068,7 @@ free_page_fast(struct kmm_machine *m, struct page *page,
 		     PageHead(page)))
 		goto general;
 	/* get_pfnblock_migratetype, with the section already in hand. */
-	bit = ((pfn & (PAGES_PER_SECTION - 1)) >> pageblock_order) *
-	      NR_PAGEBLOCK_BITS;
-	v = atomic_load_explicit((_Atomic unsigned long *)
-				 &ms->pageblock_flags[bit / BITS_PER_LONG],
-				 memory_order_relaxed);
-	mt = (int)((v >> (bit % BITS_PER_LONG)) &
-		   ((1UL << PB_migratetype_bits) - 1));
+	mt = pb_mt_ms(ms, pfn);
 	if (unlikely(mt >= MIGRATE_PCPTYPES || !kmm_runs_on(m)))
 		goto general;
 	cpu = kmm_cpu_id;
@@ -2260,7 +2264,7 @@ unsigned long __alloc_pages_bulk(gfp_t gfp, int preferred_nid,
 		nr_populated++;
 	if (nr_pages <= 0 || nr_populated == nr_pages)
 		return (unsigned long)nr_populated;
-	if (nr_pages - nr_populated == 1 || !m->pcp_ready)
+	if (nr_pages - nr_populated == 1 || m->pcp_not_ready)
 		goto failed;
 	if (!prepare_alloc_pages(m, gfp, preferred_nid, nodemask, &ac))
 		goto failed;
@@ -2670,7 +2674,6 @@ void setup_per_cpu_pageset(void)
 		if (populated_zone(zone))
 			zone_set_pageset_high_and_batch(m, zone, 0);
 	}
-	m->pcp_ready = true;
 	m->pcp_not_ready = false;
 }
 

@@ -201,7 +201,7 @@ static int nr_zones_configured(struct kmm_machine *m)
 static unsigned long pcp_count(struct kmm_machine *m, struct zone *zone,
 			       int cpu)
 {
-	if (!m->pcp_ready || !zone->per_cpu_pageset || cpu < 0 ||
+	if (m->pcp_not_ready || !zone->per_cpu_pageset || cpu < 0 ||
 	    cpu >= m->nr_cpus)
 		return 0;
 	return (unsigned long)__atomic_load_n(&zone->per_cpu_pageset[cpu].count,

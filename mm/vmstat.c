@@ -22,7 +22,7 @@
  *		with the boost included, spanned/present/managed/cma, the
  *		protection array (lowmem_reserve); populated zones go on with
  *		zone and NUMA counters, a pageset per CPU (count/high/batch
- *		of per_cpu_pageset[cpu] once pcp_ready, else the boot pageset
+ *		of per_cpu_pageset[cpu] once the pagesets are up, else the boot pageset
  *		0/0/1) each followed by the zone's vm stats threshold, then
  *		node_unreclaimable (kswapd_failures >= 16) and start_pfn.
  *  buddyinfo	per populated zone "Node N, zone %8s " and nr_free per order.
@@ -504,7 +504,7 @@ static void zoneinfo_pageset(struct kmm_machine *m, const struct kmm_sink *out,
 {
 	int count = 0, high = 0, batch = 1;	/* the boot pageset */
 
-	if (m->pcp_ready && zone->per_cpu_pageset) {
+	if (!m->pcp_not_ready && zone->per_cpu_pageset) {
 		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 
 		count = __atomic_load_n(&pcp->count, __ATOMIC_RELAXED);

@@ -660,7 +660,7 @@ KT_TEST(zoneinfo_reads_the_zone)
 	for (int cpu = 0; cpu < 2; cpu++) {
 		int count = 0, high = 0, batch = 1;
 
-		if (m->pcp_ready && z->per_cpu_pageset) {
+		if (!m->pcp_not_ready && z->per_cpu_pageset) {
 			count = z->per_cpu_pageset[cpu].count;
 			high = z->per_cpu_pageset[cpu].high;
 			batch = z->per_cpu_pageset[cpu].batch;

@@ -249,7 +249,6 @@ struct kmm_machine {
 	int lowmem_reserve_ratio[MAX_NR_ZONES];
 	int percpu_pagelist_high_fraction;	/* 0: auto */
 	spinlock_t sysctl_lock;			/* one kmm_sysctl() at a time */
-	bool pcp_ready;				/* per-CPU pagesets set up */
 	bool buddy_up;				/* mem_init done: alloc_pages works */
 	atomic_long vm_events[NR_VM_EVENT_ITEMS];
 	atomic_long *vm_events_pcpu;		/* [nr_cpus][NR_VM_EVENT_ITEMS] */
@@ -272,7 +271,7 @@ struct kmm_machine {
 			bool page_poisoning;
 			bool init_on_free;
 			bool verify_ops;
-			bool pcp_not_ready;	/* !pcp_ready, for the test */
+			bool pcp_not_ready;	/* per-CPU pagesets not up yet */
 		};
 		u64 page_slow_opts;
 	};

@@ -59,7 +59,8 @@ struct kmm_cpu_bias {
 /*
  * The calling thread as kmm sees it, in one thread-local block so that a
  * fast path reaches every field from one base: the machine it entered,
- * the machine and CPU it runs as, and its ownership token (the address
+ * the uid of the machine it runs as a CPU of and that CPU, and its
+ * ownership token (the address
  * of that token; 0 until first needed).  Initial-exec TLS, see machine.h.
  */
 struct kmm_machine;
