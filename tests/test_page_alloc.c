@@ -560,6 +560,81 @@ KT_TEST(pcp_high_decays_on_ticks)
 	kmm_machine_destroy(m);
 }
 
+/*
+ * Linux 6.12: an allocation that finds its zone below the high watermark
+ * sets ZONE_BELOW_HIGH; from then on each free trims the pageset (high
+ * decays to high_min, the list is kept at or under it), and a drain that
+ * leaves the zone above high again clears the flag.
+ */
+KT_TEST(zone_below_high_trims_pagesets)
+{
+	struct kmm_machine *m = boot_compact(1ULL << 30, 1, 1,
+					     "deferred_init=off init_on_alloc=0");
+	struct page **held = calloc(1UL << 18, sizeof(*held));
+	struct per_cpu_pages *pcp;
+	struct zone *zone;
+	long n = 0, trims = 0;
+	int start;
+
+	KT_TRUE(m != NULL && held != NULL);
+	if (!m || !held)
+		return;
+	kmm_machine_enter(m);
+	held[n++] = alloc_pages(GFP_KERNEL, 0);
+	zone = page_zone(held[0]);
+	pcp = &zone->per_cpu_pageset[0];
+	KT_FALSE(zone->flags & (1UL << ZONE_BELOW_HIGH));
+	/*
+	 * Allocate until an allocation finds the zone under high (its
+	 * refill may take the zone under low: that page can come from the
+	 * next zone).
+	 */
+	while (!(zone->flags & (1UL << ZONE_BELOW_HIGH)) && n < (1L << 18)) {
+		held[n] = alloc_pages(GFP_KERNEL, 0);
+		KT_TRUE(held[n] != NULL);
+		KT_TRUE(page_zone(held[n]) == zone ||
+			(zone->flags & (1UL << ZONE_BELOW_HIGH)));
+		n++;
+	}
+	KT_TRUE(zone->flags & (1UL << ZONE_BELOW_HIGH));
+	KT_TRUE(zone_page_state(zone, NR_FREE_PAGES) <=
+		high_wmark_pages(zone) + (unsigned long)zone->lowmem_reserve[ZONE_NORMAL]);
+	if (page_zone(held[n - 1]) != zone)
+		__free_pages(held[--n], 0);	/* the next zone's */
+	start = pcp->high;
+	KT_TRUE(start > pcp->high_min);
+	/*
+	 * Each free while the flag is up trims pcp->high by
+	 * max(free_count, batch), not below high_min, and drains the list
+	 * down from high_min (nr_pcp_high); the drain that takes the zone
+	 * back over high clears the flag.
+	 */
+	while ((zone->flags & (1UL << ZONE_BELOW_HIGH)) && n) {
+		int old = pcp->high, want;
+
+		__free_pages(held[--n], 0);
+		want = old - max(pcp->free_count, pcp->batch);
+		KT_EQ(pcp->high, max(want, pcp->high_min));
+		trims++;
+	}
+	KT_TRUE(trims > 1);
+	KT_TRUE(pcp->high < start);
+	KT_TRUE(zone_page_state(zone, NR_FREE_PAGES) >
+		high_wmark_pages(zone) + (unsigned long)zone->lowmem_reserve[ZONE_MOVABLE]);
+	/* And with the flag down, frees let high grow again. */
+	for (int k = 0; k < 4 * pcp->batch && n; k++)
+		__free_pages(held[--n], 0);
+	KT_FALSE(zone->flags & (1UL << ZONE_BELOW_HIGH));
+	/* Everything back: a drain above the high watermark clears it. */
+	while (n)
+		__free_pages(held[--n], 0);
+	KT_FALSE(zone->flags & (1UL << ZONE_BELOW_HIGH));
+	verify(m);
+	free(held);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+}
+
 /* A shrinker that gives back pages it holds when memory runs short. */
 static struct page *cache[4096];
 static int cached;

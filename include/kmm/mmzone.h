@@ -164,6 +164,28 @@ struct zone {
 #define ZONE_RECLAIM_ACTIVE	1
 #define ZONE_BELOW_HIGH		2
 
+/*
+ * zone->flags is read without a lock on the fast paths and changed from
+ * several (set_bit/clear_bit in Linux): relaxed atomics, and a change only
+ * when the bit is not already as wanted.
+ */
+static inline bool zone_flag(const struct zone *z, int bit)
+{
+	return (__atomic_load_n(&z->flags, __ATOMIC_RELAXED) >> bit) & 1;
+}
+
+static inline void zone_set_flag(struct zone *z, int bit)
+{
+	if (!zone_flag(z, bit))
+		__atomic_fetch_or(&z->flags, 1UL << bit, __ATOMIC_RELAXED);
+}
+
+static inline void zone_clear_flag(struct zone *z, int bit)
+{
+	if (zone_flag(z, bit))
+		__atomic_fetch_and(&z->flags, ~(1UL << bit), __ATOMIC_RELAXED);
+}
+
 static inline unsigned long wmark_pages(const struct zone *z, int w)
 {
 	return z->_watermark[w] + z->watermark_boost;
