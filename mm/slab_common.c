@@ -759,11 +759,27 @@ static inline struct slab *check_cache(struct kmem_cache *s, const void *x,
 	return slab;
 }
 
+/* init_on_free: the object cleared, then freed (out of the fast path). */
+static __attribute__((noinline)) void
+slab_free_init(struct kmem_cache *s, struct slab *slab, void *x,
+	       unsigned long caller)
+{
+	if (slab_want_init_on_free(s))
+		memset(x, 0, s->object_size);
+	s->be_free(s, slab, x, caller);
+}
+
+/*
+ * Only tail calls, so that kfree and kmem_cache_free need no stack frame
+ * on their way to the backend.
+ */
 static inline void slab_free(struct kmem_cache *s, struct slab *slab,
 			     void *x, unsigned long caller)
 {
-	if (unlikely(s->machine->init_on_free) && slab_want_init_on_free(s))
-		memset(x, 0, s->object_size);
+	if (unlikely(s->machine->init_on_free)) {
+		slab_free_init(s, slab, x, caller);
+		return;
+	}
 	s->be_free(s, slab, x, caller);
 }
 
@@ -909,7 +925,8 @@ void *kcalloc(size_t n, size_t size, gfp_t flags)
 			       (unsigned long)__builtin_return_address(0));
 }
 
-static void free_large_kmalloc(struct page *page, const void *object)
+static __attribute__((noinline)) void free_large_kmalloc(struct page *page,
+							 const void *object)
 {
 	unsigned int order = compound_order(page);
 
@@ -930,6 +947,12 @@ static struct page *obj_page(const void *x)
 	return kmm_obj_page(M(), x);
 }
 
+static __attribute__((noinline)) void kfree_foreign(const void *x)
+{
+	pr_err("kfree: 0x%px is not in this machine's memory\n", x);
+	slab_count_error();
+}
+
 void kfree(const void *x)
 {
 	struct kmm_machine *m;
@@ -941,8 +964,7 @@ void kfree(const void *x)
 	m = M();
 	page = kmm_obj_page(m, x);
 	if (unlikely(!page || !m->slab)) {
-		pr_err("kfree: 0x%px is not in this machine's memory\n", x);
-		slab_count_error();
+		kfree_foreign(x);
 		return;
 	}
 	slab = page_slab(page);
