@@ -1071,6 +1071,9 @@ static void __free_pages_ok(struct page *page, unsigned int order, int fpi)
  * The end of free_unref_page_commit when the list went over high: @d is
  * pcp_commit_add()'s high << 8 | free_high << 7 | pindex.
  */
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
+		       int highest_zoneidx, unsigned int alloc_flags);
+
 static __attribute__((noinline)) void
 pcp_commit_drain(struct zone *zone, struct per_cpu_pages *pcp, unsigned int d)
 {
@@ -1078,8 +1081,7 @@ pcp_commit_drain(struct zone *zone, struct per_cpu_pages *pcp, unsigned int d)
 					     (d >> 7) & 1),
 			   pcp, (int)(d & 0x7f));
 	if (zone_flag(zone, ZONE_BELOW_HIGH) &&
-	    zone_page_state(zone, NR_FREE_PAGES) >
-	    high_wmark_pages(zone) + (unsigned long)zone->lowmem_reserve[ZONE_MOVABLE])
+	    zone_watermark_ok(zone, 0, high_wmark_pages(zone), ZONE_MOVABLE, 0))
 		zone_clear_flag(zone, ZONE_BELOW_HIGH);
 }
 
@@ -1402,7 +1404,7 @@ static struct page *rmqueue_pcplist(struct kmm_machine *m,
 		page = list_first_entry(list, struct page, lru);
 		list_del(&page->lru);
 		pcp->count -= 1 << order;
-		if (!check_new_page(page))
+		if (!check_new_pages(page, order))
 			break;
 	}
 	pcp_stat_add(&pcp->pgalloc, 1L << order);
@@ -1436,7 +1438,7 @@ static struct page *rmqueue_buddy(struct zone *preferred, struct zone *zone,
 		spin_unlock(&zone->lock);
 		if (!page)
 			return NULL;
-	} while (check_new_page(page));
+	} while (check_new_pages(page, order));
 	count_vm_events(PGALLOC_DMA + page_zonenum(page), 1L << order);
 	zone_statistics(preferred, zone, 1);
 	return page;
@@ -1599,6 +1601,14 @@ static bool unreserve_highatomic_pageblock(const struct alloc_context *ac,
 
 bool deferred_grow_zone(struct zone *zone, unsigned int order);
 
+/* The zone still has pages whose struct page is not initialised. */
+static inline bool zone_has_deferred(const struct zone *zone)
+{
+	unsigned long first = zone->zone_pgdat->first_deferred_pfn;
+
+	return first != ULONG_MAX && zone_end_pfn(zone) > first;
+}
+
 static inline unsigned int alloc_flags_nofragment(struct zone *zone, gfp_t gfp)
 {
 	unsigned int alloc_flags = gfp & __GFP_KSWAPD_RECLAIM;
@@ -1635,13 +1645,6 @@ retry:
 			alloc_flags &= ~ALLOC_NOFRAGMENT;
 			goto retry;
 		}
-		/* Lazily initialised memory joins when a zone runs short. */
-		if (zone->zone_pgdat->first_deferred_pfn != ULONG_MAX &&
-		    zone_end_pfn(zone) > zone->zone_pgdat->first_deferred_pfn &&
-		    !zone_watermark_ok(zone, order, high_wmark_pages(zone) +
-				       (1UL << order), ac->highest_zoneidx,
-				       alloc_flags))
-			deferred_grow_zone(zone, order);
 		/*
 		 * Below the high watermark the frees start trimming the
 		 * per-CPU lists (nr_pcp_high): detected here, where it is
@@ -1658,6 +1661,13 @@ retry:
 		mark = wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK);
 		if (!zone_watermark_fast(zone, order, mark, ac->highest_zoneidx,
 					 alloc_flags)) {
+			/*
+			 * Memory not yet initialised (deferred or lazy) joins
+			 * when the zone fails its watermark.
+			 */
+			if (zone_has_deferred(zone) &&
+			    deferred_grow_zone(zone, order))
+				goto try_this_zone;
 			if (!(alloc_flags & ALLOC_NO_WATERMARKS))
 				continue;
 		}
@@ -1671,6 +1681,9 @@ try_this_zone:
 							     zone);
 			return page;
 		}
+		/* Or when the zone had nothing for this request. */
+		if (zone_has_deferred(zone) && deferred_grow_zone(zone, order))
+			goto try_this_zone;
 	}
 	if (no_fallback) {
 		alloc_flags &= ~ALLOC_NOFRAGMENT;
@@ -1687,7 +1700,8 @@ static unsigned int gfp_to_alloc_flags(gfp_t gfp, unsigned int order)
 	if (!(gfp & __GFP_DIRECT_RECLAIM)) {
 		if (!(gfp & __GFP_NOMEMALLOC)) {
 			alloc_flags |= ALLOC_NON_BLOCK;
-			if (order > 0)
+			/* 6.12 stable: only __GFP_HIGH requests (GFP_ATOMIC). */
+			if (order > 0 && (alloc_flags & ALLOC_MIN_RESERVE))
 				alloc_flags |= ALLOC_HIGHATOMIC;
 		}
 		if (alloc_flags & ALLOC_MIN_RESERVE)
@@ -1724,6 +1738,21 @@ retry:
 	page = get_page_from_freelist(gfp, order, alloc_flags, ac);
 	if (page)
 		return page;
+	/*
+	 * __gfp_pfmemalloc_flags: __GFP_MEMALLOC (without __GFP_NOMEMALLOC)
+	 * ignores the watermarks and the nodemask, blocking or not.  kmm has
+	 * no PF_MEMALLOC tasks and no OOM victims, the other ways in.
+	 */
+	if ((gfp & (__GFP_MEMALLOC | __GFP_NOMEMALLOC)) == __GFP_MEMALLOC) {
+		alloc_flags = ALLOC_NO_WATERMARKS | (alloc_flags & ALLOC_KSWAPD);
+		ac->nodemask = NULL;
+		ac->preferred_zoneref =
+			next_zones_zonelist(ac->zonelist->_zonerefs,
+					    ac->highest_zoneidx, NULL);
+		page = get_page_from_freelist(gfp, order, alloc_flags, ac);
+		if (page)
+			return page;
+	}
 	if (!can_direct_reclaim)
 		goto nopage;
 	count_vm_events(ALLOCSTALL_DMA + ac->highest_zoneidx, 1);
@@ -1955,7 +1984,7 @@ static __attribute__((noinline)) struct page *
 alloc_fast_finish(struct kmm_machine *m, struct page *page, gfp_t gfp,
 		  unsigned int order, int nid)
 {
-	if (m->init_on_alloc && check_new_page(page)) {
+	if (m->init_on_alloc && check_new_pages(page, order)) {
 		/* Reported and dropped, as Linux does; go the long way. */
 		return alloc_pages_general(m, gfp, order, nid, NULL);
 	}
@@ -2304,17 +2333,31 @@ unsigned long __alloc_pages_bulk(gfp_t gfp, int preferred_nid,
 	if (!prepare_alloc_pages(m, gfp, preferred_nid, nodemask, &ac))
 		goto failed;
 	alloc_flags |= alloc_flags_nofragment(ac.preferred_zoneref->zone, gfp);
+	/*
+	 * An allowed zone of the preferred node over its watermark by the
+	 * request (the reserve of the preferred zone's index); another
+	 * node's zone means one page at a time instead.
+	 */
 	for (z = ac.preferred_zoneref; z->zone;
 	     z = next_zones_zonelist(z + 1, ac.highest_zoneidx, nodemask)) {
-		unsigned long mark = wmark_pages(z->zone,
-						 alloc_flags & ALLOC_WMARK_MASK) +
-				     (unsigned long)nr_pages;
+		struct zone *cand = z->zone;
+		unsigned long mark;
 
-		if (zone_watermark_fast(z->zone, 0, mark, ac.highest_zoneidx,
+		if (m->nr_online_nodes > 1 &&
+		    cand != ac.preferred_zoneref->zone &&
+		    cand->node != ac.preferred_zoneref->zone->node)
+			goto failed;
+retry_this_zone:
+		mark = wmark_pages(cand, alloc_flags & ALLOC_WMARK_MASK) +
+		       (unsigned long)nr_pages;
+		if (zone_watermark_fast(cand, 0, mark,
+					zone_idx(ac.preferred_zoneref->zone),
 					alloc_flags)) {
-			zone = z->zone;
+			zone = cand;
 			break;
 		}
+		if (zone_has_deferred(cand) && deferred_grow_zone(cand, 0))
+			goto retry_this_zone;
 	}
 	if (!zone)
 		goto failed;
@@ -2397,9 +2440,10 @@ static bool decay_pcp_high(struct zone *zone, struct per_cpu_pages *pcp)
 		if (pcp->high > pcp->high_min)
 			more = true;
 	}
-	to_drain = pcp->count - pcp->high;
-	if (to_drain > 0) {
-		free_pcppages_bulk(zone, to_drain, pcp, 0);
+	/* In batches, to bound the time each takes (as Linux). */
+	for (to_drain = pcp->count - pcp->high; to_drain > 0;
+	     to_drain -= min(to_drain, pcp->batch)) {
+		free_pcppages_bulk(zone, min(to_drain, pcp->batch), pcp, 0);
 		more = true;
 	}
 	kmm_pcpu_unlock_remote(&pcp->lock);

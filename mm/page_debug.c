@@ -608,6 +608,21 @@ bool check_new_page(struct page *page)
 	return true;
 }
 
+/*
+ * check_new_pages: with the page checks on (is_check_pages_enabled), every
+ * page of the new block, as Linux; with them off Linux checks nothing and
+ * kmm still checks the first page (cheap, and catches most corruption).
+ */
+bool check_new_pages(struct page *page, unsigned int order)
+{
+	unsigned long n = is_check_pages_enabled() ? 1UL << order : 1;
+
+	for (unsigned long i = 0; i < n; i++)
+		if (check_new_page(page + i))
+			return true;
+	return false;
+}
+
 bool is_check_pages_enabled(void)
 {
 	struct kmm_machine *m = kmm_current();

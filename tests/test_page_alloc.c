@@ -635,6 +635,74 @@ KT_TEST(zone_below_high_trims_pagesets)
 	kmm_machine_destroy(m);
 }
 
+/*
+ * The reserves below the watermarks, worked by hand on a small machine
+ * run down to its min watermark: GFP_NOWAIT stops at min and never claims
+ * a highatomic block (6.12 stable: ALLOC_HIGHATOMIC needs __GFP_HIGH);
+ * GFP_ATOMIC goes below min and reserves the block it took from;
+ * __GFP_MEMALLOC ignores the watermarks unless __GFP_NOMEMALLOC says no.
+ */
+KT_TEST(atomic_and_memalloc_reserves)
+{
+	/* A zone big enough for a highatomic block (1% of it >= 512 pages). */
+	struct kmm_machine *m = boot_compact(384ULL << 20, 1, 1,
+					     "deferred_init=off init_on_alloc=0 slab=off");
+	static struct page *held[131072];
+	struct page *blocks[8], *p;
+	struct zone *zone;
+	unsigned long free0;
+	int n = 0;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	kmm_machine_enter(m);
+	free0 = free_pages_settled();
+	for (int i = 0; i < 8; i++)
+		blocks[i] = alloc_pages(GFP_KERNEL, 2);
+	zone = page_zone(blocks[0]);
+	/* Down to the min watermark: GFP_KERNEL gives up there. */
+	while (n < 131072 &&
+	       (held[n] = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0)) != NULL)
+		n++;
+	KT_TRUE(n > 0 && n < 131072);
+	drain_all_pages(NULL);
+	KT_EQ(zone->nr_reserved_highatomic, 0);
+	/* The order-2 blocks back: between min and low. */
+	for (int i = 0; i < 4; i++)
+		__free_pages(blocks[i], 2);
+	drain_all_pages(NULL);
+	KT_TRUE(zone_page_state(zone, NR_FREE_PAGES) > min_wmark_pages(zone));
+	KT_TRUE(zone_page_state(zone, NR_FREE_PAGES) < low_wmark_pages(zone));
+	p = alloc_pages(GFP_NOWAIT | __GFP_NOWARN, 1);
+	KT_TRUE(p != NULL);
+	KT_EQ(zone->nr_reserved_highatomic, 0);
+	__free_pages(p, 1);
+	p = alloc_pages(GFP_ATOMIC | __GFP_NOWARN, 1);
+	KT_TRUE(p != NULL);
+	KT_EQ(zone->nr_reserved_highatomic, pageblock_nr_pages);
+	__free_pages(p, 1);
+	for (int i = 4; i < 8; i++)
+		__free_pages(blocks[i], 2);
+	/* Use up to min again: then only __GFP_MEMALLOC gets a page. */
+	while (n < 131072 &&
+	       (held[n] = alloc_pages(GFP_NOWAIT | __GFP_NOWARN, 0)) != NULL)
+		n++;
+	KT_TRUE(alloc_pages(GFP_NOWAIT | __GFP_NOWARN, 0) == NULL);
+	KT_TRUE(alloc_pages(GFP_NOWAIT | __GFP_NOWARN | __GFP_MEMALLOC |
+			    __GFP_NOMEMALLOC, 0) == NULL);
+	p = alloc_pages(GFP_NOWAIT | __GFP_NOWARN | __GFP_MEMALLOC, 0);
+	KT_TRUE(p != NULL);
+	if (p)
+		__free_pages(p, 0);
+	while (n)
+		__free_pages(held[--n], 0);
+	KT_EQ(free_pages_settled(), free0);
+	verify(m);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+}
+
 /* A shrinker that gives back pages it holds when memory runs short. */
 static struct page *cache[4096];
 static int cached;

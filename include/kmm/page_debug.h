@@ -72,6 +72,7 @@ static inline bool page_expected_state(const struct page *page,
 bool free_page_is_bad(struct page *page);
 /* Allocation-side check; true: do not hand this page out. */
 bool check_new_page(struct page *page);
+bool check_new_pages(struct page *page, unsigned int order);
 /* Linux's check_pages_enabled key: any page debugging option is on. */
 bool is_check_pages_enabled(void);
 
