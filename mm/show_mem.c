@@ -59,6 +59,7 @@
 #include <kmm/numa.h>
 #include <kmm/vmstat.h>
 #include <kmm/show_mem.h>
+#include <kmm/slab.h>
 
 #define K(pages)		((pages) << (PAGE_SHIFT - 10))
 #define TASK_COMM_LEN		16
@@ -577,24 +578,37 @@ void show_mem(void)
 static const char taint_true[] = "PFSRMBUDAWCIOELKXTN";
 static const char taint_false[] = "G                  ";
 
+/*
+ * print_tainted(): "Not tainted", or "Tainted: " and the flag letters -
+ * B (TAINT_BAD_PAGE) once a bad page or a slab error was reported, W once
+ * a WARN fired; the others never apply here.
+ */
+const char *print_tainted(char *buf, size_t len)
+{
+	struct kmm_machine *m = kmm_current();
+	bool bad = atomic_load(&m->bad_pages) > 0 || kmm_slab_errors(m) > 0;
+	bool warned = atomic_load(&m->warn_count) > 0;
+	size_t n;
+
+	if (!bad && !warned)
+		return "Not tainted";
+	n = (size_t)scnprintf(buf, len, "Tainted: ");
+	for (size_t i = 0; i + 1 < sizeof(taint_true) && n + 1 < len; i++) {
+		bool set = (i == 5 && bad) || (i == 9 && warned);
+
+		buf[n++] = set ? taint_true[i] : taint_false[i];
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 static void dump_stack_print(struct kmm_machine *m)
 {
-	bool bad = atomic_load(&m->bad_pages) > 0;
+	bool bad = atomic_load(&m->bad_pages) > 0 || kmm_slab_errors(m) > 0;
 	bool warned = atomic_load(&m->warn_count) > 0;
-	char taint[48];
+	char buf[48];
+	const char *taint = print_tainted(buf, sizeof(buf));
 
-	if (!bad && !warned) {
-		kmm_strlcpy(taint, "Not tainted", sizeof(taint));
-	} else {
-		size_t n = (size_t)scnprintf(taint, sizeof(taint), "Tainted: ");
-
-		for (size_t i = 0; i + 1 < sizeof(taint_true) && n + 1 < sizeof(taint); i++) {
-			bool set = (i == 5 && bad) || (i == 9 && warned);
-
-			taint[n++] = set ? taint_true[i] : taint_false[i];
-		}
-		taint[n] = '\0';
-	}
 	printk("CPU: %d UID: %u PID: %d Comm: %.20s %s %d.%d.0 #1 kmm\n",
 	       smp_processor_id(), 0u, task_is_swapper() ? 0 : 1,
 	       kmm_task_name(), taint, m->kver / 100, m->kver % 100);

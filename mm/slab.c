@@ -118,6 +118,7 @@
  */
 #include <kmm/machine.h>
 #include <kmm/printk.h>
+#include <kmm/show_mem.h>
 #include <kmm/string.h>
 #include <kmm/numa.h>
 #include <kmm/gfp.h>
@@ -395,28 +396,6 @@ static unsigned long kaddr(const void *p)
 	if (base && v >= base && v - base < m->phys_span)
 		return KERNEL_PAGE_OFFSET + (v - base);
 	return v;
-}
-
-/* print_tainted(): B once a bad page or slab error was reported. */
-static const char *print_tainted(char *buf, size_t len)
-{
-	static const char letters[] = "PFSRMBUDAWCIOELKXTN";
-	struct kmm_machine *m = kmm_current();
-	bool bad = atomic_load(&m->bad_pages) > 0 ||
-		   atomic_load(&m->slab->errors) > 0;
-	bool warned = atomic_load(&m->warn_count) > 0;
-	size_t n;
-
-	if (!bad && !warned)
-		return "Not tainted";
-	n = (size_t)scnprintf(buf, len, "Tainted: ");
-	for (size_t i = 0; i + 1 < sizeof(letters) && n + 1 < len; i++) {
-		bool set = (i == 5 && bad) || (i == 9 && warned);
-
-		buf[n++] = set ? letters[i] : (i == 0 ? 'G' : ' ');
-	}
-	buf[n] = '\0';
-	return buf;
 }
 
 /* splitmix64 over a per-cache counter: deterministic, lock free. */

@@ -278,6 +278,7 @@ struct slab_backend {
 };
 
 extern const struct slab_backend kmm_slub_backend;
+void slub_init_on_free(struct kmem_cache *s, void *x);
 extern const struct slab_backend kmm_slab_backend;
 
 /* --- Per-machine state --------------------------------------------------- */

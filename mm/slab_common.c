@@ -686,6 +686,13 @@ slab_alloc_init(struct kmem_cache *s, gfp_t gfp, int node, unsigned long caller,
 	if (unlikely(gfp & (__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK)))
 		gfp = kmalloc_fix_flags(gfp);
 	p = s->machine->slab->be->alloc(s, gfp, node, caller, orig_size);
+	/*
+	 * SLUB keeping a kmalloc's requested size (slub_debug_orig_size):
+	 * only that much is zeroed, the rest being the kmalloc red zone.
+	 */
+	if (s->kmalloc_cache && (s->flags & SLAB_STORE_USER) &&
+	    s->machine->slab->be == &kmm_slub_backend)
+		zero_size = min(zero_size, orig_size);
 	if (p && slab_want_init_on_alloc(s, gfp))
 		memset(p, 0, zero_size);
 	return p;
@@ -764,8 +771,12 @@ static __attribute__((noinline)) void
 slab_free_init(struct kmem_cache *s, struct slab *slab, void *x,
 	       unsigned long caller)
 {
-	if (slab_want_init_on_free(s))
-		memset(x, 0, s->object_size);
+	if (slab_want_init_on_free(s)) {
+		if (s->machine->slab->be == &kmm_slub_backend)
+			slub_init_on_free(s, x);
+		else
+			memset(x, 0, s->object_size);
+	}
 	s->be_free(s, slab, x, caller);
 }
 

@@ -71,6 +71,7 @@
  */
 #include <kmm/string.h>
 #include <kmm/printk.h>
+#include <kmm/show_mem.h>
 #include <kmm/page_debug.h>
 #include <kmm/page_flags.h>
 #include <kmm/numa.h>
@@ -478,17 +479,15 @@ static void slab_bug(struct kmem_cache *s, const char *fmt, ...)
 	__printf(2, 3);
 static void slab_bug(struct kmem_cache *s, const char *fmt, ...)
 {
-	char buf[256];
+	char buf[256], taint[48];
 	va_list args;
 
 	va_start(args, fmt);
 	vsnprintf_k(buf, sizeof(buf), fmt, args);
 	va_end(args);
 	pr_err("=============================================================================\n");
-	/* print_tainted(): TAINT_BAD_PAGE is set by the first report. */
 	pr_err("BUG %s (%s): %s\n", s ? s->name : "<unknown>",
-	       atomic_load(&slab_st()->errors) ? "Tainted: G    B             " :
-						 "Not tainted", buf);
+	       print_tainted(taint, sizeof(taint)), buf);
 	pr_err("-----------------------------------------------------------------------------\n\n");
 	slab_count_error();
 }
@@ -909,6 +908,7 @@ bad:
 	slab_fix(s, "Marking all objects used");
 	slab->inuse = slab->objects;
 	slab->freelist = NULL;
+	slab->frozen = 1;	/* check_slab refuses it from now on */
 	return false;
 }
 
@@ -2504,7 +2504,7 @@ static int slub_shrink(struct kmem_cache *s)
 		if (atomic_load(&n->nr_slabs))
 			ret = 1;
 	}
-	return ret ? -EBUSY : 0;
+	return ret;	/* 1: slabs remain (Linux), not an error code */
 }
 
 /* --- Reports -------------------------------------------------------------------- */
@@ -2653,8 +2653,30 @@ static long slub_validate(struct kmem_cache *s)
 	return problems;
 }
 
+/*
+ * slab_free_hook's init_on_free for SLUB: the requested bytes and the
+ * metadata after the object info (tracks, orig_size, padding) cleared, the
+ * left red zone of the next object kept, orig_size put back so that the
+ * kmalloc red zone check still knows where the request ended.
+ */
+void slub_init_on_free(struct kmem_cache *s, void *x)
+{
+	unsigned int inuse = get_info_end(s);
+	unsigned long orig_size = get_orig_size(s, x);
+	unsigned int rsize = (s->flags & SLAB_RED_ZONE) ? SC(s)->red_left_pad : 0;
+
+	memset(x, 0, orig_size);
+	memset((u8 *)x + inuse, 0, s->size - inuse - rsize);
+	set_orig_size(s, x, orig_size);
+}
+
+/*
+ * ksize(): the caller may now use every byte returned, so the kmalloc red
+ * zone check moves to the object's end (skip_orig_size_check).
+ */
 static size_t slub_object_usable(struct kmem_cache *s, const void *x)
 {
+	set_orig_size(s, (void *)x, s->object_size);
 	if (s->flags & (SLAB_RED_ZONE | SLAB_POISON))
 		return s->object_size;
 	if (s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_STORE_USER))

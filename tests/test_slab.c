@@ -611,6 +611,68 @@ KT_TEST(init_on_alloc_and_free)
 	}
 }
 
+/*
+ * SLUB's kmalloc red zone (slub_debug with U keeps each request's size):
+ * zeroing at allocation (kzalloc, init_on_alloc) and at free (init_on_free)
+ * stays inside the request, and ksize() hands the whole object to the
+ * caller - none of them may look like a red zone overwrite.  A slab found
+ * damaged at allocation is disabled: later frees into it are refused with
+ * Linux's report, and the process goes on.
+ */
+KT_TEST(slub_debug_kmalloc_redzone_and_disabled_slab)
+{
+	const char *cmds[] = { "slub_debug", "slub_debug=FZU init_on_alloc=0 init_on_free=1" };
+
+	for (int k = 0; k < 2; k++) {
+		struct kmm_machine *m = boot_slab(0, 256ULL << 20, 1, 1, cmds[k]);
+		long e0 = kmm_slab_errors(m);
+		unsigned char *p;
+		size_t n;
+
+		for (int i = 0; i < 100; i++) {
+			p = kzalloc(20, GFP_KERNEL);
+			KT_TRUE(p && !p[0] && !p[19]);
+			kfree(p);
+			p = kmalloc(20, GFP_KERNEL);
+			n = ksize(p);
+			KT_EQ(n, 32);
+			memset(p, 0x11, n);
+			kfree(p);
+		}
+		KT_EQ(kmm_slab_errors(m), e0);
+		done(m);
+	}
+	{
+		struct kmm_machine *m = boot_slab(0, 256ULL << 20, 1, 1,
+						  "slub_debug");
+		struct kmem_cache *c = kmem_cache_create("damaged", 100, 0, 0,
+							 NULL);
+		size_t mark = log_mark(m);
+		char *a, *b, *log;
+
+		a = kmem_cache_alloc(c, GFP_KERNEL);
+		b = kmem_cache_alloc(c, GFP_KERNEL);
+		kmem_cache_free(c, b);
+		b[10] = 1;		/* use after free */
+		KT_TRUE(kmem_cache_alloc(c, GFP_KERNEL) == NULL ||
+			kmm_slab_errors(m) > 0);
+		kmem_cache_free(c, a);	/* into the disabled slab */
+		log = log_since(m, mark);
+		KT_CONTAINS(log, "Poison overwritten");
+		KT_CONTAINS(log, "Marking all objects used");
+		KT_CONTAINS(log, "Slab disabled since SLUB metadata consistency check failed");
+		KT_CONTAINS(log, "not freed");
+		/* The second report carries the first one's taint and warning. */
+		KT_CONTAINS(log, "(Tainted: G    B   W         )");
+		free(log);
+		/* The cache goes on working. */
+		a = kmem_cache_alloc(c, GFP_KERNEL);
+		KT_TRUE(a != NULL);
+		kmem_cache_free(c, a);
+		done(m);
+	}
+}
+
 struct rcu_reader {
 	struct kmm_machine *m;
 	atomic_int state;	/* 0 start, 1 inside, 2 told to leave, 3 out */

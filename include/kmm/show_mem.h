@@ -46,6 +46,12 @@ int kmm_format_gfp(gfp_t gfp, char *buf, size_t len);
 void kmm_set_task_name(const char *name);
 const char *kmm_task_name(void);
 
+/*
+ * print_tainted(): the "Not tainted" / "Tainted: G    B   W ..." text of
+ * the machine's reports, written to @buf (or a constant) and returned.
+ */
+const char *print_tainted(char *buf, size_t len);
+
 /* Pages available for new allocations without swapping (MemAvailable). */
 long si_mem_available(void);
 
