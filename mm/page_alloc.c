@@ -1067,13 +1067,13 @@ static void __free_pages_ok(struct page *page, unsigned int order, int fpi)
 	count_vm_events(PGFREE, 1L << order);
 }
 
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
+		       int highest_zoneidx, unsigned int alloc_flags);
+
 /*
  * The end of free_unref_page_commit when the list went over high: @d is
  * pcp_commit_add()'s high << 8 | free_high << 7 | pindex.
  */
-bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
-		       int highest_zoneidx, unsigned int alloc_flags);
-
 static __attribute__((noinline)) void
 pcp_commit_drain(struct zone *zone, struct per_cpu_pages *pcp, unsigned int d)
 {
@@ -1123,8 +1123,8 @@ pcp_commit_add(struct zone *zone, struct per_cpu_pages *pcp,
 	high = pcp->high;
 	if (likely(!free_high && pcp->count < high && high >= pcp->high_min &&
 		   high <= pcp->high_max &&
-		   !(__atomic_load_n(&zone->flags, __ATOMIC_RELAXED) &
-		     ((1UL << ZONE_BELOW_HIGH) | (1UL << ZONE_RECLAIM_ACTIVE)))))
+		   !zone_flags_any(zone, (1UL << ZONE_BELOW_HIGH) |
+					 (1UL << ZONE_RECLAIM_ACTIVE))))
 		return 0;
 	high = nr_pcp_high(pcp, zone, batch, free_high);
 	if (unlikely(pcp->count >= high))

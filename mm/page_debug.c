@@ -615,7 +615,7 @@ bool check_new_page(struct page *page)
  */
 bool check_new_pages(struct page *page, unsigned int order)
 {
-	unsigned long n = is_check_pages_enabled() ? 1UL << order : 1;
+	unsigned long n = order && is_check_pages_enabled() ? 1UL << order : 1;
 
 	for (unsigned long i = 0; i < n; i++)
 		if (check_new_page(page + i))

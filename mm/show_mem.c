@@ -583,11 +583,20 @@ static const char taint_false[] = "G                  ";
  * B (TAINT_BAD_PAGE) once a bad page or a slab error was reported, W once
  * a WARN fired; the others never apply here.
  */
+static bool taint_bad_page(struct kmm_machine *m)
+{
+	return atomic_load(&m->bad_pages) > 0 || kmm_slab_errors(m) > 0;
+}
+
+static bool taint_warn(struct kmm_machine *m)
+{
+	return atomic_load(&m->warn_count) > 0;
+}
+
 const char *print_tainted(char *buf, size_t len)
 {
 	struct kmm_machine *m = kmm_current();
-	bool bad = atomic_load(&m->bad_pages) > 0 || kmm_slab_errors(m) > 0;
-	bool warned = atomic_load(&m->warn_count) > 0;
+	bool bad = taint_bad_page(m), warned = taint_warn(m);
 	size_t n;
 
 	if (!bad && !warned)
@@ -604,8 +613,7 @@ const char *print_tainted(char *buf, size_t len)
 
 static void dump_stack_print(struct kmm_machine *m)
 {
-	bool bad = atomic_load(&m->bad_pages) > 0 || kmm_slab_errors(m) > 0;
-	bool warned = atomic_load(&m->warn_count) > 0;
+	bool bad = taint_bad_page(m), warned = taint_warn(m);
 	char buf[48];
 	const char *taint = print_tainted(buf, sizeof(buf));
 

@@ -180,6 +180,11 @@ struct kmem_cache {
 	atomic_long nr_slabs;
 	atomic_long total_objects;
 	bool kmalloc_cache;
+	/*
+	 * Zeroing at allocation stops at the requested size (set by SLUB
+	 * when it keeps that size for the kmalloc red zone).
+	 */
+	bool zero_orig_size;
 	struct kmm_machine *machine;	/* the machine the cache lives in */
 	/* machine->slab->be->alloc and ->free, one load from the cache. */
 	void *(*be_alloc)(struct kmem_cache *s, gfp_t gfp, int node,
@@ -250,7 +255,7 @@ struct slab_backend {
 		     unsigned long caller);
 	/* Fill p[0..nr): nr, or 0 having freed what it took.  May be NULL. */
 	int (*alloc_bulk)(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p);
-	/* Give back empty slabs and drain per-CPU caches; 0 or -EBUSY. */
+	/* Give back empty slabs and drain per-CPU caches; 1 if slabs remain. */
 	int (*shrink)(struct kmem_cache *s);
 	void (*get_info)(struct kmem_cache *s, struct slabinfo *info);
 	/* slabinfo -v: the cache's details, then its debug state. */
@@ -259,6 +264,11 @@ struct slab_backend {
 	long (*validate)(struct kmem_cache *s);
 	/* Periodic work (SLAB's cache_reap); may be NULL. */
 	void (*tick)(struct kmem_cache *s);
+	/*
+	 * init_on_free's clearing of @x before ->free (slab_free_hook);
+	 * NULL: the object's object_size bytes.
+	 */
+	void (*init_on_free)(struct kmem_cache *s, void *x);
 	/* Bytes usable at @x (ksize); @x is an object start of @s. */
 	size_t (*object_usable)(struct kmem_cache *s, const void *x);
 	/*
@@ -278,7 +288,6 @@ struct slab_backend {
 };
 
 extern const struct slab_backend kmm_slub_backend;
-void slub_init_on_free(struct kmem_cache *s, void *x);
 extern const struct slab_backend kmm_slab_backend;
 
 /* --- Per-machine state --------------------------------------------------- */

@@ -310,6 +310,7 @@ static int do_kmem_cache_create(struct kmem_cache *s, const char *name,
 	s->usersize = usersize;
 	s->ctor = ctor;
 	s->kmalloc_cache = !!(flags & SLAB_KMALLOC);
+	s->zero_orig_size = false;	/* the backend may set it */
 	s->machine = M();
 	s->be_alloc = st->be->alloc;
 	s->be_free = st->be->free;
@@ -686,12 +687,7 @@ slab_alloc_init(struct kmem_cache *s, gfp_t gfp, int node, unsigned long caller,
 	if (unlikely(gfp & (__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK)))
 		gfp = kmalloc_fix_flags(gfp);
 	p = s->machine->slab->be->alloc(s, gfp, node, caller, orig_size);
-	/*
-	 * SLUB keeping a kmalloc's requested size (slub_debug_orig_size):
-	 * only that much is zeroed, the rest being the kmalloc red zone.
-	 */
-	if (s->kmalloc_cache && (s->flags & SLAB_STORE_USER) &&
-	    s->machine->slab->be == &kmm_slub_backend)
+	if (s->zero_orig_size)
 		zero_size = min(zero_size, orig_size);
 	if (p && slab_want_init_on_alloc(s, gfp))
 		memset(p, 0, zero_size);
@@ -771,9 +767,11 @@ static __attribute__((noinline)) void
 slab_free_init(struct kmem_cache *s, struct slab *slab, void *x,
 	       unsigned long caller)
 {
+	const struct slab_backend *be = s->machine->slab->be;
+
 	if (slab_want_init_on_free(s)) {
-		if (s->machine->slab->be == &kmm_slub_backend)
-			slub_init_on_free(s, x);
+		if (be->init_on_free)
+			be->init_on_free(s, x);
 		else
 			memset(x, 0, s->object_size);
 	}

@@ -2375,6 +2375,8 @@ static int slub_create(struct kmem_cache *s)
 	memset(sc, 0, sizeof(*sc) +
 	       (size_t)m->nr_node_ids * sizeof(struct kmem_cache_node *));
 	s->flags = kmem_cache_flags(s->name, s->flags);
+	/* slab_post_alloc_hook: the kmalloc red zone is not zeroed. */
+	s->zero_orig_size = slub_debug_orig_size(s);
 	if (m->params.slab.freelist_hardened) {
 		sc->hardened = true;
 		sc->random = (unsigned long)slub_random();
@@ -2659,7 +2661,7 @@ static long slub_validate(struct kmem_cache *s)
  * left red zone of the next object kept, orig_size put back so that the
  * kmalloc red zone check still knows where the request ended.
  */
-void slub_init_on_free(struct kmem_cache *s, void *x)
+static void slub_init_on_free(struct kmem_cache *s, void *x)
 {
 	unsigned int inuse = get_info_end(s);
 	unsigned long orig_size = get_orig_size(s, x);
@@ -2825,6 +2827,7 @@ const struct slab_backend kmm_slub_backend = {
 	.get_info		= slub_get_info,
 	.show_details		= slub_show_details,
 	.validate		= slub_validate,
+	.init_on_free		= slub_init_on_free,
 	.object_usable		= slub_object_usable,
 	.cache_flags		= slub_cache_flags,
 	.objects_in_use		= slub_objects_in_use,

@@ -309,6 +309,13 @@ KT_TEST(kmem_cache_api)
 		for (int i = 0; i < 300; i++)
 			for (int j = i + 1; j < 300; j += 37)
 				KT_TRUE(objs[i] != objs[j]);
+		/* Shrink: 1 while a slab stays in use (Linux), 0 after. */
+		{
+			void *live = kmem_cache_alloc(c, GFP_KERNEL);
+
+			KT_EQ(kmem_cache_shrink(c), 1);
+			kmem_cache_free(c, live);
+		}
 		kmem_cache_free_bulk(c, 300, objs);
 		KT_EQ(kmem_cache_shrink(c), 0);
 		KT_EQ(num_slabs(m, "test_obj"), 0);

@@ -174,6 +174,12 @@ static inline bool zone_flag(const struct zone *z, int bit)
 	return (__atomic_load_n(&z->flags, __ATOMIC_RELAXED) >> bit) & 1;
 }
 
+/* Any of the bits in @mask, with one load. */
+static inline bool zone_flags_any(const struct zone *z, unsigned long mask)
+{
+	return __atomic_load_n(&z->flags, __ATOMIC_RELAXED) & mask;
+}
+
 static inline void zone_set_flag(struct zone *z, int bit)
 {
 	if (!zone_flag(z, bit))
