@@ -170,8 +170,11 @@ static u64 physical_span(const struct kmm_machine_desc *d)
 			q = e + 1;
 		}
 	}
+	/* Whole sections: __free_pages relies on it (mm/page_alloc.c). */
 	return ALIGN(top, (u64)SZ_128M);
 }
+_Static_assert(SZ_128M % (1UL << SECTION_SIZE_BITS) == 0,
+	       "the physical span is a whole number of sections");
 
 /* Map [start, end) of physical memory into the direct map (RW). */
 static int map_phys(struct kmm_machine *m, u64 start, u64 end)

@@ -382,7 +382,11 @@ static inline unsigned long pfn_of(struct kmm_machine *m, const struct page *p)
 static inline struct zone *zone_of_page(struct kmm_machine *m,
 					const struct page *p)
 {
-	return &m->node_data[page_to_nid(p)]->node_zones[page_zonenum(p)];
+	unsigned long f = __atomic_load_n(&p->flags, __ATOMIC_RELAXED);
+
+	/* page_zone(): page_to_nid() and page_zonenum() of one load. */
+	return &m->node_data[(f >> NODES_PGSHIFT) & NODES_MASK]
+			->node_zones[(f >> ZONES_PGSHIFT) & ZONES_MASK];
 }
 
 static bool page_is_buddy(struct page *page, struct page *buddy,
@@ -1071,14 +1075,21 @@ bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 		       int highest_zoneidx, unsigned int alloc_flags);
 
 /*
- * The end of free_unref_page_commit when the list went over high: @d is
- * pcp_commit_add()'s high << 8 | free_high << 7 | pindex.
+ * The end of free_unref_page_commit once the quick test of pcp_commit_add()
+ * could not rule a drain out: nr_pcp_high() retunes high, and a list at or
+ * over it is drained as Linux does.  @d is pcp_commit_add()'s
+ * 1 << 8 | free_high << 7 | pindex.
  */
 static __attribute__((noinline)) void
-pcp_commit_drain(struct zone *zone, struct per_cpu_pages *pcp, unsigned int d)
+pcp_commit_high(struct zone *zone, struct per_cpu_pages *pcp, unsigned int d)
 {
-	free_pcppages_bulk(zone, nr_pcp_free(pcp, pcp->batch, (int)(d >> 8),
-					     (d >> 7) & 1),
+	bool free_high = (d >> 7) & 1;
+	int batch = pcp->batch;
+	int high = nr_pcp_high(pcp, zone, batch, free_high);
+
+	if (pcp->count < high)
+		return;
+	free_pcppages_bulk(zone, nr_pcp_free(pcp, batch, high, free_high),
 			   pcp, (int)(d & 0x7f));
 	if (zone_flag(zone, ZONE_BELOW_HIGH) &&
 	    zone_watermark_ok(zone, 0, high_wmark_pages(zone), ZONE_MOVABLE, 0))
@@ -1086,9 +1097,12 @@ pcp_commit_drain(struct zone *zone, struct per_cpu_pages *pcp, unsigned int d)
 }
 
 /*
- * free_unref_page_commit up to the drain: the page on its list and high
- * retuned.  Returns what pcp_commit_drain() needs when the list went over
- * high (high << 8 | free_high << 7 | pindex), else 0.
+ * free_unref_page_commit up to nr_pcp_high(): the page on its list.
+ * Returns 0 when nr_pcp_high() would change nothing and return pcp->high
+ * and the list is below it: high within [high_min, high_max], the zone
+ * neither below its high watermark nor under reclaim, and this no
+ * high-order free burst.  Else what pcp_commit_high() needs to finish
+ * (1 << 8 | free_high << 7 | pindex).
  */
 static inline __attribute__((always_inline)) unsigned int
 pcp_commit_add(struct zone *zone, struct per_cpu_pages *pcp,
@@ -1114,23 +1128,13 @@ pcp_commit_add(struct zone *zone, struct per_cpu_pages *pcp,
 	}
 	if (pcp->free_count < (batch << PCP_BATCH_SCALE_MAX))
 		pcp->free_count += 1 << order;
-	/*
-	 * nr_pcp_high() changes nothing and returns pcp->high when that is
-	 * within [high_min, high_max], the zone is neither below its high
-	 * watermark nor under reclaim, and this is no high-order free burst;
-	 * then only the list length is tested.
-	 */
 	high = pcp->high;
 	if (likely(!free_high && pcp->count < high && high >= pcp->high_min &&
 		   high <= pcp->high_max &&
 		   !zone_flags_any(zone, (1UL << ZONE_BELOW_HIGH) |
 					 (1UL << ZONE_RECLAIM_ACTIVE))))
 		return 0;
-	high = nr_pcp_high(pcp, zone, batch, free_high);
-	if (unlikely(pcp->count >= high))
-		return (unsigned int)high << 8 | (unsigned int)free_high << 7 |
-		       (unsigned int)pindex;
-	return 0;
+	return 1U << 8 | (unsigned int)free_high << 7 | (unsigned int)pindex;
 }
 
 static inline __attribute__((always_inline)) void
@@ -1140,17 +1144,17 @@ free_unref_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
 	unsigned int d = pcp_commit_add(zone, pcp, page, mt, order);
 
 	if (unlikely(d))
-		pcp_commit_drain(zone, pcp, d);
+		pcp_commit_high(zone, pcp, d);
 }
 
 _Static_assert(NR_PCP_LISTS <= 0x80, "pcp_commit_add packs pindex in 7 bits");
 
-/* The drain of a fast free, then the end of its section. */
+/* The end of a fast free's commit, then the end of its section. */
 static __attribute__((noinline)) void
-pcp_commit_drain_unlock(struct zone *zone, struct per_cpu_pages *pcp,
-			unsigned int d, int how)
+pcp_commit_high_unlock(struct zone *zone, struct per_cpu_pages *pcp,
+		       unsigned int d, int how)
 {
-	pcp_commit_drain(zone, pcp, d);
+	pcp_commit_high(zone, pcp, d);
 	pcp_unlock(pcp, how);
 }
 
@@ -2145,7 +2149,7 @@ free_page_fast(struct kmm_machine *m, struct page *page,
 	page->flags &= ~PAGEFLAGS_MASK;
 	d = pcp_commit_add(zone, pcp, page, mt, 0);
 	if (unlikely(d)) {
-		pcp_commit_drain_unlock(zone, pcp, d, how);
+		pcp_commit_high_unlock(zone, pcp, d, how);
 		return;
 	}
 	pcp_unlock(pcp, how);
@@ -2180,21 +2184,27 @@ static __attribute__((noinline)) void free_pages_foreign(struct kmm_machine *m,
 
 void __free_pages(struct page *page, unsigned int order)
 {
-	struct kmm_machine *m = M();
+	struct kmm_machine *m = kmm_cur_tls;
 	const struct mem_section *ms;
-	unsigned long off, pfn, nr;
+	unsigned long off, pfn;
 
-	/* page_of_machine(), keeping the section for the pageblock bits. */
-	if (unlikely(!page || !m))
-		goto foreign;
+	/* M(), testing the machine once. */
+	if (unlikely(!m)) {
+		m = kmm_current();
+		if (!m)
+			goto foreign;
+	}
+	/*
+	 * page_of_machine(), keeping the section for the pageblock bits.  A
+	 * NULL page is below the window.  The physical span is a whole number
+	 * of sections (kernel/machine.c), so a struct page inside the window
+	 * has a section.
+	 */
 	off = (unsigned long)((uintptr_t)page - (uintptr_t)m->vmemmap_base);
 	if (unlikely(off >= m->vmemmap_span || off % sizeof(struct page)))
 		goto foreign;
 	pfn = off / sizeof(struct page);
-	nr = pfn_to_section_nr(pfn);
-	if (unlikely(nr >= m->nr_mem_sections))
-		goto foreign;
-	ms = &m->mem_section[nr];
+	ms = &m->mem_section[pfn_to_section_nr(pfn)];
 	if (unlikely(!ms->present || !ms->has_memmap))
 		goto foreign;
 	if (likely(!order && pa_fast_ok(m))) {

@@ -751,17 +751,6 @@ cache_mismatch(struct kmem_cache *s, struct slab *slab, const void *x,
 	return slab;
 }
 
-/* cache_from_obj with SLAB_FREELIST_HARDENED: the object's real cache. */
-static inline struct slab *check_cache(struct kmem_cache *s, const void *x,
-				       const char *func)
-{
-	struct slab *slab = kmm_virt_to_slab_m(s ? s->machine : M(), x);
-
-	if (unlikely(!slab || slab->slab_cache != s))
-		return cache_mismatch(s, slab, x, func);
-	return slab;
-}
-
 /* init_on_free: the object cleared, then freed (out of the fast path). */
 static __attribute__((noinline)) void
 slab_free_init(struct kmem_cache *s, struct slab *slab, void *x,
@@ -792,17 +781,32 @@ static inline void slab_free(struct kmem_cache *s, struct slab *slab,
 	s->be_free(s, slab, x, caller);
 }
 
+/*
+ * cache_from_obj with SLAB_FREELIST_HARDENED: kmem_cache_free of an object
+ * not of @s is reported, then freed to its own cache.
+ */
+static __attribute__((noinline)) void
+kmem_cache_free_mismatch(struct kmem_cache *s, struct slab *slab, void *x,
+			 unsigned long caller)
+{
+	slab = cache_mismatch(s, slab, x, "kmem_cache_free");
+	if (slab)
+		slab_free(slab->slab_cache, slab, x, caller);
+}
+
 void kmem_cache_free(struct kmem_cache *s, void *x)
 {
+	unsigned long caller = (unsigned long)__builtin_return_address(0);
 	struct slab *slab;
 
 	if (!x)
 		return;
-	slab = check_cache(s, x, "kmem_cache_free");
-	if (unlikely(!slab))
+	slab = kmm_virt_to_slab_m(s ? s->machine : M(), x);
+	if (unlikely(!slab || slab->slab_cache != s)) {
+		kmem_cache_free_mismatch(s, slab, x, caller);
 		return;
-	slab_free(slab->slab_cache, slab, x,
-		  (unsigned long)__builtin_return_address(0));
+	}
+	slab_free(s, slab, x, caller);
 }
 
 int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t nr,

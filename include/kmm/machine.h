@@ -362,10 +362,14 @@ int kmm_sysctl(struct kmm_machine *m, const char *name, long value);
 bool kmm_vmstat_tick(struct kmm_machine *m);
 /* The calling thread's CPU in the current machine, and its node. */
 #define kmm_cpu_id	(kmm_self.cpu)
-/* The calling thread runs as a CPU of @m (kmm_cpu_id is that CPU). */
+/*
+ * The calling thread runs as a CPU of @m (kmm_cpu_id is that CPU).  A
+ * machine's uid is never 0, and kernel/smp.c and kernel/machine.c set and
+ * clear cpu_uid together with the CPU, so a matching uid means a CPU.
+ */
 static inline bool kmm_runs_on(const struct kmm_machine *m)
 {
-	return kmm_self.cpu_uid == m->uid && kmm_self.cpu >= 0;
+	return kmm_self.cpu_uid == m->uid;
 }
 int kmm_assign_cpu(struct kmm_machine *m);
 /*
