@@ -301,6 +301,12 @@ struct kmm_machine *kmm_machine_create(const struct kmm_machine_desc *d,
 		return NULL;
 	}
 	m->uid = (u64)atomic_fetch_add(&next_machine_uid, 1) + 1;
+	ratelimit_state_init(&m->nopage_rs, 10 * HZ, 1);
+	ratelimit_state_init(&m->printk_rs, 5 * HZ, 10);
+	for (int i = 0; i < 2; i++)
+		ratelimit_state_init(&m->mirror_rs[i], DEFAULT_RATELIMIT_INTERVAL,
+				     DEFAULT_RATELIMIT_BURST);
+	ratelimit_state_init(&m->page_debug.poison_rs, 5 * HZ, 10);
 	m->desc = *d;
 	m->kver = d->kver;
 	m->nr_cpus = d->nr_cpus;
@@ -415,6 +421,7 @@ int kmm_machine_boot(struct kmm_machine *m, char *err, size_t errlen)
 	cur_tls = m;
 	kmm_claim_boot_cpu(m);
 	t0 = kmm_plat_now_ns();
+	m->start_ns = t0;
 	ret = kmm_plat_try(boot_fn, m);
 	m->boot_ns = kmm_plat_now_ns() - t0;
 	cur_tls = prev;

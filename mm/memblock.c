@@ -298,8 +298,10 @@ static phys_addr_t memblock_find_in_range(phys_addr_t start, phys_addr_t end,
 						    NUMA_NO_NODE, flags);
 		if (found || !(flags & MEMBLOCK_MIRROR))
 			return found;
-		pr_warn("Could not allocate %#018llx bytes of mirrored memory\n",
-			LL(size));
+		if (___ratelimit(&kmm_current()->mirror_rs[0],
+				 "memblock_find_in_range"))
+			pr_warn("Could not allocate %#018llx bytes of mirrored memory\n",
+				LL(size));
 		flags &= ~MEMBLOCK_MIRROR;
 	}
 }
@@ -1042,8 +1044,10 @@ phys_addr_t memblock_alloc_range_nid(phys_addr_t size, phys_addr_t align,
 		if (!(flags & MEMBLOCK_MIRROR))
 			return 0;
 		flags &= ~MEMBLOCK_MIRROR;
-		pr_warn("Could not allocate %#018llx bytes of mirrored memory\n",
-			LL(size));
+		if (___ratelimit(&kmm_current()->mirror_rs[1],
+				 "memblock_alloc_range_nid"))
+			pr_warn("Could not allocate %#018llx bytes of mirrored memory\n",
+				LL(size));
 	}
 }
 

@@ -16,7 +16,8 @@
  *
  * Data structures: none of its own beyond m->page_debug, the per-machine
  * state Linux keeps in function-local statics (bad_page()'s burst counters,
- * check_poison_mem()'s ratelimit, the "debug_locks" bit add_taint clears).
+ * check_poison_mem()'s ratelimit_state, the "debug_locks" bit add_taint
+ * clears).
  *
  * Formats (what the dump lines are made of):
  *   page: refcount:R mapcount:M mapping:P index:0xI pfn:0xF
@@ -61,8 +62,6 @@
 #include <kmm/string.h>
 #include <kmm/platform.h>
 #include <kmm/show_mem.h>
-
-#define NSEC_PER_SEC		1000000000ULL
 
 /* x86_64, 4-level paging, no KASLR. */
 #define KERNEL_PAGE_OFFSET	0xffff888000000000UL
@@ -710,38 +709,6 @@ static bool single_bit_flip(u8 a, u8 b)
 	return error && !(error & (error - 1));
 }
 
-/*
- * ___ratelimit() for check_poison_mem: 10 reports per 5 seconds; the first
- * report of a new window says how many were held back in the last one.
- */
-static bool poison_ratelimit(struct kmm_machine *m)
-{
-	struct kmm_page_debug *d = &m->page_debug;
-	u64 now = kmm_plat_now_ns();
-	int missed = 0;
-	bool ok;
-
-	spin_lock(&d->lock);
-	if (!d->poison_rs_begin)
-		d->poison_rs_begin = now;
-	if (now > d->poison_rs_begin + 5 * NSEC_PER_SEC) {
-		missed = d->poison_rs_missed;
-		d->poison_rs_missed = 0;
-		d->poison_rs_begin = now;
-		d->poison_rs_printed = 0;
-	}
-	ok = d->poison_rs_printed < 10;
-	if (ok)
-		d->poison_rs_printed++;
-	else
-		d->poison_rs_missed++;
-	spin_unlock(&d->lock);
-	if (missed)
-		pr_warn("%s: %d callbacks suppressed\n", "check_poison_mem",
-			missed);
-	return ok;
-}
-
 static void check_poison_mem(struct kmm_machine *m, struct page *page,
 			     const u8 *mem, size_t bytes)
 {
@@ -754,7 +721,7 @@ static void check_poison_mem(struct kmm_machine *m, struct page *page,
 		if (*end != PAGE_POISON)
 			break;
 	atomic_fetch_add(&m->page_debug.poison_errors, 1);
-	if (!poison_ratelimit(m))
+	if (!__ratelimit(&m->page_debug.poison_rs))
 		return;
 	if (start == end && single_bit_flip(*start, PAGE_POISON))
 		pr_err("pagealloc: single bit error\n");

@@ -39,14 +39,16 @@
  * tainted <release> #1 kmm" (Tainted: with B for bad pages and W for
  * warnings seen on the machine), an empty "Call Trace:" <TASK> block (kmm
  * has no unwinder) and the report, filtered to the request's nodemask
- * unless the request cannot reclaim directly.
+ * unless the request cannot reclaim directly.  As in Linux, one report
+ * in 10 seconds gets through (the machine's nopage_rs, lib/ratelimit.c);
+ * the first after a quiet window is preceded by "warn_alloc: N callbacks
+ * suppressed".
  *
  * Task names: per thread; "swapper/0" (PID 0) while the current machine
  * boots, "kmm" (PID 1) after, or what kmm_set_task_name() set (PID 1).
  * The release is "<major>.<minor>.0" of the machine's Linux version.
  *
- * Differences from Linux: no rate limit on warn_alloc (Linux allows one
- * report per 10 s); no stack frames; cpuset "/" always.
+ * Differences from Linux: no stack frames; cpuset "/" always.
  *
  * Locking: counters are read without locks; each zone's lock is taken
  * while its free areas are read, so callers must not hold a zone lock.
@@ -648,7 +650,7 @@ void warn_alloc(gfp_t gfp_mask, const nodemask_t *nodemask,
 	nodemask_t allowed;
 	va_list ap;
 
-	if (!m || (gfp_mask & __GFP_NOWARN) ||
+	if (!m || (gfp_mask & __GFP_NOWARN) || !__ratelimit(&m->nopage_rs) ||
 	    ((gfp_mask & __GFP_DMA) && !has_managed_dma(m)))
 		return;
 	va_start(ap, fmt);

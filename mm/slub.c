@@ -51,8 +51,10 @@
  * any CPU race there.
  *
  * Failure.  A slab that cannot be allocated makes the request fail
- * (slab_out_of_memory prints Linux's "SLUB: Unable to allocate memory on
- * node" lines unless __GFP_NOWARN).  Misuse with debug flags set is found
+ * (slab_out_of_memory prints Linux 6.12.118's "SLUB: Unable to allocate
+ * memory on CPU c (of node n) on node N, gfp=..." lines unless
+ * __GFP_NOWARN, 10 in 5 seconds as slub_oom_rs allows; the free count of
+ * a partial list over 10,000 slabs is sampled at both ends).  Misuse with debug flags set is found
  * and printed as Linux does (BUG <cache> (...): <what>, the object dump,
  * the tracks, FIX lines) and the object is not freed; an interior or
  * foreign pointer and a free of the CPU freelist's head are refused even
@@ -67,7 +69,8 @@
  * address only).  The per-CPU structures live in host memory.  The
  * randomness (hardening key, freelist shuffles) comes from a per-machine
  * generator with a fixed seed, so runs repeat.  A track's pid is the CPU
- * id + 1 (kmm has no tasks); its time is jiffies at HZ=250 since boot.
+ * id + 1 (kmm has no tasks); its time is the machine's jiffies
+ * (kmm/ratelimit.h).
  */
 #include <kmm/string.h>
 #include <kmm/printk.h>
@@ -85,7 +88,6 @@
 #define MAX_OBJS_PER_PAGE	32767
 #define SHRINK_PROMOTE_MAX	32
 #define TID_STEP		256		/* roundup_pow_of_two(NR_CPUS) */
-#define HZ			250
 
 #define SLUB_RED_INACTIVE	0xbb
 #define SLUB_RED_ACTIVE		0xcc
@@ -169,7 +171,7 @@ struct slub_globals {
 	spinlock_t object_map_lock;
 	unsigned long object_map[(MAX_OBJS_PER_PAGE + 63) / 64];
 	struct kmem_cache *boot_cache, *boot_cache_node;
-	u64 boot_ns;
+	struct ratelimit_state oom_rs;	/* slab_out_of_memory's (slub_oom_rs) */
 };
 
 static inline struct slub_globals *G(void)
@@ -204,11 +206,6 @@ static u64 slub_random(void)
 	return z ^ (z >> 31);
 }
 
-static unsigned long jiffies_now(void)
-{
-	return (unsigned long)((kmm_plat_now_ns() - G()->boot_ns) /
-			       (1000000000ULL / HZ));
-}
 
 /* --- Order and objects ----------------------------------------------------- */
 
@@ -428,7 +425,7 @@ static void set_track(struct kmem_cache *s, void *object,
 	p->addr = addr;
 	p->cpu = cpu;
 	p->pid = cpu + 1;
-	p->when = jiffies_now();
+	p->when = kmm_jiffies();
 }
 
 static void init_tracking(struct kmem_cache *s, void *object)
@@ -450,7 +447,7 @@ static void print_track(const char *what, struct track *t,
 
 static void print_tracking(struct kmem_cache *s, void *object)
 {
-	unsigned long pr_time = jiffies_now();
+	unsigned long pr_time = kmm_jiffies();
 
 	if (!(s->flags & SLAB_STORE_USER))
 		return;
@@ -1678,27 +1675,57 @@ static inline void *freeze_slab(struct kmem_cache *s, struct slab *slab)
 	return take_freelist(s, slab, true);
 }
 
+/* Partial lists longer than this are sampled at both ends. */
+#define MAX_PARTIAL_TO_SCAN	10000
+
+/* count_partial_free_approx: free objects on the node's partial list. */
 static unsigned long count_partial_free(struct kmem_cache_node *n)
 {
-	unsigned long x = 0;
+	unsigned long x = 0, scanned = 0;
 	struct slab *slab;
 
 	spin_lock(&n->list_lock);
-	list_for_each_entry(slab, &n->partial, slab_list)
-		x += slab->objects - slab->inuse;
+	if (n->nr_partial <= MAX_PARTIAL_TO_SCAN) {
+		list_for_each_entry(slab, &n->partial, slab_list)
+			x += slab->objects - slab->inuse;
+	} else {
+		list_for_each_entry(slab, &n->partial, slab_list) {
+			x += slab->objects - slab->inuse;
+			if (++scanned == MAX_PARTIAL_TO_SCAN / 2)
+				break;
+		}
+		for (slab = list_last_entry(&n->partial, struct slab, slab_list);
+		     &slab->slab_list != &n->partial;
+		     slab = list_entry(slab->slab_list.prev, struct slab,
+				   slab_list)) {
+			x += slab->objects - slab->inuse;
+			if (++scanned == MAX_PARTIAL_TO_SCAN)
+				break;
+		}
+		/* mult_frac(x, nr_partial, scanned), capped at the objects. */
+		x = x / scanned * n->nr_partial +
+		    x % scanned * n->nr_partial / scanned;
+		if (x > (unsigned long)atomic_load(&n->total_objects))
+			x = (unsigned long)atomic_load(&n->total_objects);
+	}
 	spin_unlock(&n->list_lock);
 	return x;
 }
 
 static void slab_out_of_memory(struct kmem_cache *s, gfp_t gfpflags, int nid)
 {
+	struct kmm_machine *m = s->machine;
 	struct kmem_cache_node *n;
-	int node;
+	char names[256];
+	int node, cpu;
 
-	if ((gfpflags & __GFP_NOWARN))
+	if ((gfpflags & __GFP_NOWARN) || !___ratelimit(&G()->oom_rs,
+						       "slab_out_of_memory"))
 		return;
-	pr_warn("SLUB: Unable to allocate memory on node %d, gfp=%#x\n", nid,
-		gfpflags);
+	cpu = kmm_cpu_of(m);
+	kmm_format_gfp(gfpflags, names, sizeof(names));
+	pr_warn("SLUB: Unable to allocate memory on CPU %u (of node %d) on node %d, gfp=%#x(%s)\n",
+		(unsigned int)cpu, m->cpu_to_node[cpu], nid, gfpflags, names);
 	pr_warn("  cache: %s, object size: %u, buffer size: %u, default order: %u, min order: %u\n",
 		s->name, s->object_size, s->size, oo_order(SC(s)->oo),
 		oo_order(SC(s)->min));
@@ -2740,7 +2767,8 @@ static int slub_init(void)
 	spin_lock_init(&g->rng_lock);
 	spin_lock_init(&g->object_map_lock);
 	g->rng = 0x5eed5eed12345678ULL;
-	g->boot_ns = kmm_plat_now_ns();
+	ratelimit_state_init(&g->oom_rs, DEFAULT_RATELIMIT_INTERVAL,
+			     DEFAULT_RATELIMIT_BURST);
 	g->max_order = PAGE_ALLOC_COSTLY_ORDER;
 	if (m->params.slab.min_order >= 0)
 		g->min_order = min_t(unsigned int,

@@ -643,7 +643,9 @@ out:
  * addresses ([vstart, vend), Linux's convention).  kmm has the vmalloc
  * range only, and only its bottom win_size bytes are backed by the host
  * window: the request is clipped to that, and a range outside it fails
- * (with Linux's "vmap allocation ... failed" warning).
+ * (with Linux's "vmalloc_node_range for size N failed: Address range
+ * restricted to S - E" warning, printk_ratelimit()ed, naming the range
+ * the caller asked for).
  */
 static struct vmap_area *alloc_vmap_area(unsigned long size,
 					 unsigned long align,
@@ -654,7 +656,7 @@ static struct vmap_area *alloc_vmap_area(unsigned long size,
 {
 	struct kmm_vmalloc_state *vs = VS();
 	struct vmap_area *va, *spare, *to_free = NULL;
-	unsigned long addr, hstart, hend;
+	unsigned long addr, hstart, hend, req_start = vstart, req_end = vend;
 	bool purged = false;
 
 	if (!vs || !size || (size & ~PAGE_MASK) || !align ||
@@ -689,9 +691,9 @@ retry:
 			if (purge_vmap_area_lazy(vs))
 				goto retry;
 		}
-		if (!(gfp & __GFP_NOWARN))
-			pr_warn("vmap allocation for size %lu failed: use vmalloc=<size> to increase size\n",
-				size);
+		if (!(gfp & __GFP_NOWARN) && printk_ratelimit())
+			pr_warn("vmalloc_node_range for size %lu failed: Address range restricted to %#lx - %#lx\n",
+				size, req_start, req_end);
 		va_free(va);
 		return NULL;
 	}
@@ -1145,15 +1147,14 @@ static void *__vmalloc_area_node(struct vm_struct *area, gfp_t gfp,
 		return NULL;
 	}
 	area->page_order = order;
-	if (order) {
-		gfp_t hgfp = gfp | __GFP_NOWARN;
-
-		if (!(hgfp & (__GFP_RETRY_MAYFAIL | __GFP_NOFAIL)))
-			hgfp |= __GFP_NORETRY;
-		gfp = hgfp & ~__GFP_NOFAIL;
-	}
-	area->nr_pages = vm_area_alloc_pages(gfp, node, order, nr_small_pages,
-					     area->pages);
+	/*
+	 * The page allocator stays quiet (this function reports the failure
+	 * itself), and a huge block is never __GFP_NOFAIL: the caller falls
+	 * back to small pages.
+	 */
+	area->nr_pages = vm_area_alloc_pages((order ? gfp & ~__GFP_NOFAIL : gfp) |
+					     __GFP_NOWARN, node, order,
+					     nr_small_pages, area->pages);
 	atomic_fetch_add(&vs->nr_vmalloc_pages, (long)area->nr_pages);
 	if (area->nr_pages != nr_small_pages) {
 		if (!order)

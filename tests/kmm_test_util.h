@@ -63,6 +63,12 @@ static inline char *log_since(struct kmm_machine *m, size_t mark)
  * The free page count once everything that can give pages back has: the
  * shrinkers (slab), the RCU-deferred slab frees and the per-CPU lists.
  */
+/* A rate limit's window as if it had opened interval + 1 jiffies ago. */
+static inline void ratelimit_expire(struct ratelimit_state *rs)
+{
+	rs->begin -= (unsigned long)rs->interval + 1;
+}
+
 static inline unsigned long free_pages_settled(void)
 {
 	shrink_slab(GFP_KERNEL, 0, 0);

@@ -837,7 +837,7 @@ KT_TEST(poison_memory_corruption)
 	free(log);
 	m->page_poisoning = false;
 	/* Put the 10-per-5-seconds budget back for the other tests. */
-	m->page_debug.poison_rs_printed = 0;
+	m->page_debug.poison_rs.printed = 0;
 }
 
 /* More than 10 reports in 5 seconds: the rest wait and are counted. */
@@ -859,9 +859,9 @@ KT_TEST(poison_ratelimit)
 		return;
 	va = page_address(p);
 	m->page_poisoning = true;
-	m->page_debug.poison_rs_begin = 0;
-	m->page_debug.poison_rs_printed = 0;
-	m->page_debug.poison_rs_missed = 0;
+	m->page_debug.poison_rs.begin = 0;
+	m->page_debug.poison_rs.printed = 0;
+	m->page_debug.poison_rs.missed = 0;
 	errs = atomic_load(&m->page_debug.poison_errors);
 	mark = log_mark(m);
 	for (int i = 0; i < 14; i++) {
@@ -873,8 +873,8 @@ KT_TEST(poison_ratelimit)
 	KT_EQ(count_lines(log, "pagealloc: memory corruption"), 10);
 	free(log);
 	KT_EQ(atomic_load(&m->page_debug.poison_errors), errs + 14);
-	/* Five seconds later. */
-	m->page_debug.poison_rs_begin = 1;
+	/* Five seconds (and a jiffy) later. */
+	m->page_debug.poison_rs.begin -= 5 * HZ + 1;
 	mark = log_mark(m);
 	kernel_poison_pages(p, 1);
 	va[7] = 0;
@@ -886,7 +886,7 @@ KT_TEST(poison_ratelimit)
 			       "pagealloc: memory corruption\n")) == 0);
 	free(log);
 	m->page_poisoning = false;
-	m->page_debug.poison_rs_printed = 0;
+	m->page_debug.poison_rs.printed = 0;
 }
 
 /* --- debug_pagealloc and init ---------------------------------------------- */

@@ -15,6 +15,8 @@
 #include <kmm/vmstat.h>
 #include <kmm/gfp.h>
 #include <kmm/show_mem.h>
+#include <kmm/ratelimit.h>
+#include <unistd.h>
 
 #define PAGES_KB(p)	((unsigned long)(p) * 4)
 
@@ -886,11 +888,74 @@ out:
 	kmm_machine_destroy(m);
 }
 
+/* lib/ratelimit.c: bursts, windows, the suppressed count, jiffies. */
+KT_TEST(ratelimit_windows)
+{
+	struct kmm_machine *m = boot_compact(1ULL << 30, 1, 1, NULL);
+	struct ratelimit_state rs = RATELIMIT_STATE_INIT(5 * HZ, 3);
+	unsigned long j0, j1;
+	size_t mark;
+	char *log;
+	int ok = 0;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	kmm_machine_enter(m);
+	j0 = kmm_jiffies();
+	KT_TRUE(j0 >= INITIAL_JIFFIES);
+	usleep(20000);
+	j1 = kmm_jiffies();
+	/* 20 ms is 5 ticks at HZ = 250. */
+	KT_TRUE(j1 - j0 >= 5 && j1 - j0 < 5 * HZ);
+
+	mark = log_mark(m);
+	for (int i = 0; i < 5; i++)
+		ok += ___ratelimit(&rs, "rl_test");
+	KT_EQ(ok, 3);
+	KT_EQ(rs.missed, 2);
+	KT_EQ(rs.printed, 3);
+	log = log_since(m, mark);
+	KT_STREQ(log, "");
+	free(log);
+	/* The window ends: the count is said, and the budget is back. */
+	ratelimit_expire(&rs);
+	mark = log_mark(m);
+	KT_EQ(___ratelimit(&rs, "rl_test"), 1);
+	log = log_since(m, mark);
+	KT_STREQ(log, "rl_test: 2 callbacks suppressed\n");
+	free(log);
+	KT_EQ(rs.missed, 0);
+	KT_EQ(rs.printed, 1);
+	/* RATELIMIT_MSG_ON_RELEASE: the count is kept, nothing printed. */
+	rs.flags = RATELIMIT_MSG_ON_RELEASE;
+	ok = 0;
+	for (int i = 0; i < 4; i++)
+		ok += ___ratelimit(&rs, "rl_test");
+	KT_EQ(ok, 2);
+	ratelimit_expire(&rs);
+	mark = log_mark(m);
+	KT_EQ(___ratelimit(&rs, "rl_test"), 1);
+	log = log_since(m, mark);
+	KT_STREQ(log, "");
+	free(log);
+	KT_EQ(rs.missed, 2);
+	/* No interval: no limit; no burst: nothing gets through. */
+	ratelimit_state_init(&rs, 0, 0);
+	for (int i = 0; i < 100; i++)
+		KT_EQ(___ratelimit(&rs, "rl_test"), 1);
+	ratelimit_state_init(&rs, HZ, 0);
+	KT_EQ(___ratelimit(&rs, "rl_test"), 0);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+}
+
 KT_TEST(warn_alloc_report)
 {
 	struct kmm_machine *m = boot_compact(8ULL << 30, 2, 2, NULL);
 	nodemask_t mask;
 	char *r, *log;
+	size_t mark;
 	int before;
 
 	KT_TRUE(m != NULL);
@@ -921,7 +986,27 @@ KT_TEST(warn_alloc_report)
 	KT_CONTAINS(r, "\nNode 1 Normal: ");
 	free(r);
 
+	/*
+	 * Linux's nopage_rs lets one report through in 10 seconds: the next
+	 * is counted, and said when the window has passed.
+	 */
+	mark = log_mark(m);
+	warn_alloc(GFP_KERNEL, NULL, "page allocation failure: order:%u", 1);
+	r = log_since(m, mark);
+	KT_STREQ(r, "");
+	free(r);
+	ratelimit_expire(&m->nopage_rs);
+	mark = log_mark(m);
+	warn_alloc(GFP_KERNEL, NULL, "page allocation failure: order:%u", 2);
+	r = log_since(m, mark);
+	KT_TRUE(!strncmp(r, "warn_alloc: 1 callbacks suppressed\n"
+			    "kmm: page allocation failure: order:2,",
+			 strlen("warn_alloc: 1 callbacks suppressed\n"
+				"kmm: page allocation failure: order:2,")));
+	free(r);
+
 	/* A named task, a nodemask, and a zone limit: DMA32 and below. */
+	ratelimit_expire(&m->nopage_rs);
 	kmm_set_task_name("stress-ng-vm-worker");
 	memset(&mask, 0, sizeof(mask));
 	node_set(1, &mask);
@@ -945,6 +1030,7 @@ KT_TEST(warn_alloc_report)
 
 	/* GFP_ATOMIC cannot reclaim directly: no node filter. */
 	kmm_set_task_name(NULL);
+	ratelimit_expire(&m->nopage_rs);
 	warn_alloc(GFP_ATOMIC | __GFP_DMA32, &mask, "page allocation failure: order:%u", 0);
 	r = log_from(m, "kmm: page allocation failure: order:0, mode:0x824(GFP_ATOMIC|GFP_DMA32), nodemask=1,");
 	KT_TRUE(r != NULL);

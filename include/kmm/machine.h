@@ -23,6 +23,7 @@
 #include <kmm/types.h>
 #include <kmm/list.h>
 #include <kmm/spinlock.h>
+#include <kmm/ratelimit.h>
 #include <kmm/pcpu_lock.h>
 #include <kmm/e820.h>
 #include <kmm/memblock.h>
@@ -237,6 +238,12 @@ struct kmm_machine {
 	/* Deferred struct page init. */
 	atomic_long deferred_pages_left;
 	u64 boot_ns;
+	u64 start_ns;		/* when the boot began: jiffies count from here */
+
+	/* printk rate limits (lib/ratelimit.c): Linux's static states. */
+	struct ratelimit_state nopage_rs;	/* warn_alloc: 10 s, 1 */
+	struct ratelimit_state printk_rs;	/* printk_ratelimit(): 5 s, 10 */
+	struct ratelimit_state mirror_rs[2];	/* memblock's mirror warnings */
 
 	/* Page allocator (mm/page_alloc.c). */
 	atomic_long totalram;			/* totalram_pages() */
@@ -283,8 +290,7 @@ struct kmm_machine {
 		u64 bad_page_resume;		/* end of a burst's minute (ns) */
 		unsigned long bad_page_shown, bad_page_unshown;
 		bool debug_locks_off;		/* add_taint() said so once */
-		u64 poison_rs_begin;		/* check_poison_mem's ratelimit */
-		int poison_rs_printed, poison_rs_missed;
+		struct ratelimit_state poison_rs; /* check_poison_mem's */
 		atomic_long poison_errors;	/* corruptions found at alloc */
 	} page_debug;
 	void *alloc_priv;
