@@ -454,8 +454,12 @@ void kmm_machine_destroy(struct kmm_machine *m)
 	for (int nid = 0; nid < KMM_MAX_NODES && m->phys_base; nid++) {
 		if (!m->node_data[nid])
 			continue;
-		for (int z = 0; z < MAX_NR_ZONES; z++)
-			kmm_plat_free(m->node_data[nid]->node_zones[z].per_cpu_pageset);
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = &m->node_data[nid]->node_zones[z];
+
+			kmm_plat_free(zone->per_cpu_pageset);
+			kmm_plat_free(zone->per_cpu_zonestats);
+		}
 	}
 	if (m->vmemmap_base)
 		kmm_plat_va_release(m->vmemmap_base, m->vmemmap_span);

@@ -36,6 +36,11 @@
  * expand/__free_one_page, the fallback table and pageblock stealing, the
  * highatomic reserve; per zone and CPU a per_cpu_pages with lists by type
  * for orders 0..3 and THP, batch/high with 6.12's automatic high tuning.
+ * The vmstat tick (kmm_vmstat_tick, Linux's vmstat worker, once a second
+ * there) decays high and, on NUMA, drains a CPU's pageset of a remote
+ * node's zone a batch at a time once the CPU has not changed that zone's
+ * counters for 3 ticks (pcp->expire, from the per-CPU diffs vmstat.c
+ * keeps, threshold folds included).
  * The order-0..3 fast paths (rmqueue_pcp_fast, free_page_fast) make
  * every lookup once and call nothing on the way, so they need no stack
  * frame; a refill, a drain over high, another zone, page debugging or
@@ -408,11 +413,9 @@ static void account_freepages(struct zone *zone, long nr, int mt)
 {
 	if (mt == MIGRATE_ISOLATE)
 		return;
-	atomic_fetch_add_explicit(&zone->vm_stat[NR_FREE_PAGES], nr,
-				  memory_order_relaxed);
+	__mod_zone_page_state(zone, NR_FREE_PAGES, nr);
 	if (mt == MIGRATE_CMA)
-		atomic_fetch_add_explicit(&zone->vm_stat[NR_FREE_CMA_PAGES],
-					  nr, memory_order_relaxed);
+		__mod_zone_page_state(zone, NR_FREE_CMA_PAGES, nr);
 }
 
 /*
@@ -2460,6 +2463,43 @@ static bool decay_pcp_high(struct zone *zone, struct per_cpu_pages *pcp)
 	return more;
 }
 
+/*
+ * refresh_cpu_vm_stats(true) for one zone of one CPU: fold the CPU's
+ * diffs (any change restarts the 3-tick countdown), decay high, then
+ * count a remote zone's pageset down and drain a batch of it once it
+ * reaches 0; a local zone's countdown is cleared.  The CPUs are revoked;
+ * the changes count against @cpu, which would run this in Linux.
+ */
+static bool refresh_cpu_zone(struct kmm_machine *m, struct zone *zone,
+			     int cpu)
+{
+	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+	int local = m->cpu_to_node[cpu] < 0 ? 0 : m->cpu_to_node[cpu];
+	bool changed = false;
+
+	kmm_self.stat_cpu = cpu + 1;
+	if (kmm_fold_zone_diffs(zone, cpu))
+		pcp->expire = 3;		/* 3 seconds idle till flush */
+	changed = decay_pcp_high(zone, pcp);
+	if (!pcp->expire || !pcp->count)
+		goto out;
+	if (zone->node == local) {
+		pcp->expire = 0;		/* local zones are never drained */
+		goto out;
+	}
+	changed = true;
+	if (--pcp->expire)
+		goto out;
+	/* drain_zone_pages: one batch at most. */
+	kmm_pcpu_lock_remote(&pcp->lock);
+	if (pcp->count)
+		free_pcppages_bulk(zone, min(pcp->count, pcp->batch), pcp, 0);
+	kmm_pcpu_unlock_remote(&pcp->lock);
+out:
+	kmm_self.stat_cpu = 0;
+	return changed;
+}
+
 /* One vmstat tick for the machine (kmm has no timers: the caller drives). */
 bool kmm_vmstat_tick(struct kmm_machine *m)
 {
@@ -2479,8 +2519,7 @@ bool kmm_vmstat_tick(struct kmm_machine *m)
 			if (!zone->per_cpu_pageset || !populated_zone(zone))
 				continue;
 			for (int cpu = 0; cpu < m->nr_cpus; cpu++)
-				more |= decay_pcp_high(zone,
-						       &zone->per_cpu_pageset[cpu]);
+				more |= refresh_cpu_zone(m, zone, cpu);
 		}
 	}
 	kmm_cpu_unrevoke_all(m);
@@ -2747,6 +2786,13 @@ void setup_per_cpu_pageset(void)
 				64);
 			if (!zone->per_cpu_pageset)
 				panic("Failed to allocate per-cpu pagesets");
+		}
+		if (!zone->per_cpu_zonestats) {
+			zone->per_cpu_zonestats = kmm_plat_alloc(
+				sizeof(struct per_cpu_zonestat) *
+				(size_t)m->nr_cpus);
+			if (!zone->per_cpu_zonestats)
+				panic("Failed to allocate per-cpu zonestats");
 		}
 		for (int cpu = 0; cpu < m->nr_cpus; cpu++) {
 			struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];

@@ -7,6 +7,10 @@
  * struct zone, node counters (enum node_stat_item) in pg_data_t, VM events
  * in the machine, all as exact atomics: Linux keeps per-CPU diffs and folds
  * them, and what it prints after a fold is what kmm prints at any time.
+ * The per-CPU diffs are kept beside them (zone->per_cpu_zonestats, folded
+ * past stat_threshold as Linux does, counted against the thread's CPU or
+ * the CPU whose work it does remotely) only to tell the vmstat tick which
+ * remote pagesets have gone quiet.
  * Readers clamp a transiently negative counter at 0, as Linux's SMP
  * readers do; the global sums add the raw values of every zone (node) of
  * the current machine, then clamp.  NR_SLAB_RECLAIMABLE_B and
@@ -113,11 +117,59 @@ static bool vmstat_item_print_in_thp(enum node_stat_item item)
 	       item == NR_FILE_PMDMAPPED;
 }
 
+/*
+ * The CPU a zone counter change is made on: the one whose work the thread
+ * does remotely (kmm_self.stat_cpu), else its own in the current machine.
+ */
+static int stat_cpu(struct kmm_machine *m)
+{
+	if (kmm_self.stat_cpu)
+		return kmm_self.stat_cpu - 1;
+	return m && kmm_runs_on(m) ? kmm_cpu_id : -1;
+}
+
+/*
+ * Linux's per-CPU diff: a change joins it, and a diff past the threshold
+ * is folded (to 0).  The counter itself was changed exactly.  Racing
+ * threads that share a CPU may lose a diff update: it only steers the
+ * tick's remote drain.
+ */
+static void note_stat_diff(struct zone *zone, enum zone_stat_item item,
+			   long delta)
+{
+	struct kmm_machine *m = kmm_current();
+	int cpu = stat_cpu(m);
+	s8 *p;
+	long x, t;
+
+	if (cpu < 0 || cpu >= m->nr_cpus)
+		return;
+	p = &zone->per_cpu_zonestats[cpu].vm_stat_diff[item];
+	x = delta + __atomic_load_n(p, __ATOMIC_RELAXED);
+	t = __atomic_load_n(&zone->stat_threshold, __ATOMIC_RELAXED);
+	if (x > t || x < -t)
+		x = 0;
+	__atomic_store_n(p, (s8)x, __ATOMIC_RELAXED);
+}
+
 void __mod_zone_page_state(struct zone *zone, enum zone_stat_item item,
 			   long delta)
 {
 	atomic_fetch_add_explicit(&zone->vm_stat[item], delta,
 				  memory_order_relaxed);
+	if (zone->per_cpu_zonestats && delta)
+		note_stat_diff(zone, item, delta);
+}
+
+bool kmm_fold_zone_diffs(struct zone *zone, int cpu)
+{
+	bool any = false;
+
+	for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
+		any |= __atomic_exchange_n(
+			&zone->per_cpu_zonestats[cpu].vm_stat_diff[i], 0,
+			__ATOMIC_RELAXED) != 0;
+	return any;
 }
 
 unsigned long zone_page_state(const struct zone *zone,

@@ -561,6 +561,67 @@ KT_TEST(pcp_high_decays_on_ticks)
 }
 
 /*
+ * NUMA: a CPU's pageset of a remote node's zone is drained by the vmstat
+ * tick once the CPU's counter diffs for that zone have stayed clean for 3
+ * ticks (pcp->expire), a batch at a time; a local zone's never is.
+ */
+KT_TEST(remote_pagesets_expire_on_ticks)
+{
+	struct kmm_machine *m = boot_compact(2ULL << 30, 2, 2,
+					     "deferred_init=off init_on_alloc=0");
+	struct page **held = calloc(200, sizeof(*held));
+	struct per_cpu_pages *rp, *lp;
+	int before, lbefore, want;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	kmm_machine_enter(m);
+	KT_EQ(kmm_cpu_bind(m, 0), 0);
+	KT_EQ(m->cpu_to_node[0], 0);
+	for (int i = 0; i < 200; i++) {
+		held[i] = alloc_pages_node(1, GFP_KERNEL | __GFP_THISNODE, 0);
+		KT_TRUE(held[i] != NULL);
+	}
+	KT_EQ(page_to_nid(held[0]), 1);
+	rp = &page_zone(held[0])->per_cpu_pageset[0];
+	for (int i = 0; i < 200; i++)
+		__free_pages(held[i], 0);
+	for (int i = 0; i < 8; i++)
+		held[i] = alloc_pages_node(0, GFP_KERNEL | __GFP_THISNODE, 0);
+	lp = &page_zone(held[0])->per_cpu_pageset[0];
+	for (int i = 0; i < 8; i++)
+		__free_pages(held[i], 0);
+	/* Over three batches, all below high_min: decay drains none. */
+	KT_TRUE(rp->count > 3 * rp->batch && rp->count < rp->high_min);
+	KT_TRUE(lp->count > 0);
+	before = rp->count;
+	lbefore = lp->count;
+
+	/* Tick 1: the refills' diffs fold, 3 ticks begin (2 left after it). */
+	KT_TRUE(kmm_vmstat_tick(m));
+	KT_EQ(rp->expire, 2);
+	KT_EQ(lp->expire, 0);
+	/* Every third tick one batch goes; its own diff restarts the count. */
+	for (int t = 2; t <= 12; t++) {
+		KT_TRUE(kmm_vmstat_tick(m));
+		want = before - rp->batch * (t / 3);
+		KT_EQ(rp->count, want > 0 ? want : 0);
+		if (want > 0)
+			KT_EQ(rp->expire, 2 - (t - 1) % 3);
+		KT_EQ(lp->count, lbefore);
+	}
+	for (int t = 0; t < 1000 && kmm_vmstat_tick(m); t++)
+		;
+	KT_EQ(rp->count, 0);
+	KT_EQ(lp->count, lbefore);
+	verify(m);
+	free(held);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+}
+
+/*
  * Linux 6.12: an allocation that finds its zone below the high watermark
  * sets ZONE_BELOW_HIGH; from then on each free trims the pageset (high
  * decays to high_min, the list is kept at or under it), and a drain that

@@ -362,8 +362,10 @@ void kmm_set_hooks(struct kmm_machine *m, const struct kmm_hooks *h);
 int kmm_sysctl(struct kmm_machine *m, const char *name, long value);
 /*
  * One tick of Linux's vmstat worker: decay each per-CPU pageset's high
- * towards high_min and drain what is above it.  Returns true while there
- * is more to do.  Linux runs it every second; kmm runs it when called.
+ * towards high_min and drain what is above it, and drain a batch of a
+ * CPU's pageset of a remote node's zone once that CPU has left the zone's
+ * counters alone for 3 ticks.  Returns true while there is more to do.
+ * Linux runs it every second; kmm runs it when called.
  */
 bool kmm_vmstat_tick(struct kmm_machine *m);
 /* The calling thread's CPU in the current machine, and its node. */

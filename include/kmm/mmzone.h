@@ -155,6 +155,15 @@ struct zone {
 	int pageset_high_max;
 	int pageset_batch;
 	int stat_threshold;
+	/*
+	 * Per CPU, what Linux's per_cpu_zonestat holds: the zone counter
+	 * changes not yet folded (within +-stat_threshold).  kmm's counters
+	 * are exact; the diffs only decide, as in Linux, which CPUs' remote
+	 * pagesets the vmstat tick drains (pcp->expire).
+	 */
+	struct per_cpu_zonestat {
+		s8 vm_stat_diff[NR_VM_ZONE_STAT_ITEMS];
+	} *per_cpu_zonestats;
 	atomic_long vm_stat[NR_VM_ZONE_STAT_ITEMS];
 	atomic_long vm_numa_event[NR_VM_NUMA_EVENT_ITEMS];
 };

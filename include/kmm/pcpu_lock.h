@@ -69,6 +69,12 @@ struct kmm_thread {
 	unsigned long long cpu_uid;	/* the uid of the machine of ... */
 	int cpu;			/* ... the CPU it runs as, or -1 */
 	uintptr_t token;
+	/*
+	 * CPU + 1 whose zone counter diffs this thread's changes count
+	 * against while it does that CPU's work remotely (a drain or the
+	 * vmstat tick, which Linux runs on the CPU itself); 0: its own.
+	 */
+	int stat_cpu;
 };
 extern _Thread_local __attribute__((tls_model("initial-exec")))
 	struct kmm_thread kmm_self;

@@ -138,6 +138,8 @@ struct pglist_data;
 
 void __mod_zone_page_state(struct zone *zone, enum zone_stat_item item,
 			   long delta);
+/* Clear @cpu's diffs of @zone; true if any was not 0 (the vmstat tick). */
+bool kmm_fold_zone_diffs(struct zone *zone, int cpu);
 unsigned long zone_page_state(const struct zone *zone,
 			      enum zone_stat_item item);
 unsigned long global_zone_page_state(enum zone_stat_item item);
