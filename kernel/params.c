@@ -197,6 +197,24 @@ static int p_debug_pagealloc(struct kmm_machine *m, const char *v)
 	return kstrtobool(v, &m->debug_pagealloc);
 }
 
+/*
+ * debug_guardpage_minorder=N (mm/debug_page_alloc.c): buddies split off
+ * below order N are kept as unmapped guard pages when debug_pagealloc is
+ * on.  A bad value is reported and ignored.
+ */
+static int p_debug_guardpage_minorder(struct kmm_machine *m, const char *v)
+{
+	unsigned long res;
+
+	if (!v || kstrtoul(v, 10, &res) < 0 || res > MAX_PAGE_ORDER / 2) {
+		pr_err("Bad debug_guardpage_minorder value\n");
+		return 0;
+	}
+	m->debug_guardpage_minorder = (unsigned int)res;
+	pr_info("Setting debug_guardpage_minorder to %lu\n", res);
+	return 0;
+}
+
 static int p_page_poison(struct kmm_machine *m, const char *v)
 {
 	return kstrtobool(v, &m->page_poisoning);
@@ -259,14 +277,34 @@ static int p_slab_int(const char *v, int *out, int max)
 	return 0;
 }
 
+/*
+ * slub_min_order= and slub_max_order= settle against each other in the
+ * order they come, as Linux's setup functions do (max starts at
+ * PAGE_ALLOC_COSTLY_ORDER): a min above max raises max, a max below min
+ * lowers min, and max is capped at MAX_PAGE_ORDER.
+ */
 static int p_slub_min_order(struct kmm_machine *m, const char *v)
 {
-	return p_slab_int(v, &m->params.slab.min_order, 1000);
+	struct kmm_slab_params *p = &m->params.slab;
+	int ret = p_slab_int(v, &p->min_order, 1000);
+
+	if (!ret && p->min_order > (p->max_order < 0 ? PAGE_ALLOC_COSTLY_ORDER :
+				    p->max_order))
+		p->max_order = p->min_order;
+	return ret;
 }
 
 static int p_slub_max_order(struct kmm_machine *m, const char *v)
 {
-	return p_slab_int(v, &m->params.slab.max_order, 1000);
+	struct kmm_slab_params *p = &m->params.slab;
+	int ret = p_slab_int(v, &p->max_order, 1000);
+
+	if (ret)
+		return ret;
+	p->max_order = min(p->max_order, MAX_PAGE_ORDER);
+	if (p->min_order > p->max_order)
+		p->min_order = p->max_order;
+	return 0;
 }
 
 static int p_slub_min_objects(struct kmm_machine *m, const char *v)
@@ -279,7 +317,7 @@ static int p_slab_max_order(struct kmm_machine *m, const char *v)
 	/* slub_max_order= is also spelt slab_max_order= in 6.12. */
 	if (m->params.slab.use_slab)
 		return p_slab_int(v, &m->params.slab.slab_max_order, 1000);
-	return p_slab_int(v, &m->params.slab.max_order, 1000);
+	return p_slub_max_order(m, v);
 }
 
 static int p_slub_debug(struct kmm_machine *m, const char *v)
@@ -329,6 +367,7 @@ static const struct kparam params[] = {
 	{ "kmm_verify", true, p_verify },
 	{ "kmm_cpu_owner", true, p_cpu_owner },
 	{ "debug_pagealloc", true, p_debug_pagealloc },
+	{ "debug_guardpage_minorder", true, p_debug_guardpage_minorder },
 	{ "page_poison", true, p_page_poison },
 	{ "init_on_alloc", true, p_init_on_alloc },
 	{ "init_on_free", true, p_init_on_free },

@@ -74,6 +74,7 @@
 
 #define PENALTY_FOR_NODE_WITH_CPUS	1
 #define PAGE_TYPE_BUDDY			0xf0000000u
+#define PAGE_TYPE_GUARD			0xf3000000u
 #define PAGE_TYPE_NONE			0xffffffffu
 
 void __free_pages_core(struct page *page, unsigned int order);
@@ -394,10 +395,43 @@ static inline struct zone *zone_of_page(struct kmm_machine *m,
 			->node_zones[(f >> ZONES_PGSHIFT) & ZONES_MASK];
 }
 
+/*
+ * Guard pages (debug_guardpage_minorder= with debug_pagealloc): the upper
+ * half of a split below the minimum order is neither on a free list nor
+ * counted free; it stays unmapped, with its order in private, and merges
+ * back like a free buddy when the lower half is freed.
+ */
+static inline bool page_is_guard(const struct kmm_machine *m,
+				 const struct page *p)
+{
+	return m->debug_guardpage_enabled &&
+	       __atomic_load_n(&p->page_type, __ATOMIC_RELAXED) ==
+	       PAGE_TYPE_GUARD;
+}
+
+static bool set_page_guard(struct kmm_machine *m, struct page *page,
+			   unsigned int order)
+{
+	if (!m->debug_guardpage_enabled ||
+	    order >= m->debug_guardpage_minorder)
+		return false;
+	page->page_type = PAGE_TYPE_GUARD;
+	INIT_LIST_HEAD(&page->lru);
+	page->private = order;
+	return true;
+}
+
+static void clear_page_guard(struct page *page)
+{
+	page->page_type = PAGE_TYPE_NONE;
+	page->private = 0;
+}
+
 static bool page_is_buddy(struct page *page, struct page *buddy,
 			  unsigned int order)
 {
-	if (!PageBuddy(buddy) || buddy_order(buddy) != order)
+	if ((!PageBuddy(buddy) && !page_is_guard(M(), buddy)) ||
+	    buddy_order(buddy) != order)
 		return false;
 	return page_zonenum(page) == page_zonenum(buddy) &&
 	       page_to_nid(page) == page_to_nid(buddy);
@@ -513,7 +547,12 @@ static void __free_one_page(struct page *page, unsigned long pfn,
 			     !migratetype_is_mergeable(buddy_mt)))
 				goto done_merging;
 		}
-		__del_page_from_free_list(buddy, zone, order, buddy_mt);
+		if (page_is_guard(m, buddy)) {
+			clear_page_guard(buddy);
+			account_freepages(zone, 1L << order, migratetype);
+		} else {
+			__del_page_from_free_list(buddy, zone, order, buddy_mt);
+		}
 		if (buddy_mt != migratetype)
 			set_pageblock_migratetype(buddy, migratetype);
 		combined_pfn = buddy_pfn & pfn;
@@ -551,6 +590,8 @@ static unsigned int expand(struct zone *zone, struct page *page, int low,
 	while (high > low) {
 		high--;
 		size >>= 1;
+		if (set_page_guard(M(), &page[size], (unsigned int)high))
+			continue;
 		__add_to_free_list(&page[size], zone, (unsigned int)high, mt,
 				   false);
 		nr_added += size;

@@ -10,9 +10,12 @@
  * pages out of the direct map so a use after free faults; page_poison fills
  * freed pages with 0xaa and checks the pattern when they are handed out
  * again; init_on_alloc/init_on_free zero pages.  The boot parameters set
- * m->debug_pagealloc, m->page_poisoning, m->init_on_alloc, m->init_on_free
- * (kernel/params.c); mem_debugging_and_hardening_init() settles them
- * against each other and report_meminit() prints the result.
+ * m->debug_pagealloc, m->debug_guardpage_minorder, m->page_poisoning,
+ * m->init_on_alloc, m->init_on_free (kernel/params.c);
+ * mem_debugging_and_hardening_init() settles them against each other
+ * (guard pages need debug_pagealloc) and report_meminit() prints the
+ * result.  The guard pages themselves are the buddy allocator's (expand()
+ * and __free_one_page() in mm/page_alloc.c).
  *
  * Data structures: none of its own beyond m->page_debug, the per-machine
  * state Linux keeps in function-local statics (bad_page()'s burst counters,
@@ -792,6 +795,9 @@ void mem_debugging_and_hardening_init(void)
 		m->init_on_alloc = false;
 		m->init_on_free = false;
 	}
+	/* Guard pages need debug_pagealloc (the static key follows it). */
+	m->debug_guardpage_enabled = m->debug_pagealloc &&
+				     m->debug_guardpage_minorder;
 }
 
 /*

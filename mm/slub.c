@@ -2782,8 +2782,9 @@ static int slub_init(void)
 		g->max_order = g->min_order;
 	if (m->params.slab.min_objects >= 0)
 		g->min_objects = (unsigned int)m->params.slab.min_objects;
-	if (m->debug_pagealloc)
-		g->max_order = 0;	/* debug_guardpage_minorder() stand-in */
+	/* Even without debug_pagealloc, as Linux. */
+	if (m->debug_guardpage_minorder)
+		g->max_order = 0;
 	setup_slub_debug();
 	for (int node = 0; node < KMM_MAX_NODES; node++)
 		if (node_state(node, N_NORMAL_MEMORY))

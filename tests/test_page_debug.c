@@ -956,6 +956,73 @@ KT_TEST(debug_pagealloc_unmaps_freed_pages)
 	m->debug_pagealloc = false;
 }
 
+/*
+ * debug_guardpage_minorder=3 with debug_pagealloc: an order-0 allocation
+ * splits an order-3 block and keeps the buddies of orders 2, 1 and 0 as
+ * unmapped guard pages, neither free nor on a list; freeing the page
+ * merges them back.  A bad value is refused with Linux's message.
+ */
+KT_TEST(debug_guardpage_minorder_guards)
+{
+	struct kmm_machine *m = boot_compact(1ULL << 30, 1, 1,
+		"debug_pagealloc=on debug_guardpage_minorder=3 deferred_init=off");
+	unsigned long free0, pfn;
+	struct page *p, *vm;
+	char err[256], *log;
+	u8 *va;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	kmm_machine_enter(m);
+	log = machine_log(m);
+	KT_CONTAINS(log, "\nSetting debug_guardpage_minorder to 3\n");
+	free(log);
+	KT_TRUE(m->debug_guardpage_enabled);
+	drain_all_pages(NULL);
+	free0 = global_zone_page_state(NR_FREE_PAGES);
+	p = alloc_pages(GFP_KERNEL, 0);
+	KT_TRUE(p != NULL);
+	if (!p)
+		return;
+	drain_all_pages(NULL);		/* the refill's other pages go back */
+	KT_EQ(global_zone_page_state(NR_FREE_PAGES), free0 - 8);
+	vm = pfn_to_page(0);
+	pfn = page_to_pfn(p);
+	KT_EQ(pfn & 7, 0);
+	for (unsigned int o = 0; o < 3; o++) {
+		struct page *g = vm + (pfn ^ (1UL << o));
+
+		KT_EQ(g->page_type, 0xf3000000u);	/* PGTY_guard */
+		KT_EQ(g->private, o);
+		KT_TRUE(read_faults(page_address(g)));
+	}
+	va = page_address(p);
+	KT_FALSE(read_faults(va));
+	va[0] = 1;
+	KT_EQ(kmm_mm_verify(m, err, sizeof(err)), 0);
+	__free_pages(p, 0);
+	drain_all_pages(NULL);
+	KT_EQ(global_zone_page_state(NR_FREE_PAGES), free0);
+	for (unsigned int o = 0; o < 3; o++)
+		KT_TRUE(vm[pfn ^ (1UL << o)].page_type != 0xf3000000u);
+	KT_EQ(kmm_mm_verify(m, err, sizeof(err)), 0);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+
+	/* Above MAX_PAGE_ORDER / 2: refused, and no guards. */
+	m = boot_compact(256ULL << 20, 1, 1,
+			 "debug_pagealloc=on debug_guardpage_minorder=6");
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	log = machine_log(m);
+	KT_CONTAINS(log, "\nBad debug_guardpage_minorder value\n");
+	free(log);
+	KT_FALSE(m->debug_guardpage_enabled);
+	kmm_machine_destroy(m);
+}
+
 KT_TEST(init_pages_zero)
 {
 	struct kmm_machine *m = machine();

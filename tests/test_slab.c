@@ -174,6 +174,39 @@ KT_TEST(boot_line_and_kmalloc_layout_match_linux)
 		free(row);
 	}
 	done(m);
+
+	/*
+	 * The two orders settle in command-line order: a max below the min
+	 * lowers the min; a min above the max raises the max.
+	 */
+	m = boot_slab(0, 1ULL << 30, 1, 2, "slub_min_order=2 slub_max_order=1");
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	log = machine_log(m);
+	KT_CONTAINS(log, "\nSLUB: HWalign=64, Order=1-1, MinObjects=0, CPUs=2, Nodes=1\n");
+	free(log);
+	done(m);
+	m = boot_slab(0, 1ULL << 30, 1, 2,
+		      "slub_max_order=1 slub_min_order=2 slub_max_order=12");
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	log = machine_log(m);
+	KT_CONTAINS(log, "\nSLUB: HWalign=64, Order=2-10, MinObjects=0, CPUs=2, Nodes=1\n");
+	free(log);
+	done(m);
+
+	/* debug_guardpage_minorder= makes SLUB's slabs order 0, as Linux. */
+	m = boot_slab(0, 1ULL << 30, 1, 2, "debug_guardpage_minorder=1");
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	log = machine_log(m);
+	KT_CONTAINS(log, "\nSetting debug_guardpage_minorder to 1\n");
+	KT_CONTAINS(log, "\nSLUB: HWalign=64, Order=0-0, MinObjects=0, CPUs=2, Nodes=1\n");
+	free(log);
+	done(m);
 }
 
 KT_TEST(kmalloc_sizes_alignment_and_types)

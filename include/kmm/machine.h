@@ -283,6 +283,12 @@ struct kmm_machine {
 		u64 page_slow_opts;
 	};
 	bool init_on_alloc;
+	/*
+	 * debug_guardpage_minorder= (0 .. MAX_PAGE_ORDER / 2), and whether
+	 * guard pages are on: debug_pagealloc with a minimum order (mm/page_debug.c).
+	 */
+	unsigned int debug_guardpage_minorder;
+	bool debug_guardpage_enabled;
 	atomic_long bad_pages;			/* "Bad page state" reports */
 	/* Report state of mm/page_debug.c: rate limits, taint, counts. */
 	struct kmm_page_debug {
