@@ -2516,12 +2516,17 @@ static bool refresh_cpu_zone(struct kmm_machine *m, struct zone *zone,
 {
 	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 	int local = m->cpu_to_node[cpu] < 0 ? 0 : m->cpu_to_node[cpu];
-	bool changed = false;
+	bool changed, fold;
 
 	kmm_self.stat_cpu = cpu + 1;
-	if (kmm_fold_zone_diffs(zone, cpu))
+	fold = kmm_fold_zone_diffs(zone, cpu);
+	if (fold) {
+		kmm_pcpu_lock_remote(&pcp->lock);
 		pcp->expire = 3;		/* 3 seconds idle till flush */
+		kmm_pcpu_unlock_remote(&pcp->lock);
+	}
 	changed = decay_pcp_high(zone, pcp);
+	kmm_pcpu_lock_remote(&pcp->lock);
 	if (!pcp->expire || !pcp->count)
 		goto out;
 	if (zone->node == local) {
@@ -2532,11 +2537,9 @@ static bool refresh_cpu_zone(struct kmm_machine *m, struct zone *zone,
 	if (--pcp->expire)
 		goto out;
 	/* drain_zone_pages: one batch at most. */
-	kmm_pcpu_lock_remote(&pcp->lock);
-	if (pcp->count)
-		free_pcppages_bulk(zone, min(pcp->count, pcp->batch), pcp, 0);
-	kmm_pcpu_unlock_remote(&pcp->lock);
+	free_pcppages_bulk(zone, min(pcp->count, pcp->batch), pcp, 0);
 out:
+	kmm_pcpu_unlock_remote(&pcp->lock);
 	kmm_self.stat_cpu = 0;
 	return changed;
 }
