@@ -75,23 +75,32 @@
  * No lock is held across page, slab or host mapping calls except the
  * vmallocinfo report (busy_lock, read only).
  *
- * Failure.  Bad sizes return NULL; running out of pages or address space
+ * Failure.  Bad sizes return NULL (size 0 with a WARN, as Linux); a
+ * reversed range holds nothing; running out of pages or address space
  * part-way gives back every page and the range, with Linux's "vmalloc
  * error: size N, ..." warn_alloc() report unless __GFP_NOWARN.  vfree of
  * something that is not an area's start, or twice, warns "Trying to vfree()
- * nonexistent vm area" and changes nothing.
+ * nonexistent vm area" and changes nothing.  __GFP_NOFAIL retries a
+ * failed area allocation for ever ("... vm_struct allocation failed.
+ * Retrying.", rate-limited), as Linux does.
  *
  * Observability.  /proc/vmallocinfo (N_HIGH_MEMORY is N_NORMAL_MEMORY
  * without HIGHMEM) (kmm_report "vmallocinfo"), meminfo's
  * VmallocUsed, kmm_vmalloc_stats().
  *
- * Differences from Linux.  One vmap node (6.12 spreads busy areas over
- * per-node pools; its vmallocinfo is therefore sorted per pool); no per-CPU
- * vmap blocks or vm_map_ram; purges inline; vfree of a page-aligned address
+ * Differences from Linux.  One vmap node: 6.12 has clamp(possible CPUs,
+ * 1, 128) of them, each busy area on node (address / 16 pages) % nodes
+ * (so its vmallocinfo is sorted node by node), and each node keeps pools
+ * of purged areas of up to 256 pages that it hands out again to requests
+ * of the same size, so after a purge a multi-CPU Linux may reuse addresses
+ * that kmm's single free tree would place elsewhere.  No per-CPU vmap
+ * blocks or vm_map_ram; purges inline; no vmap purge notifier chain;
+ * free_vm_area of a mismatched area WARNs (Linux BUGs); vfree of a page-aligned address
  * inside an area is refused (Linux 6.12 frees the containing area); pages
  * are freed last to first so the per-CPU lists hand them back in ascending
  * order, and multi-page requests try order 1..3 blocks first (above), both
- * so that a mapping needs fewer host mappings.
+ * so that a mapping needs fewer host mappings (a run with a page held
+ * elsewhere is freed page by page).
  */
 #include <kmm/machine.h>
 #include <kmm/mm.h>
@@ -386,7 +395,7 @@ static struct vmap_area *find_lowest(struct vmap_area *n, unsigned long size,
 	}
 	if (is_within_this_va(n, size, align, vstart))
 		return n;
-	if (sms(n->right) >= length && vstart <= n->va_end)
+	if (sms(n->right) >= length)
 		return find_lowest(n->right, size, align, vstart, length);
 	return NULL;
 }
@@ -664,10 +673,12 @@ static struct vmap_area *alloc_vmap_area(unsigned long size,
 		return NULL;
 	if (vstart < VMALLOC_START)
 		vstart = VMALLOC_START;
-	if (vend > VMALLOC_START + vs->win_size || vend < vstart)
+	if (vstart > VMALLOC_START + vs->win_size)
+		vstart = VMALLOC_START + vs->win_size;
+	if (vend > VMALLOC_START + vs->win_size)
 		vend = VMALLOC_START + vs->win_size;
-	if (vstart > vend)
-		vstart = vend;		/* nothing fits: fails, with the warning */
+	if (vend < vstart)
+		vend = vstart;	/* reversed or outside: fails, with the warning */
 	hstart = vs->vstart + (vstart - VMALLOC_START);
 	hend = vs->vstart + (vend - VMALLOC_START);
 	if (unlikely(!atomic_load_explicit(&vs->ready, memory_order_acquire)) &&
@@ -902,6 +913,7 @@ static struct vm_struct *__get_vm_area_node(unsigned long size,
 					    unsigned long end, int node,
 					    gfp_t gfp, const void *caller)
 {
+	unsigned long requested_size = size;
 	struct vm_struct *area;
 	struct vmap_area *va;
 
@@ -913,7 +925,8 @@ static struct vm_struct *__get_vm_area_node(unsigned long size,
 	if (unlikely(!size))
 		return NULL;
 	if (flags & VM_IOREMAP) {
-		int f = fls64(size);
+		/* get_count_order_long(size): the order that holds it. */
+		int f = fls64(size - 1);
 
 		if (f < PAGE_SHIFT)
 			f = PAGE_SHIFT;
@@ -937,6 +950,7 @@ static struct vm_struct *__get_vm_area_node(unsigned long size,
 	area->flags = flags;
 	area->addr = (void *)va->va_start;
 	area->size = size;
+	area->requested_size = requested_size;
 	area->caller = caller;
 	return area;
 }
@@ -1192,7 +1206,7 @@ void *__vmalloc_node_range(unsigned long size, unsigned long align,
 	unsigned int shift = PAGE_SHIFT;
 	void *ret;
 
-	if (!size)
+	if (WARN_ON_ONCE(!size))
 		return NULL;
 	if ((size >> PAGE_SHIFT) > totalram_pages()) {
 		warn_alloc(gfp_mask, NULL,
@@ -1217,15 +1231,21 @@ again:
 				  VM_ALLOC | VM_UNINITIALIZED | vm_flags, start,
 				  end, node, gfp_mask, caller);
 	if (!area) {
+		bool nofail = gfp_mask & __GFP_NOFAIL;
+
 		warn_alloc(gfp_mask, NULL,
-			   "vmalloc error: size %lu, vm_struct allocation failed",
-			   real_size);
+			   "vmalloc error: size %lu, vm_struct allocation failed%s",
+			   real_size, nofail ? ". Retrying." : "");
+		if (nofail) {
+			/* Linux sleeps a jiffy and tries again, for ever. */
+			kmm_plat_cpu_relax();
+			goto again;
+		}
 		goto fail;
 	}
 	ret = __vmalloc_area_node(area, gfp_mask, prot, shift, node);
 	if (!ret)
 		goto fail;
-	area->requested_size = real_size;
 	__atomic_and_fetch(&area->flags, ~(unsigned long)VM_UNINITIALIZED,
 			   __ATOMIC_RELEASE);
 	return area->addr;
@@ -1306,15 +1326,19 @@ void *vmalloc_32_user(unsigned long size)
 				    __builtin_return_address(0));
 }
 
-/* Are pages[0..n) one aligned, physically contiguous block? */
+/*
+ * Are pages[0..n) one aligned, physically contiguous block, each page
+ * held by the area alone (so that freeing them one by one would free each)?
+ */
 static bool is_block(struct page **pages, unsigned int n)
 {
 	unsigned long pfn = page_to_pfn(pages[0]);
 
 	if (!IS_ALIGNED(pfn, n))
 		return false;
-	for (unsigned int i = 1; i < n; i++)
-		if (page_to_pfn(pages[i]) != pfn + i)
+	for (unsigned int i = 0; i < n; i++)
+		if (page_to_pfn(pages[i]) != pfn + i ||
+		    page_ref_count(pages[i]) != 1)
 			return false;
 	return true;
 }
@@ -1324,7 +1348,8 @@ static bool is_block(struct page **pages, unsigned int n)
  * 2, 4 or 8 pages (what vm_area_alloc_pages split) goes back as one block,
  * its pages made one allocation again (tails' count 0), so that it returns
  * to the per-CPU list of its order and the next mapping reuses it whole;
- * Linux frees every page alone.  Single pages go last to first, so the
+ * Linux frees every page alone.  A run with a page somebody else still
+ * holds (get_page) is freed page by page, as Linux would.  Single pages go last to first, so the
  * per-CPU lists hand them out ascending.
  */
 static void free_area_pages(struct page **pages, unsigned int nr)
@@ -1407,7 +1432,7 @@ void *vrealloc(const void *p, size_t size, gfp_t flags)
 		old = vm->requested_size;
 		if (WARN(alloced < old,
 			 "vrealloc() has mismatched area vs requested sizes (%p)\n",
-			 p))
+			 pr_kaddr(p)))
 			return NULL;
 	}
 	if (size <= old) {
@@ -1439,13 +1464,18 @@ void *vmap(struct page **pages, unsigned int count, unsigned long flags,
 {
 	struct vm_struct *area;
 
+	if (WARN_ON_ONCE(flags & VM_FLUSH_RESET_PERMS))
+		return NULL;
+	/* Its top guard is the next area's bottom guard: always one. */
+	if (WARN_ON_ONCE(flags & VM_NO_GUARD))
+		flags &= ~VM_NO_GUARD;
 	if (!count || count > totalram_pages())
 		return NULL;
-	area = get_vm_area_caller((unsigned long)count << PAGE_SHIFT,
-				  flags | VM_MAP, __builtin_return_address(0));
+	area = get_vm_area_caller((unsigned long)count << PAGE_SHIFT, flags,
+				  __builtin_return_address(0));
 	if (!area)
 		return NULL;
-	if (map_frames(VS(), (unsigned long)area->addr, count, prot,
+	if (map_frames(VS(), (unsigned long)area->addr, count, pgprot_nx(prot),
 		       PAGE_SHIFT, pages, NULL)) {
 		vunmap(area->addr);
 		return NULL;
@@ -1485,6 +1515,9 @@ void *vmap_pfn(unsigned long *pfns, unsigned int count, pgprot_t prot)
 				  __builtin_return_address(0));
 	if (!area)
 		return NULL;
+	/* Not executable, and special: no struct page behind them. */
+	prot = pgprot_nx(prot);
+	prot.pgprot |= _PAGE_SPECIAL;
 	if (map_frames(VS(), (unsigned long)area->addr, count, prot,
 		       PAGE_SHIFT, NULL, pfns)) {
 		free_vm_area(area);

@@ -265,10 +265,77 @@ KT_TEST(vmalloc_node_range_keeps_to_its_range)
 	KT_TRUE(__vmalloc_node_range(4096, 1, VMALLOC_END - 4096, VMALLOC_END,
 				     GFP_KERNEL | __GFP_NOWARN, PAGE_KERNEL, 0,
 				     NUMA_NO_NODE, NULL) == NULL);
+	/* A reversed range holds nothing (it is not widened). */
+	KT_TRUE(__vmalloc_node_range(4096, 1, start + (1UL << 20), start,
+				     GFP_KERNEL | __GFP_NOWARN, PAGE_KERNEL, 0,
+				     NUMA_NO_NODE, NULL) == NULL);
 	while (n--)
 		vfree(p[n]);
 	kmm_machine_enter(NULL);
 	kmm_machine_destroy(m);
+}
+
+/*
+ * The lowest fit at or above vstart even when the free gaps below vstart
+ * sit higher in the tree than the one that fits (Linux's rollback to the
+ * first right subtree).
+ */
+KT_TEST(range_start_above_free_gaps)
+{
+	struct kmm_machine *m = boot_vm(1ULL << 30, 1, 1, NULL);
+	void *a[4], *q;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	for (int i = 0; i < 4; i++)
+		a[i] = vmalloc(3 * PAGE_SIZE);	/* 16 KiB with the guard */
+	KT_EQ(vmalloc_kaddr(a[3]), vmalloc_kaddr(a[0]) + 12 * PAGE_SIZE);
+	vfree(a[0]);
+	vfree(a[2]);
+	vm_unmap_aliases();
+	q = __vmalloc_node_range(4096, 1, vmalloc_kaddr(a[3]) + PAGE_SIZE,
+				 VMALLOC_END, GFP_KERNEL, PAGE_KERNEL, 0,
+				 NUMA_NO_NODE, NULL);
+	KT_TRUE(q != NULL);
+	if (q)
+		KT_EQ(vmalloc_kaddr(q), vmalloc_kaddr(a[3]) + 4 * PAGE_SIZE);
+	vfree(q);
+	vfree(a[1]);
+	vfree(a[3]);
+	done(m);
+}
+
+/* vfree drops the area's reference only: a page held elsewhere stays. */
+KT_TEST(vfree_leaves_pages_held_elsewhere)
+{
+	struct kmm_machine *m = boot_vm(1ULL << 30, 1, 1, "init_on_alloc=0");
+	unsigned long base;
+	struct page *pg;
+	u8 *p;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	/* Once first, so that the page tables for the range exist. */
+	vfree(vmalloc(8 * PAGE_SIZE));
+	vm_unmap_aliases();
+	base = free_pages_settled();
+	p = vmalloc(8 * PAGE_SIZE);
+	KT_TRUE(p != NULL);
+	if (!p)
+		return;
+	pg = vmalloc_to_page(p + PAGE_SIZE);
+	get_page(pg);
+	memset(page_address(pg), 0x3c, PAGE_SIZE);
+	vfree(p);
+	vm_unmap_aliases();
+	KT_EQ(page_ref_count(pg), 1);
+	KT_EQ(((u8 *)page_address(pg))[100], 0x3c);
+	KT_EQ(free_pages_settled(), base - 1);
+	put_page(pg);
+	KT_EQ(free_pages_settled(), base);
+	done(m);
 }
 
 KT_TEST(vmap_vunmap_vmap_pfn_get_vm_area)
@@ -326,11 +393,39 @@ KT_TEST(vmap_vunmap_vmap_pfn_get_vm_area)
 	/* get_vm_area: address space only, nothing mapped. */
 	area = get_vm_area(8 * PAGE_SIZE, VM_IOREMAP);
 	KT_TRUE(area && area->size == 9 * PAGE_SIZE);
-	KT_TRUE(((unsigned long)area->addr & (8 * PAGE_SIZE * 2 - 1)) == 0 ||
-		((unsigned long)area->addr & (16 * PAGE_SIZE - 1)) == 0);
+	/* VM_IOREMAP: aligned to the order that holds the size (32 KiB). */
+	KT_TRUE(((unsigned long)area->addr & (8 * PAGE_SIZE - 1)) == 0);
 	KT_TRUE(access_faults(area->addr, false));
 	KT_TRUE(find_vm_area(area->addr) == area);
 	free_vm_area(area);
+	KT_EQ(stats(m).nr_busy, 0);
+	/*
+	 * A page-sized VM_IOREMAP area needs only page alignment: it goes
+	 * right after a two-page area and its guard page.
+	 */
+	vm_unmap_aliases();
+	{
+		u8 *v = vmalloc(2 * PAGE_SIZE);
+
+		area = get_vm_area(PAGE_SIZE, VM_IOREMAP);
+		KT_TRUE(v && area);
+		if (v && area)
+			KT_EQ((unsigned long)area->addr,
+			      (unsigned long)v + 3 * PAGE_SIZE);
+		free_vm_area(area);
+		vfree(v);
+	}
+	/* vmap: VM_NO_GUARD is dropped (with a warning), no VM_MAP added. */
+	pages[0] = alloc_page(GFP_KERNEL);
+	warns = atomic_load(&m->warn_count);
+	p = vmap(pages, 1, VM_NO_GUARD, PAGE_KERNEL);
+	KT_TRUE(p != NULL);
+	KT_EQ(atomic_load(&m->warn_count), warns + 1);
+	KT_EQ(find_vm_area(p)->flags, 0);
+	KT_EQ(find_vm_area(p)->size, 2 * PAGE_SIZE);	/* with its guard */
+	vunmap(p);
+	KT_EQ(vmap(pages, 1, VM_FLUSH_RESET_PERMS, PAGE_KERNEL), NULL);
+	__free_page(pages[0]);
 	KT_EQ(stats(m).nr_busy, 0);
 	done(m);
 }
@@ -538,7 +633,7 @@ KT_TEST(vmallocinfo_and_meminfo)
 	p = vmalloc_node(3 * PAGE_SIZE, 1);
 	big = vmalloc(600 * PAGE_SIZE);		/* page array > 4 KiB */
 	page = alloc_page(GFP_KERNEL);
-	pg[0] = vmap(&page, 1, 0, PAGE_KERNEL);
+	pg[0] = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
 	info = machine_report(m, "vmallocinfo");
 	KT_TRUE(info != NULL);
 	snprintf(want, sizeof(want), "0x%016lx-0x%016lx   16384 ",

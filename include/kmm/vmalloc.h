@@ -48,6 +48,8 @@ typedef struct { u64 pgprot; } pgprot_t;
 #define _PAGE_DIRTY		0x040ULL
 #define _PAGE_PSE		0x080ULL
 #define _PAGE_GLOBAL		0x100ULL
+#define _PAGE_SOFTW1		0x200ULL
+#define _PAGE_SPECIAL		_PAGE_SOFTW1	/* pte_mkspecial() */
 #define _PAGE_NX		(1ULL << 63)
 #define PTE_PFN_MASK		0x000ffffffffff000ULL
 #define _KERNPG_TABLE		(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
@@ -56,6 +58,12 @@ typedef struct { u64 pgprot; } pgprot_t;
 #define PAGE_KERNEL		((pgprot_t){ __PAGE_KERNEL })
 #define PAGE_KERNEL_RO		((pgprot_t){ __PAGE_KERNEL & ~_PAGE_RW })
 #define PAGE_KERNEL_LARGE	((pgprot_t){ __PAGE_KERNEL | _PAGE_PSE })
+
+static inline pgprot_t pgprot_nx(pgprot_t prot)
+{
+	prot.pgprot |= _PAGE_NX;
+	return prot;
+}
 #define PGDIR_SHIFT		39
 #define PUD_SHIFT		30
 #define PMD_SHIFT		21
