@@ -582,12 +582,13 @@ static const char taint_false[] = "G                  ";
 
 /*
  * print_tainted(): "Not tainted", or "Tainted: " and the flag letters -
- * B (TAINT_BAD_PAGE) once a bad page or a slab error was reported, W once
- * a WARN fired; the others never apply here.
+ * B (TAINT_BAD_PAGE) once a bad page or a slab report that taints in Linux
+ * (SLUB's object and slab errors, SLAB's slab_error) was printed, W once a
+ * WARN fired; the others never apply here.
  */
 static bool taint_bad_page(struct kmm_machine *m)
 {
-	return atomic_load(&m->bad_pages) > 0 || kmm_slab_errors(m) > 0;
+	return atomic_load(&m->bad_pages) > 0 || kmm_slab_tainted(m);
 }
 
 static bool taint_warn(struct kmm_machine *m)
@@ -628,6 +629,14 @@ static void dump_stack_print(struct kmm_machine *m)
 	printk("Call Trace:\n");
 	printk(" <TASK>\n");
 	printk(" </TASK>\n");
+}
+
+void dump_stack(void)
+{
+	struct kmm_machine *m = kmm_current();
+
+	if (m)
+		dump_stack_print(m);
 }
 
 static bool has_managed_dma(struct kmm_machine *m)

@@ -35,11 +35,14 @@
  * Freelist placement (set_objfreelist_slab_cache, set_off_slab_cache,
  * set_on_slab_cache, in that order): OBJFREELIST keeps the index array in a
  * free object (not with a ctor, TYPESAFE_BY_RCU or init_on_free, and only
- * if num bytes fit in an object); OFF_SLAB kmallocs it (only if the
- * kmalloc cache is itself on-slab, at most half the object size, and the
- * leftover could not hold it); otherwise it sits at the end of the slab.
- * calculate_slab_order tries orders 0.. up to slab_max_order (1 above 32
- * MiB of RAM) and stops at the first whose leftover is at most 1/8.
+ * if num bytes fit in an object); OFF_SLAB kmallocs it (only if that
+ * kmalloc cache is not itself OFF_SLAB and its objects are at most half
+ * the object size asked for, and if the leftover could not hold it);
+ * otherwise it sits at the end of the slab.  calculate_slab_order tries
+ * orders from 0 and keeps the last that fits: it stops at the first one
+ * for SLAB_RECLAIM_ACCOUNT caches, at slab_max_order (1 above 32 MiB of
+ * RAM) whatever is left, or at the first whose leftover is at most 1/8;
+ * it goes past slab_max_order while no object fits.
  *
  * Colouring: colour_off = 64 (or the alignment), colour = leftover /
  * colour_off; each new slab of a node starts its objects colour_next *
@@ -112,9 +115,14 @@
  * randomisation (slab_freelist_random=1) uses a splitmix64 generator
  * seeded from the cache name.  The off-slab/objfreelist flags live in the
  * private part, not in s->flags.  kmalloc caches get SLAB_HWCACHE_ALIGN
- * (ARCH_KMALLOC_FLAGS) in create, since the common layer makes them with
- * SLUB's flags.  Node structures before FULL are zeroed (free_limit 0, as
- * Debian's init_on_alloc gives).
+ * (ARCH_KMALLOC_FLAGS) from the backend's kmalloc_flags.  Node structures
+ * before FULL are zeroed (free_limit 0, as Debian's init_on_alloc gives).
+ * A non-DEBUG 6.6 SLAB drops SLAB_RED_ZONE, SLAB_POISON and
+ * SLAB_STORE_USER (CACHE_CREATE_MASK) and a DEBUG one forces them on
+ * every cache (and caps limit at 32); kmm keeps them per cache as asked,
+ * a mix no Linux build has, so that SLAB's checks can be used at all.
+ * The "kmem_cache" cache holds kmm's struct kmem_cache (its objsize in
+ * slabinfo is kmm's, not 128 + 8 x nodes).
  */
 #include <kmm/machine.h>
 #include <kmm/printk.h>
@@ -248,6 +256,7 @@ struct slab_globals {
 	int cpu_mem[KMM_MAX_CPUS];	/* cpu_to_mem() */
 	spinlock_t list_lock;		/* be_list */
 	struct list_head be_list;
+	struct ratelimit_state oom_rs;	/* slab_out_of_memory's slab_oom_rs */
 	/* init_kmem_cache_node[]: CACHE_CACHE + nid, SIZE_NODE + nid. */
 	struct kmem_cache_node init_nodes[2 * KMM_MAX_NODES];
 };
@@ -441,7 +450,7 @@ static void __slab_error(const char *function, struct kmem_cache *s,
 {
 	pr_err("slab error in %s(): cache `%s': %s\n", function, s->name, msg);
 	atomic_fetch_add(&SC(s)->errors, 1);
-	slab_count_error();
+	slab_taint_bad_page();
 }
 #define slab_error(s, msg)	__slab_error(__func__, s, msg)
 
@@ -753,12 +762,16 @@ static struct slab *kmem_getpages(struct kmem_cache *s, gfp_t flags, int nodeid)
 
 	flags |= s->allocflags;
 	slab = slab_alloc_pages(s, flags, nodeid, SC(s)->gfporder);
-	if (!slab && cache_debug(s) && !(flags & __GFP_NOWARN)) {
+	/* slab_out_of_memory (a DEBUG_SLAB function: here for debug caches). */
+	if (!slab && cache_debug(s) && !(flags & __GFP_NOWARN) &&
+	    ___ratelimit(&G()->oom_rs, "slab_out_of_memory")) {
 		struct kmem_cache_node *n;
+		char names[256];
 		int node;
 
-		pr_warn("SLAB: Unable to allocate memory on node %d, gfp=%#x\n",
-			nodeid, flags);
+		kmm_format_gfp(flags, names, sizeof(names));
+		pr_warn("SLAB: Unable to allocate memory on node %d, gfp=%#x(%s)\n",
+			nodeid, flags, names);
 		pr_warn("  cache: %s, object size: %d, order: %d\n", s->name,
 			(int)s->size, (int)SC(s)->gfporder);
 		for_each_kmem_cache_node(s, node, n) {
@@ -866,8 +879,12 @@ static size_t calculate_slab_order(struct kmem_cache *s, size_t size,
 			/* No off-slab freelist of an off-slab freelist. */
 			if (OFF_SLAB(fc))
 				continue;
-			/* Worth it only for objects twice the freelist. */
-			if (fc->size > s->size / 2)
+			/*
+			 * Worth it only for objects twice the freelist's
+			 * cache: the object as asked for, not the padded
+			 * stride (Linux's cachep->size is still that here).
+			 */
+			if (fc->size > s->object_size / 2)
 				continue;
 		}
 		sc->num = num;
@@ -890,9 +907,12 @@ static bool set_objfreelist_slab_cache(struct kmem_cache *s, size_t size,
 	size_t left;
 
 	sc->num = 0;
-	/* init_on_free would wipe a freelist kept in a free object. */
-	if (kmm_current()->init_on_free &&
-	    !(s->ctor || (flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON))))
+	/*
+	 * init_on_free would wipe a freelist kept in a free object.  Linux
+	 * asks slab_want_init_on_free() before the cache's flags are set, so
+	 * only a ctor exempts a cache here (SLAB_POISON does not).
+	 */
+	if (kmm_current()->init_on_free && !s->ctor)
 		return false;
 	if (s->ctor || (flags & SLAB_TYPESAFE_BY_RCU))
 		return false;
@@ -2168,7 +2188,6 @@ static int slab_create(struct kmem_cache *s)
 	size = ALIGN(size, s->align);
 	if (size < SLAB_OBJ_MIN_SIZE)
 		size = ALIGN(SLAB_OBJ_MIN_SIZE, s->align);
-	/* calculate_slab_order compares against the stride. */
 	s->size = size;
 	s->flags = flags;
 
@@ -2643,6 +2662,8 @@ static int slab_init(void)
 		return -ENOMEM;
 	memset(g->boot, 0, csize);
 	spin_lock_init(&g->list_lock);
+	ratelimit_state_init(&g->oom_rs, DEFAULT_RATELIMIT_INTERVAL,
+			     DEFAULT_RATELIMIT_BURST);
 	INIT_LIST_HEAD(&g->be_list);
 	g->freelist_random = m->params.slab.freelist_random;
 	g->freelist_hardened = m->params.slab.freelist_hardened;
@@ -2743,6 +2764,7 @@ static void slab_destroy_machine(void)
 
 const struct slab_backend kmm_slab_backend = {
 	.name			= "SLAB",
+	.kver			= KMM_KVER(6, 6),
 	.cache_priv_size	= sizeof(struct slab_cache),
 	.node_array_tail	= true,
 	.kmalloc_shift_low	= SLAB_KMALLOC_SHIFT_LOW,

@@ -223,6 +223,12 @@ struct kmm_sink;
  */
 struct slab_backend {
 	const char *name;		/* "SLUB", "SLAB" */
+	/*
+	 * The Linux whose slab_common goes with it (KMM_KVER): SLUB 6.12,
+	 * SLAB 6.6.  slab_common follows it where the two differ (kmalloc
+	 * cache order, merging, destroying a busy cache, messages).
+	 */
+	unsigned int kver;
 	size_t cache_priv_size;		/* bytes at kmem_cache_priv() */
 	/* The private part ends in nr_node_ids node pointers (SLUB). */
 	bool node_array_tail;
@@ -325,6 +331,7 @@ struct kmm_slab_state {
 	struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 1];
 	u8 size_index[24];
 	atomic_long errors;			/* BUG reports printed */
+	atomic_bool tainted_bad;		/* add_taint(TAINT_BAD_PAGE) */
 	atomic_long large_kmalloc_pages;
 	struct shrinker *shrinker;
 	void *be_rcu;				/* kernel/rcu.c's state */
@@ -378,8 +385,10 @@ unsigned int kmalloc_index(size_t size);
 /* calculate_alignment() of slab_common.c. */
 unsigned int calculate_alignment(slab_flags_t flags, unsigned int align,
 				 unsigned int size);
-/* Count a report, as Linux's add_taint does (for kmm_slab_errors). */
+/* Count a report (kmm_slab_errors). */
 void slab_count_error(void);
+/* Count it and add_taint(TAINT_BAD_PAGE), where Linux taints. */
+void slab_taint_bad_page(void);
 /* Defer @cb until a grace period has passed (call_rcu). */
 void call_rcu(struct kmm_rcu_cb *cb, void (*func)(struct kmm_rcu_cb *));
 /* Run the callbacks whose grace period is over (all, if @wait). */

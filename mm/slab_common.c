@@ -23,7 +23,12 @@
  *
  * Algorithms.  calculate_alignment, find_mergeable (oldest compatible cache
  * wins: the list is walked from its tail), create_boot_cache and
- * create_kmalloc_caches (for each type: 96, 192, then 8..8k) follow 6.12.
+ * create_kmalloc_caches (for each type: 96, 192, then 8..8k) follow 6.12
+ * for SLUB; with SLAB (its backend's kver is 6.6) they follow 6.6: kmalloc
+ * caches by powers of two with 96 after 64 and 192 after 128, merging also
+ * refusing an alignment that does not divide the cache's, a busy cache
+ * kept on the list by kmem_cache_destroy, and creation failures reported
+ * by kmem_cache_create_usercopy.
  * kmalloc_slab: size_index[(size - 1) / 8] up to 192, fls(size - 1) above.
  * kmalloc_type: __GFP_DMA > __GFP_RECLAIMABLE > __GFP_ACCOUNT.
  *
@@ -48,13 +53,19 @@
  * is not a power of two (Linux divides by zero or misaligns).  The slab
  * shrinker (Linux has none: slabs are shrunk by their users' shrinkers and
  * on memory hotplug) calls kmem_cache_shrink on every cache so that memory
- * pressure in the page allocator gets empty slabs back.
+ * pressure in the page allocator gets empty slabs back.  The "kmem_cache"
+ * cache's objects are kmm's struct kmem_cache (with the backend's private
+ * part), so its slabinfo objsize is kmm's, not Linux's offsetof(struct
+ * kmem_cache, node) + 8 x nodes (SLUB 6.12: 216 + 8n; SLAB 6.6: 128 + 8n).
+ * The duplicate-name warning and the integrity check are DEBUG_VM's,
+ * which Debian's kernel lacks; kmm keeps them as its bad-input errors.
  */
 #include <kmm/string.h>
 #include <kmm/printk.h>
 #include <kmm/vmstat.h>
 #include <kmm/platform.h>
 #include <kmm/page_debug.h>
+#include <kmm/show_mem.h>
 #include "slab.h"
 
 #define M()	kmm_current()
@@ -135,6 +146,21 @@ void slab_count_error(void)
 
 	if (st)
 		atomic_fetch_add(&st->errors, 1);
+}
+
+void slab_taint_bad_page(void)
+{
+	struct kmm_slab_state *st = slab_st();
+
+	if (st) {
+		atomic_fetch_add(&st->errors, 1);
+		atomic_store(&st->tainted_bad, true);
+	}
+}
+
+bool kmm_slab_tainted(struct kmm_machine *m)
+{
+	return m && m->slab && atomic_load(&m->slab->tainted_bad);
 }
 
 long kmm_slab_errors(struct kmm_machine *m)
@@ -282,6 +308,10 @@ static struct kmem_cache *find_mergeable(unsigned int size, unsigned int align,
 		if ((s->size & ~(align - 1)) != s->size)
 			continue;
 		if (s->size - size >= sizeof(void *))
+			continue;
+		/* 6.6 with SLAB: the alignment must be the cache's or divide it. */
+		if (st->be->kver < KMM_KVER(6, 7) && align &&
+		    (align > s->align || s->align % align))
 			continue;
 		return s;
 	}
@@ -447,12 +477,17 @@ struct kmem_cache *kmem_cache_create_usercopy(const char *name,
 out_unlock:
 	slab_unlock();
 	if (err) {
+		/* The function that reports it: 6.12's, or 6.6's. */
+		const char *fn = st->be->kver < KMM_KVER(6, 7) ?
+				 "kmem_cache_create_usercopy" :
+				 "__kmem_cache_create_args";
+
 		if (flags & SLAB_PANIC)
 			panic("%s: Failed to create slab '%s'. Error %d\n",
-			      "__kmem_cache_create_args", name, err);
-		pr_warn("%s(%s) failed with error %d\n",
-			"__kmem_cache_create_args", name ? name : "(null)",
-			err);
+			      fn, name, err);
+		pr_warn("%s(%s) failed with error %d\n", fn,
+			name ? name : "(null)", err);
+		dump_stack();
 		return NULL;
 	}
 	return s;
@@ -483,6 +518,11 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	err = st->be->shutdown(s);
 	WARN(err, "%s %s: Slab cache still has objects when called from %pS",
 	     "kmem_cache_destroy", s->name, __builtin_return_address(0));
+	if (err && st->be->kver < KMM_KVER(6, 7)) {
+		/* 6.6's shutdown_cache: a busy cache stays on the list. */
+		slab_unlock();
+		return;
+	}
 	list_del(&s->list);
 	if (err) {
 		/*
@@ -631,13 +671,30 @@ int create_kmalloc_caches(void)
 			   KMALLOC_SHIFT_LOW;
 
 	for (int type = KMALLOC_NORMAL; type < NR_KMALLOC_TYPES; type++) {
-		if (KMALLOC_MIN_SIZE <= 32 && new_kmalloc_cache(1, type))
-			return -ENOMEM;
-		if (KMALLOC_MIN_SIZE <= 64 && new_kmalloc_cache(2, type))
-			return -ENOMEM;
-		for (unsigned int i = low; i <= KMALLOC_SHIFT_HIGH; i++)
-			if (new_kmalloc_cache(i, type))
+		if (st->be->kver < KMM_KVER(6, 7)) {
+			/*
+			 * 6.6: powers of two, kmalloc-96 right after 64 and
+			 * kmalloc-192 right after 128 (which may exist already).
+			 */
+			for (unsigned int i = low; i <= KMALLOC_SHIFT_HIGH; i++) {
+				if (new_kmalloc_cache(i, type))
+					return -ENOMEM;
+				if (KMALLOC_MIN_SIZE <= 32 && i == 6 &&
+				    new_kmalloc_cache(1, type))
+					return -ENOMEM;
+				if (KMALLOC_MIN_SIZE <= 64 && i == 7 &&
+				    new_kmalloc_cache(2, type))
+					return -ENOMEM;
+			}
+		} else {
+			if (KMALLOC_MIN_SIZE <= 32 && new_kmalloc_cache(1, type))
 				return -ENOMEM;
+			if (KMALLOC_MIN_SIZE <= 64 && new_kmalloc_cache(2, type))
+				return -ENOMEM;
+			for (unsigned int i = low; i <= KMALLOC_SHIFT_HIGH; i++)
+				if (new_kmalloc_cache(i, type))
+					return -ENOMEM;
+		}
 		/* Below the backend's smallest cache: its smallest one. */
 		for (unsigned int i = KMALLOC_SHIFT_LOW; i < low; i++)
 			st->kmalloc_caches[type][i] =

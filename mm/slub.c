@@ -486,7 +486,8 @@ static void slab_bug(struct kmem_cache *s, const char *fmt, ...)
 	pr_err("BUG %s (%s): %s\n", s ? s->name : "<unknown>",
 	       print_tainted(taint, sizeof(taint)), buf);
 	pr_err("-----------------------------------------------------------------------------\n\n");
-	slab_count_error();
+	/* What follows (object_err, slab_err, ...) adds TAINT_BAD_PAGE. */
+	slab_taint_bad_page();
 }
 
 static void slab_fix(struct kmem_cache *s, const char *fmt, ...)
@@ -2843,6 +2844,7 @@ static void slub_destroy_machine(void)
 
 const struct slab_backend kmm_slub_backend = {
 	.name			= "SLUB",
+	.kver			= KMM_KVER(6, 12),
 	.cache_priv_size	= sizeof(struct slub_cache),
 	.node_array_tail	= true,
 	.init			= slub_init,

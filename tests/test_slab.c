@@ -407,7 +407,10 @@ KT_TEST(kmem_cache_create_rejects_bad_arguments)
 		KT_CONTAINS(log, "kmem_cache_create((null)) integrity check failed");
 		KT_CONTAINS(log, "kmem_cache_create(zero) integrity check failed");
 		KT_CONTAINS(log, "kmem_cache_create(huge) integrity check failed");
-		KT_CONTAINS(log, "__kmem_cache_create_args(badflags) failed with error -22");
+		/* The reporting function is 6.12's for SLUB, 6.6's for SLAB. */
+		KT_CONTAINS(log, is_slub(m) ?
+			"__kmem_cache_create_args(badflags) failed with error -22\nCPU: " :
+			"kmem_cache_create_usercopy(badflags) failed with error -22\nCPU: ");
 		free(log);
 		KT_EQ(kmm_slab_validate(m), 0);
 		done(m);
@@ -484,7 +487,11 @@ KT_TEST(destroy_with_live_objects_reports_and_keeps_objects_usable)
 			KT_CONTAINS(log, "Object 0x");
 		}
 		free(log);
-		KT_EQ(active_objs(m, "leaky"), -1);
+		/*
+		 * 6.12 takes the cache off the list; 6.6 (SLAB) leaves it
+		 * there, so slabinfo still shows its live object.
+		 */
+		KT_EQ(active_objs(m, "leaky"), is_slub(m) ? -1 : 1);
 		/* The object can still be used and freed. */
 		memset(p, 1, 128);
 		kmem_cache_free(c, p);

@@ -145,7 +145,45 @@ KT_TEST(bootstrap_states_and_caches)
 	report = machine_report(m, "slabinfo");
 	KT_CONTAINS(report, "kmalloc-128");
 	KT_CONTAINS(report, " : tunables  120   60    8 : slabdata ");
+	/*
+	 * 6.6's creation order, newest first in slabinfo: kmalloc-96 came
+	 * right after 64 and kmalloc-192 right after 128 (the node cache,
+	 * made during the bootstrap, before kmalloc-32).
+	 */
+	{
+		static const char *const order[] = {
+			"\nkmalloc-512 ", "\nkmalloc-256 ", "\nkmalloc-192 ",
+			"\nkmalloc-96 ", "\nkmalloc-64 ", "\nkmalloc-32 ",
+			"\nkmalloc-128 ", "\nkmem_cache ",
+		};
+		const char *prev = report, *at;
+
+		for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
+			at = strstr(report, order[i]);
+			KT_TRUE(at != NULL && at > prev);
+			if (at)
+				prev = at;
+		}
+	}
 	free(report);
+	/*
+	 * Merging (6.6 with SLAB): an alignment the cache's does not divide
+	 * keeps a new cache apart; one that divides it may merge.
+	 */
+	{
+		struct kmem_cache *a8 = kmem_cache_create("m-a8", 64, 8, 0, NULL);
+		struct kmem_cache *a32 = kmem_cache_create("m-a32", 64, 32, 0,
+							   NULL);
+		struct kmem_cache *b8 = kmem_cache_create("m-b8", 64, 8, 0, NULL);
+
+		KT_TRUE(a8 && a32 && b8);
+		KT_TRUE(a32 != a8);
+		KT_TRUE(a32->align >= 32);
+		KT_TRUE(b8 == a8 || b8 == a32);
+		kmem_cache_destroy(b8);
+		kmem_cache_destroy(a32);
+		kmem_cache_destroy(a8);
+	}
 	done(m);
 }
 
@@ -305,6 +343,67 @@ KT_TEST(freelist_placement_by_hand)
 		}
 		kmem_cache_destroy(s);
 	}
+	/*
+	 * 40 bytes aligned to 256, with a ctor: off-slab is weighed against
+	 * the 40 bytes asked for (kmalloc-32 > 20 at every order), not the
+	 * 256-byte stride, so on-slab: 4096 / 257 = 15, 241 left, colour
+	 * 241 / 256 = 0.
+	 */
+	{
+		struct kmem_cache *s = kmem_cache_create("place-aligned", 40,
+							 256, SLAB_NO_MERGE,
+							 ctor_nop);
+		char *d;
+
+		KT_TRUE(s != NULL);
+		if (s) {
+			KT_EQ(s->size, 256);
+			KT_EQ(info_of(s).objects_per_slab, 15);
+			KT_EQ(info_of(s).cache_order, 0);
+			d = details_of(s);
+			KT_CONTAINS(d, "management on-slab,");
+			KT_CONTAINS(d, "colour 0 x 256 bytes");
+			free(d);
+			kmem_cache_destroy(s);
+		}
+	}
+	done(m);
+}
+
+/*
+ * A debug cache that cannot grow: slab_out_of_memory's report with the
+ * gfp names, 10 in 5 seconds (slab_oom_rs).
+ */
+KT_TEST(out_of_memory_report)
+{
+	struct kmm_machine *m = boot_slab(64ULL << 20, 1, 1, NULL);
+	struct kmem_cache *c;
+	void **p = calloc(100000, sizeof(void *));
+	int n = 0;
+	char *log;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	c = kmem_cache_create("oomfill", 2000, 0, SLAB_RED_ZONE | SLAB_NO_MERGE,
+			      NULL);
+	KT_TRUE(c != NULL);
+	while (n < 100000 && (p[n] = kmem_cache_alloc(c, GFP_KERNEL |
+							   __GFP_NOWARN)))
+		n++;
+	KT_TRUE(n > 1000 && n < 100000);
+	for (int i = 0; i < 12; i++)
+		KT_TRUE(kmem_cache_alloc(c, GFP_KERNEL) == NULL);
+	log = machine_log(m);
+	KT_CONTAINS(log, "\nSLAB: Unable to allocate memory on node ");
+	KT_CONTAINS(log, "(GFP_KERNEL|");
+	KT_CONTAINS(log, ")\n  cache: oomfill, object size: ");
+	KT_EQ(count_lines(log, "SLAB: Unable to allocate memory"), 10);
+	free(log);
+	while (n--)
+		kmem_cache_free(c, p[n]);
+	free(p);
+	kmem_cache_destroy(c);
 	done(m);
 }
 
@@ -537,6 +636,37 @@ KT_TEST(noaliencache)
 }
 
 /* --- debugging ------------------------------------------------------------- */
+
+/*
+ * check_poison_obj reports without tainting (only slab_error adds B), so a
+ * second corruption report still says "Not tainted", as Linux's would.
+ */
+KT_TEST(poison_reports_do_not_taint)
+{
+	struct kmm_machine *m = boot_slab(256ULL << 20, 1, 1, NULL);
+	struct kmem_cache *s;
+	char *log;
+	u8 *p;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	s = kmem_cache_create("pois", 64, 0, SLAB_POISON | SLAB_NO_MERGE, NULL);
+	for (int i = 0; i < 2; i++) {
+		p = kmem_cache_alloc(s, GFP_KERNEL);
+		kmem_cache_free(s, p);
+		p[10 + i] = 0x12;
+		KT_TRUE(kmem_cache_alloc(s, GFP_KERNEL) == p);
+		kmem_cache_free(s, p);
+	}
+	log = machine_log(m);
+	KT_EQ(count_lines(log, "Slab corruption (Not tainted): pois start="), 2);
+	free(log);
+	KT_EQ(kmm_slab_errors(m), 2);
+	KT_FALSE(kmm_slab_tainted(m));
+	kmem_cache_destroy(s);
+	done(m);
+}
 
 KT_TEST(debug_redzones_poison_double_free)
 {

@@ -51,6 +51,11 @@ const char *kmm_task_name(void);
  * the machine's reports, written to @buf (or a constant) and returned.
  */
 const char *print_tainted(char *buf, size_t len);
+/*
+ * dump_stack(): the "CPU: ... Comm: ..." header with the taint state, and
+ * an empty "Call Trace:" block (kmm has no unwinder).
+ */
+void dump_stack(void);
 
 /* Pages available for new allocations without swapping (MemAvailable). */
 long si_mem_available(void);

@@ -129,5 +129,7 @@ int kmm_slab_bootstrap_history(struct kmm_machine *m, int *states,
 			       int *nr_caches, int max);
 /* kmm only: misuse reports (BUG lines) printed so far. */
 long kmm_slab_errors(struct kmm_machine *m);
+/* A slab report tainted the machine (B, TAINT_BAD_PAGE) as Linux's would. */
+bool kmm_slab_tainted(struct kmm_machine *m);
 
 #endif /* KMM_SLAB_H */
