@@ -121,8 +121,8 @@
  * SLAB_STORE_USER (CACHE_CREATE_MASK) and a DEBUG one forces them on
  * every cache (and caps limit at 32); kmm keeps them per cache as asked,
  * a mix no Linux build has, so that SLAB's checks can be used at all.
- * The "kmem_cache" cache holds kmm's struct kmem_cache (its objsize in
- * slabinfo is kmm's, not 128 + 8 x nodes).
+ * The "kmem_cache" cache holds kmm's struct kmem_cache with SLAB's part,
+ * larger than 6.6's 128 + 8 x nodes, so its slabinfo row shows kmm's size.
  */
 #include <kmm/machine.h>
 #include <kmm/printk.h>

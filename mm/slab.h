@@ -162,8 +162,13 @@ struct slab *kmm_virt_to_slab(const void *x);
 #define KMM_SLAB_NAME_MAX	48
 
 struct kmem_cache {
-	/* Set by slab_common before be->create; the backend may adjust. */
-	const char *name;		/* points at name_buf */
+	/*
+	 * Set by slab_common before be->create; the backend may adjust.
+	 * name: slab_common's copy in host memory (kstrdup_const), so that
+	 * the struct is no bigger than Linux's and the "kmem_cache" cache
+	 * can have Linux's object size; freed with the cache.
+	 */
+	const char *name;
 	unsigned int object_size;	/* what the caller asked for */
 	unsigned int size;		/* object + metadata, the stride */
 	unsigned int align;
@@ -191,7 +196,6 @@ struct kmem_cache {
 			  unsigned long caller, size_t orig_size);
 	void (*be_free)(struct kmem_cache *s, struct slab *slab, void *x,
 			unsigned long caller);
-	char name_buf[KMM_SLAB_NAME_MAX];
 	/*
 	 * The backend's part follows.  (Not declared 64-byte aligned: list
 	 * walks form a struct kmem_cache pointer to the list head itself,
@@ -389,6 +393,8 @@ unsigned int calculate_alignment(slab_flags_t flags, unsigned int align,
 void slab_count_error(void);
 /* Count it and add_taint(TAINT_BAD_PAGE), where Linux taints. */
 void slab_taint_bad_page(void);
+/* Free the cache's name (slab_common's copy). */
+void slab_free_name(struct kmem_cache *s);
 /* Defer @cb until a grace period has passed (call_rcu). */
 void call_rcu(struct kmm_rcu_cb *cb, void (*func)(struct kmm_rcu_cb *));
 /* Run the callbacks whose grace period is over (all, if @wait). */

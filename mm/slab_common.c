@@ -54,9 +54,10 @@
  * shrinker (Linux has none: slabs are shrunk by their users' shrinkers and
  * on memory hotplug) calls kmem_cache_shrink on every cache so that memory
  * pressure in the page allocator gets empty slabs back.  The "kmem_cache"
- * cache's objects are kmm's struct kmem_cache (with the backend's private
- * part), so its slabinfo objsize is kmm's, not Linux's offsetof(struct
- * kmem_cache, node) + 8 x nodes (SLUB 6.12: 216 + 8n; SLAB 6.6: 128 + 8n).
+ * cache's objects hold kmm's struct kmem_cache (with the backend's private
+ * part; the name is a separate copy).  With SLUB they have Linux's size,
+ * offsetof(struct kmem_cache, node) + 8 x nodes = 216 + 8n; SLAB's private
+ * part does not fit 6.6's 128 + 8n, so SLAB's row shows kmm's size.
  * The duplicate-name warning and the integrity check are DEBUG_VM's,
  * which Debian's kernel lacks; kmm keeps them as its bad-input errors.
  */
@@ -318,10 +319,23 @@ static struct kmem_cache *find_mergeable(unsigned int size, unsigned int align,
 	return NULL;
 }
 
-static void set_name(struct kmem_cache *s, const char *name)
+/* The cache's own copy of its name (host memory); 0 or -ENOMEM. */
+static int set_name(struct kmem_cache *s, const char *name)
 {
-	kmm_strlcpy(s->name_buf, name, sizeof(s->name_buf));
-	s->name = s->name_buf;
+	size_t len = kmm_strlen(name) + 1;
+	char *copy = kmm_plat_alloc(len);
+
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, name, len);
+	s->name = copy;
+	return 0;
+}
+
+void slab_free_name(struct kmem_cache *s)
+{
+	kmm_plat_free((void *)s->name);
+	s->name = NULL;
 }
 
 /* do_kmem_cache_create: the common fields, then the backend's create. */
@@ -331,8 +345,10 @@ static int do_kmem_cache_create(struct kmem_cache *s, const char *name,
 				unsigned int usersize, void (*ctor)(void *))
 {
 	struct kmm_slab_state *st = slab_st();
+	int err = set_name(s, name);
 
-	set_name(s, name);
+	if (err)
+		return err;
 	s->object_size = s->size = size;
 	s->align = align;
 	s->flags = flags;
@@ -347,7 +363,10 @@ static int do_kmem_cache_create(struct kmem_cache *s, const char *name,
 	INIT_LIST_HEAD(&s->list);
 	atomic_store(&s->nr_slabs, 0);
 	atomic_store(&s->total_objects, 0);
-	return st->be->create(s);
+	err = st->be->create(s);
+	if (err)
+		slab_free_name(s);
+	return err;
 }
 
 int slab_bootstrap_cache(struct kmem_cache *s, const char *name,
@@ -538,6 +557,7 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	if (s->flags & SLAB_TYPESAFE_BY_RCU)
 		rcu_barrier();
 	st->be->release(s);
+	slab_free_name(s);
 	kmem_cache_free(st->kmem_cache, s);
 }
 
@@ -1270,11 +1290,17 @@ void kmem_cache_init_late(void)
 void kmm_slab_destroy(struct kmm_machine *m)
 {
 	struct kmm_slab_state *st = m->slab;
+	struct kmem_cache *s;
 
 	if (!st)
 		return;
 	if (st->shrinker)
 		shrinker_free(st->shrinker);
+	/* The names are host memory; the rest goes with the machine's RAM. */
+	list_for_each_entry(s, &st->caches, list)
+		slab_free_name(s);
+	list_for_each_entry(s, &st->orphans, list)
+		slab_free_name(s);
 	if (st->be->destroy_machine)
 		st->be->destroy_machine();
 	rcu_destroy(m);

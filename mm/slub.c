@@ -2720,6 +2720,23 @@ static void slub_report_leaks(struct kmem_cache *s)
 
 /* --- Boot ------------------------------------------------------------------------- */
 
+/*
+ * The "kmem_cache" cache's object size as 6.12 has it on a Debian build:
+ * offsetof(struct kmem_cache, node) = 216 (SLUB_CPU_PARTIAL, SYSFS's
+ * kobject, FREELIST_HARDENED and _RANDOM, NUMA, HARDENED_USERCOPY), plus
+ * a node pointer per possible node.  kmm's struct (with SLUB's part) is
+ * smaller, and lives in these objects.
+ */
+#define SLUB_KMEM_CACHE_NODE_OFFSET	216
+
+static unsigned int kmem_cache_objsize(void)
+{
+	size_t linux_size = SLUB_KMEM_CACHE_NODE_OFFSET +
+			    (size_t)M()->nr_node_ids * sizeof(void *);
+
+	return (unsigned int)max(linux_size, kmem_cache_struct_size());
+}
+
 /* Move a boot cache into an object of kmem_cache (bootstrap()). */
 static struct kmem_cache *bootstrap(struct kmem_cache *static_cache)
 {
@@ -2729,8 +2746,8 @@ static struct kmem_cache *bootstrap(struct kmem_cache *static_cache)
 	struct slab *p;
 	int node;
 
+	/* The name moves with the rest. */
 	memcpy(s, static_cache, kmem_cache_struct_size());
-	s->name = s->name_buf;
 	INIT_LIST_HEAD(&s->list);
 	kmm_cpu_revoke(s->machine, slab_cpu());
 	flush_slab(s, &SC(s)->cpu_slab[slab_cpu()]);
@@ -2798,8 +2815,7 @@ static int slub_init(void)
 				 SLAB_HWCACHE_ALIGN | SLAB_NO_OBJ_EXT, 0, 0))
 		return -ENOMEM;
 	slab_set_state(PARTIAL);
-	if (slab_bootstrap_cache(boot_cache, "kmem_cache",
-				 (unsigned int)kmem_cache_struct_size(),
+	if (slab_bootstrap_cache(boot_cache, "kmem_cache", kmem_cache_objsize(),
 				 SLAB_HWCACHE_ALIGN | SLAB_NO_OBJ_EXT, 0, 0))
 		return -ENOMEM;
 	st->kmem_cache = bootstrap(boot_cache);

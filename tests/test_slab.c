@@ -99,6 +99,11 @@ KT_TEST(boot_line_and_kmalloc_layout_match_linux)
 		{ "kmalloc-2k", 2048, 16, 8 }, { "kmalloc-4k", 4096, 8, 8 },
 		{ "kmalloc-8k", 8192, 4, 8 }, { "dma-kmalloc-96", 96, 42, 1 },
 		{ "kmalloc-rcl-192", 192, 21, 1 }, { "kmalloc-cg-8k", 8192, 4, 8 },
+		/*
+		 * offsetof(struct kmem_cache, node) 216 + 8 per node, cache
+		 * line aligned; struct kmem_cache_node 64 (6.12, Debian).
+		 */
+		{ "kmem_cache", 256, 16, 1 }, { "kmem_cache_node", 64, 64, 1 },
 	};
 	struct kmm_machine *m = boot_slab(0, 1ULL << 30, 1, 2, NULL);
 	char *log, *r;
