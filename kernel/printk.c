@@ -23,6 +23,11 @@
  * truncates at LOG_LINE_MAX.  With no current machine, printk writes straight
  * to the platform console.
  *
+ * WARN_ONCE: each machine is its own kernel, so a call site fires once per
+ * machine (__kmm_once keeps the sites that fired, up to KMM_ONCE_SITES; a
+ * static flag would silence the site in every later machine of the
+ * process).
+ *
  * Differences from Linux: no timestamps, no per-CPU buffers, no consoles
  * beyond the one dump function; the console loglevel only filters the view.
  */
@@ -291,6 +296,26 @@ void __kmm_warn(const char *file, int line, const char *func,
 		if (m->hooks.warn)
 			m->hooks.warn(m->hooks.ctx, file, line, buf);
 	}
+}
+
+bool __kmm_once(const void *site)
+{
+	static const void *nomachine[KMM_ONCE_SITES];
+	static unsigned int nomachine_nr;
+	static spinlock_t nomachine_lock = __SPIN_LOCK_UNLOCKED;
+	struct kmm_machine *m = kmm_current();
+	spinlock_t *lock = m ? &m->once.lock : &nomachine_lock;
+	const void **sites = m ? m->once.site : nomachine;
+	unsigned int *nr = m ? &m->once.nr : &nomachine_nr;
+	bool first = true;
+
+	spin_lock(lock);
+	for (unsigned int i = 0; i < *nr && first; i++)
+		first = sites[i] != site;
+	if (first && *nr < KMM_ONCE_SITES)
+		sites[(*nr)++] = site;
+	spin_unlock(lock);
+	return first;
 }
 
 void __kmm_bug(const char *file, int line, const char *func)

@@ -270,6 +270,8 @@ struct slab_backend {
 	void (*get_info)(struct kmem_cache *s, struct slabinfo *info);
 	/* slabinfo -v: the cache's details, then its debug state. */
 	void (*show_details)(struct kmem_cache *s, const struct kmm_sink *out);
+	/* SLUB_DEBUG's print_tracking (the object's tracks); may be NULL. */
+	void (*print_tracking)(struct kmem_cache *s, void *object);
 	/* Check every slab and object; returns problems found. */
 	long (*validate)(struct kmem_cache *s);
 	/* Periodic work (SLAB's cache_reap); may be NULL. */

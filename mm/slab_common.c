@@ -809,20 +809,26 @@ void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t flags)
 			  s->object_size, s->object_size);
 }
 
-/* cache_from_obj's reports: not a slab object, or another cache's. */
+/*
+ * cache_from_obj's reports (virt_to_cache's and its own): not a slab
+ * object, or another cache's, then that cache's tracks of the object.
+ */
 static __attribute__((noinline)) struct slab *
-cache_mismatch(struct kmem_cache *s, struct slab *slab, const void *x,
-	       const char *func)
+cache_mismatch(struct kmem_cache *s, struct slab *slab, const void *x)
 {
+	const struct slab_backend *be = slab_st()->be;
+
 	if (!slab) {
-		WARN_ONCE(1, "%s: Object is not a Slab page!\n", func);
-		pr_err("%s: object pointer: 0x%px\n", func, KA(x));
+		WARN_ONCE(1, "%s: Object is not a Slab page!\n",
+			  "virt_to_cache");
 		slab_count_error();
 		return NULL;
 	}
 	if (s && slab->slab_cache != s) {
 		WARN(1, "%s: Wrong slab cache. %s but object is from %s\n",
-		     func, s->name, slab->slab_cache->name);
+		     "cache_from_obj", s->name, slab->slab_cache->name);
+		if (be->print_tracking)
+			be->print_tracking(slab->slab_cache, (void *)x);
 		slab_count_error();
 	}
 	return slab;
@@ -866,7 +872,7 @@ static __attribute__((noinline)) void
 kmem_cache_free_mismatch(struct kmem_cache *s, struct slab *slab, void *x,
 			 unsigned long caller)
 {
-	slab = cache_mismatch(s, slab, x, "kmem_cache_free");
+	slab = cache_mismatch(s, slab, x);
 	if (slab)
 		slab_free(slab->slab_cache, slab, x, caller);
 }

@@ -709,7 +709,8 @@ static void slab_pad_check(struct kmem_cache *s, struct slab *slab)
 	slab_bug(s, "Padding overwritten. 0x%px-0x%px @offset=%lu",
 		 KA(fault), KA(end - 1), (unsigned long)(fault - start));
 	print_section(KERN_ERR, "Padding ", pad, (unsigned int)remainder);
-	print_slab_info(slab);
+	print_slab_info(slab);		/* __slab_err() */
+	WARN_ON(1);
 	slab_fix(s, "Restoring %s 0x%px-0x%px=0x%x", "slab padding",
 		 KA(fault), KA(end - 1), POISON_INUSE);
 	memset(fault, POISON_INUSE, (size_t)(end - fault));
@@ -2669,7 +2670,11 @@ static long slub_validate(struct kmem_cache *s)
 				validate_slab(s, slab, &problems);
 				count++;
 			}
-			if (count + n->nr_partial >
+			/*
+			 * Every slab is on a list after flush_all (a CPU that
+			 * takes a new slab meanwhile is reported, as Linux).
+			 */
+			if (count + n->nr_partial !=
 			    (unsigned long)atomic_load(&n->nr_slabs)) {
 				pr_err("SLUB: %s %lu slabs counted but counter=%ld\n",
 				       s->name, count + n->nr_partial,
@@ -2874,6 +2879,7 @@ const struct slab_backend kmm_slub_backend = {
 	.get_info		= slub_get_info,
 	.show_details		= slub_show_details,
 	.validate		= slub_validate,
+	.print_tracking		= print_tracking,
 	.init_on_free		= slub_init_on_free,
 	.object_usable		= slub_object_usable,
 	.cache_flags		= slub_cache_flags,

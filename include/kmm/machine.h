@@ -37,6 +37,9 @@
 #define KMM_MAX_EVENTS		64
 #define KMM_CMDLINE_MAX		4096
 
+/* WARN_ONCE sites remembered per machine (more fire again). */
+#define KMM_ONCE_SITES		256
+
 /* Linux versions as one number: KMM_KVER(6, 12) == 612. */
 #define KMM_KVER(maj, min)	((maj) * 100 + (min))
 #define KMM_KVER_DEFAULT	KMM_KVER(6, 12)
@@ -141,6 +144,15 @@ struct kmm_machine {
 	struct kmm_hooks hooks;
 	atomic_long warn_count;
 	atomic_long bug_count;
+	/*
+	 * The WARN_ONCE sites that fired in this machine (kernel/printk.c):
+	 * Linux's once-flags are per kernel, kmm's per machine.
+	 */
+	struct {
+		spinlock_t lock;
+		unsigned int nr;
+		const void *site[KMM_ONCE_SITES];
+	} once;
 	int nr_cpus;
 
 	/* Command-line state (kernel/params.c). */

@@ -70,13 +70,16 @@ __noreturn void __kmm_bug(const char *file, int line, const char *func);
 		__kmm_warn(__FILE__, __LINE__, __func__, fmt, ##__VA_ARGS__); \
 	__c; })
 #define WARN_ON(cond)		WARN(cond, NULL)
+/*
+ * True the first time the call site @site is reached in the current
+ * machine (each machine is its own kernel, with its own once-flags).
+ */
+bool __kmm_once(const void *site);
 #define WARN_ONCE(cond, fmt, ...) ({					\
-	static int __warned;						\
+	static char __site;						\
 	bool __c = !!(cond);						\
-	if (unlikely(__c) && !__warned) {				\
-		__warned = 1;						\
+	if (unlikely(__c) && __kmm_once(&__site))			\
 		__kmm_warn(__FILE__, __LINE__, __func__, fmt, ##__VA_ARGS__); \
-	}								\
 	__c; })
 #define WARN_ON_ONCE(cond)	WARN_ONCE(cond, NULL)
 #define BUG()			__kmm_bug(__FILE__, __LINE__, __func__)
