@@ -10,7 +10,9 @@
  * free lists and the "Memory:" line; then the per-CPU pagesets,
  * page_alloc_init_late's deferred struct pages (deferred_init=parallel; lazy
  * leaves them to zones that run short), and the postcore initcall that sets
- * watermarks, lowmem reserves and pageset sizes (init_per_zone_wmark_min).
+ * watermarks, lowmem reserves and pageset sizes (init_per_zone_wmark_min),
+ * and the device initcall that brings cacheinfo up (setup_pcp_cacheinfo:
+ * the last-level cache's slice per CPU against each pageset's batch).
  *
  * Failure: any panic inside unwinds to kmm_machine_boot, which reports it.
  */
@@ -29,6 +31,7 @@ void kmem_cache_init(void);
 void kmem_cache_init_late(void);
 void vmalloc_init(void);
 void init_per_zone_wmark_min(void);
+void setup_pcp_cacheinfo(int cpu);
 void report_meminit(void);
 void mem_debugging_and_hardening_init(void);
 unsigned long kmm_deferred_free_pages(pg_data_t *pgdat);
@@ -90,5 +93,8 @@ int start_kernel(void)
 	init_per_zone_wmark_min();
 	/* start_kernel's kmem_cache_init_late (SLAB: enable_cpucache). */
 	kmem_cache_init_late();
+	/* device_initcall: cacheinfo comes up for each CPU. */
+	for (int cpu = 0; cpu < m->nr_cpus; cpu++)
+		setup_pcp_cacheinfo(cpu);
 	return 0;
 }

@@ -2815,6 +2815,36 @@ static void zone_set_pageset_high_and_batch(struct kmm_machine *m,
 	kmm_cpu_unrevoke_all(m);
 }
 
+/*
+ * cacheinfo's update_per_cpu_data_slice_size_cpu and setup_pcp_cacheinfo
+ * for @cpu: the CPU's slice of the last-level cache decides, against each
+ * pageset's batch at that time, whether high-order frees keep a batch.
+ */
+void setup_pcp_cacheinfo(int cpu);
+void setup_pcp_cacheinfo(int cpu)
+{
+	struct kmm_machine *m = M();
+	int sharers = m->desc.llc_cpus > 0 ? m->desc.llc_cpus : m->nr_cpus;
+	u64 slice = m->desc.llc_size / (u64)sharers;
+	struct zone *zone;
+
+	kmm_cpu_revoke(m, cpu);
+	for_each_zone_m(m, zone) {
+		struct per_cpu_pages *pcp;
+
+		if (!populated_zone(zone) || !zone->per_cpu_pageset)
+			continue;
+		pcp = &zone->per_cpu_pageset[cpu];
+		kmm_pcpu_lock_remote(&pcp->lock);
+		if ((slice >> PAGE_SHIFT) > 3 * (u64)pcp->batch)
+			pcp->flags |= PCPF_FREE_HIGH_BATCH;
+		else
+			pcp->flags &= ~PCPF_FREE_HIGH_BATCH;
+		kmm_pcpu_unlock_remote(&pcp->lock);
+	}
+	kmm_cpu_unrevoke(m, cpu);
+}
+
 /* setup_per_cpu_pageset: real pagesets replace the boot ones. */
 void setup_per_cpu_pageset(void);
 void setup_per_cpu_pageset(void)

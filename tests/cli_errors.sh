@@ -46,6 +46,8 @@ expect 1 "CPU" -- boot --cpus 100000
 expect 1 "--linux" -- boot --linux 2.4
 expect 1 "--distance" -- boot --nodes 2 --distance "10,20;20"
 expect 1 "node 0 to node 1 is 5" -- boot --nodes 2 --distance "10,5;5,10"
+expect 1 "--llc 'big': expected a cache size" -- boot --llc big
+expect 1 "the sharing CPU count must be 1 to" -- boot --llc 32M/0
 expect 2 "unknown option" -- boot --frobnicate
 expect 2 "needs a value" -- boot --mem
 expect 2 "choose one" -- boot --e820 a --dmesg b

@@ -560,6 +560,81 @@ KT_TEST(pcp_high_decays_on_ticks)
 	kmm_machine_destroy(m);
 }
 
+static struct kmm_machine *boot_llc(unsigned long long llc, int sharers)
+{
+	struct kmm_machine_desc *d = calloc(1, sizeof(*d));
+	struct kmm_machine *m = NULL;
+	char err[256];
+
+	kmm_desc_init(d);
+	if (!kmm_desc_compact(d, 2ULL << 30, 1, 4, err, sizeof(err))) {
+		kmm_desc_add_cmdline(d, "deferred_init=off init_on_alloc=0");
+		d->llc_size = llc;
+		d->llc_cpus = sharers;
+		m = boot_desc(d);
+	}
+	free(d);
+	return m;
+}
+
+/*
+ * PCPF_FREE_HIGH_BATCH (cacheinfo): a CPU whose share of the last-level
+ * cache is over 3 batches of pages keeps a batch through a run of
+ * high-order frees; without it (or with a small share) the second order-1
+ * free of a run drains the list (free_high).
+ */
+KT_TEST(llc_slice_keeps_a_batch_of_high_order_frees)
+{
+	static const struct {
+		unsigned long long llc;
+		int sharers;
+		bool flag;
+	} c[] = {
+		{ 0, 0, false },		/* no cache information */
+		{ 32ULL << 20, 16, true },	/* 2 MiB each: 512 > 3 x 63 */
+		{ 2ULL << 20, 0, false },	/* 4 CPUs: 128 pages < 189 */
+		{ 4ULL << 20, 4, true },	/* 256 pages > 189 */
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		struct kmm_machine *m = boot_llc(c[i].llc, c[i].sharers);
+		struct page *a, *b, *held[100];
+		struct per_cpu_pages *pcp;
+		struct zone *zone;
+
+		KT_TRUE(m != NULL);
+		if (!m)
+			continue;
+		kmm_machine_enter(m);
+		KT_EQ(kmm_cpu_bind(m, 0), 0);
+		a = alloc_pages(GFP_KERNEL, 1);
+		b = alloc_pages(GFP_KERNEL, 1);
+		KT_TRUE(a && b && page_zone(a) == page_zone(b));
+		zone = page_zone(a);
+		KT_EQ(zone->per_cpu_pageset[0].batch, 63);
+		for (int cpu = 0; cpu < 4; cpu++)
+			KT_EQ(!!(zone->per_cpu_pageset[cpu].flags &
+				 PCPF_FREE_HIGH_BATCH), c[i].flag);
+		/* Order-0 frees raise free_count past a batch ... */
+		for (int k = 0; k < 100; k++)
+			held[k] = alloc_pages(GFP_KERNEL, 0);
+		for (int k = 0; k < 100; k++)
+			__free_pages(held[k], 0);
+		/* ... and a drain empties the lists, leaving it there. */
+		drain_all_pages(NULL);
+		pcp = &zone->per_cpu_pageset[0];
+		KT_EQ(pcp->count, 0);
+		KT_TRUE(pcp->free_count >= pcp->batch);
+		__free_pages(a, 1);
+		KT_EQ(pcp->count, 2);
+		__free_pages(b, 1);
+		KT_EQ(pcp->count, c[i].flag ? 4 : 0);
+		verify(m);
+		kmm_machine_enter(NULL);
+		kmm_machine_destroy(m);
+	}
+}
+
 /*
  * NUMA: a CPU's pageset of a remote node's zone is drained by the vmstat
  * tick once the CPU's counter diffs for that zone have stayed clean for 3

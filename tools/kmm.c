@@ -14,6 +14,8 @@
  *   --cmdline "..."			kernel parameters (added last)
  *   --linux X.Y			Linux version to reproduce (default 6.12,
  *					or the log's own with --dmesg)
+ *   --llc SIZE[/CPUS]			last-level cache and the CPUs sharing it
+ *					(default: none; --host reads the host's)
  * Output:
  *   --report LIST			zoneinfo, buddyinfo, pagetypeinfo, meminfo,
  *					vmstat, slabinfo, slabinfo-v, vmallocinfo
@@ -122,6 +124,7 @@ static const char *sysfs_type_to_e820(const char *t)
 }
 
 static void host_numa(struct kmm_machine_desc *d);
+static void host_llc(struct kmm_machine_desc *d);
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -195,6 +198,7 @@ static int desc_from_host(struct kmm_machine_desc *d, char *err, size_t errlen)
 			kmm_desc_add_cmdline(d, cl);
 	}
 	host_numa(d);
+	host_llc(d);
 	{
 		long cpus = 0;
 		char cl[256];
@@ -207,6 +211,102 @@ static int desc_from_host(struct kmm_machine_desc *d, char *err, size_t errlen)
 		if (cpus > 0 && cpus <= KMM_MAX_CPUS)
 			d->nr_cpus = (int)cpus;
 	}
+	return 0;
+}
+
+/* CPUs in a sysfs cpu list such as "0-7,16-23" (0 if unreadable). */
+static int count_cpu_list(const char *s)
+{
+	int n = 0;
+
+	while (*s) {
+		char *end;
+		long a = strtol(s, &end, 10), b = a;
+
+		if (end == s)
+			return 0;
+		if (*end == '-')
+			b = strtol(end + 1, &end, 10);
+		if (b >= a)
+			n += (int)(b - a + 1);
+		if (*end != ',')
+			break;
+		s = end + 1;
+	}
+	return n;
+}
+
+/*
+ * The host's last-level cache as cacheinfo sees it: CPU 0's last cache
+ * leaf, if it holds data, its size and how many CPUs share it.
+ */
+static void host_llc(struct kmm_machine_desc *d)
+{
+	char path[256], line[512], last[256] = "";
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/cpu/cpu0/cache/index%d/size", i);
+		if (read_sysfs_line(path, line, sizeof(line)))
+			break;
+		snprintf(last, sizeof(last),
+			 "/sys/devices/system/cpu/cpu0/cache/index%d", i);
+	}
+	if (!last[0])
+		return;
+	snprintf(path, sizeof(path), "%s/type", last);
+	if (read_sysfs_line(path, line, sizeof(line)) ||
+	    (strcmp(line, "Unified") && strcmp(line, "Data")))
+		return;
+	snprintf(path, sizeof(path), "%s/size", last);
+	if (read_sysfs_line(path, line, sizeof(line)))
+		return;
+	{
+		char *end;
+		unsigned long long size = strtoull(line, &end, 10);
+
+		if (*end == 'K')
+			size <<= 10;
+		else if (*end == 'M')
+			size <<= 20;
+		d->llc_size = size;
+	}
+	snprintf(path, sizeof(path), "%s/shared_cpu_list", last);
+	if (!read_sysfs_line(path, line, sizeof(line)))
+		d->llc_cpus = count_cpu_list(line);
+}
+
+/*
+ * Parse --llc SIZE[/CPUS] into the description: 0, or -1 with a message
+ * in @err.
+ */
+static int parse_llc(struct kmm_machine_desc *d, const char *v, char *err,
+		     size_t errlen)
+{
+	char *end;
+	unsigned long long size = memparse(v, &end);
+	long cpus = 0;
+
+	if (end == v || !size || (*end && *end != '/')) {
+		snprintf(err, errlen,
+			 "--llc '%s': expected a cache size, optionally /CPUS (e.g. 32M/16)",
+			 v);
+		return -1;
+	}
+	if (*end == '/') {
+		char *e2;
+
+		cpus = strtol(end + 1, &e2, 10);
+		if (e2 == end + 1 || *e2 || cpus < 1 || cpus > KMM_MAX_CPUS) {
+			snprintf(err, errlen,
+				 "--llc '%s': the sharing CPU count must be 1 to %d",
+				 v, KMM_MAX_CPUS);
+			return -1;
+		}
+	}
+	d->llc_size = size;
+	d->llc_cpus = (int)cpus;
 	return 0;
 }
 
@@ -523,7 +623,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: kmm boot [--mem SIZE] [--nodes N] [--cpus N] [--distance M]\n"
 		"                [--dmesg FILE | --e820 FILE | --host]\n"
-		"                [--cmdline \"...\"] [--linux X.Y]\n"
+		"                [--cmdline \"...\"] [--linux X.Y] [--llc SIZE[/CPUS]]\n"
 		"                [--report zoneinfo,buddyinfo,pagetypeinfo,meminfo,vmstat,\n"
 		"                          slabinfo,slabinfo-v,vmallocinfo]\n"
 		"                [--workload] [--sysctl vm.NAME=VALUE] [--quiet] [--console]\n"
@@ -535,7 +635,7 @@ int main(int argc, char **argv)
 {
 	static struct kmm_machine_desc desc;
 	const char *mem = NULL, *dmesg = NULL, *e820 = NULL, *linux_ver = NULL;
-	const char *reports = NULL, *distance = NULL;
+	const char *reports = NULL, *distance = NULL, *llc = NULL;
 	const char *cmdlines[32], *sysctls[32];
 	int ncmd = 0, nsys = 0, nodes = -1, cpus = -1;
 	bool host = false, quiet = false, console = false, dyndbg = false;
@@ -569,7 +669,7 @@ int main(int argc, char **argv)
 			   ARG("--distance") || ARG("--dmesg") ||
 			   ARG("--e820") || ARG("--cmdline") ||
 			   ARG("--linux") || ARG("--report") ||
-			   ARG("--sysctl"))) {
+			   ARG("--sysctl") || ARG("--llc"))) {
 			fprintf(stderr, "kmm: unknown option '%s'\n", a);
 			usage(stderr);
 			return 2;
@@ -598,6 +698,8 @@ int main(int argc, char **argv)
 				sysctls[nsys++] = v;
 		} else if (ARG("--linux"))
 			linux_ver = v;
+		else if (ARG("--llc"))
+			llc = v;
 		else if (ARG("--report"))
 			reports = v;
 		else if (ARG("--host"))
@@ -679,6 +781,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "kmm: --nodes %d: need at least 1\n", nodes);
 			return 1;
 		}
+	}
+	if (llc && parse_llc(&desc, llc, err, sizeof(err))) {
+		fprintf(stderr, "kmm: %s\n", err);
+		return 1;
 	}
 	if (distance && parse_distance(&desc, distance, err, sizeof(err))) {
 		fprintf(stderr, "kmm: %s\n", err);

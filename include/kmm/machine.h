@@ -82,6 +82,15 @@ struct kmm_machine_desc {
 	u8 slit[KMM_MAX_NODES][KMM_MAX_NODES];
 	int nr_cpus;
 	int cpu_node[KMM_MAX_CPUS];	/* -1: let NUMA init decide */
+	/*
+	 * The last-level cache as cacheinfo reports it: its size in bytes
+	 * (0: no cache information, as when detection fails) and how many
+	 * CPUs share it (0: all).  Linux gives each CPU size / sharers as its
+	 * data slice; a slice over 3 batches of pages lets a pageset keep a
+	 * batch through a run of high-order frees (PCPF_FREE_HIGH_BATCH).
+	 */
+	u64 llc_size;
+	int llc_cpus;
 	int fake_nodes;			/* --nodes N without SRAT: equal split */
 	char cmdline[KMM_CMDLINE_MAX];
 	int kver;			/* KMM_KVER(maj, min) */
