@@ -178,6 +178,7 @@ void kmm_desc_init(struct kmm_machine_desc *d)
 	kmm_strlcpy(d->name, "default", sizeof(d->name));
 	d->kver = KMM_KVER_DEFAULT;
 	d->nr_cpus = 1;
+	d->cpu_gbpages = true;
 	for (int i = 0; i < KMM_MAX_CPUS; i++)
 		d->cpu_node[i] = NUMA_NO_NODE;
 	d->nodes_shift = 10;

@@ -215,6 +215,21 @@ static int p_debug_guardpage_minorder(struct kmm_machine *m, const char *v)
 	return 0;
 }
 
+/* early_param_on_off("gbpages", "nogbpages", direct_gbpages, ...). */
+static int p_gbpages(struct kmm_machine *m, const char *v)
+{
+	(void)v;
+	m->params.nogbpages = false;
+	return 0;
+}
+
+static int p_nogbpages(struct kmm_machine *m, const char *v)
+{
+	(void)v;
+	m->params.nogbpages = true;
+	return 0;
+}
+
 static int p_page_poison(struct kmm_machine *m, const char *v)
 {
 	return kstrtobool(v, &m->page_poisoning);
@@ -368,6 +383,8 @@ static const struct kparam params[] = {
 	{ "kmm_cpu_owner", true, p_cpu_owner },
 	{ "debug_pagealloc", true, p_debug_pagealloc },
 	{ "debug_guardpage_minorder", true, p_debug_guardpage_minorder },
+	{ "gbpages", true, p_gbpages },
+	{ "nogbpages", true, p_nogbpages },
 	{ "page_poison", true, p_page_poison },
 	{ "init_on_alloc", true, p_init_on_alloc },
 	{ "init_on_free", true, p_init_on_free },

@@ -113,12 +113,20 @@ static void memory_present(struct kmm_machine *m)
 		for (unsigned long s = pfn_to_section_nr(start);
 		     s <= pfn_to_section_nr(end - 1); s++) {
 			struct mem_section *ms = &m->mem_section[s];
+			unsigned long lo = max(start, section_nr_to_pfn(s));
+			unsigned long hi = min(end, section_nr_to_pfn(s + 1));
 
 			if (!ms->present) {
 				ms->present = 1;
 				ms->early = 1;
 				ms->nid = nid;
 			}
+			/* sparse_init_subsection_map: the 2 MiB pieces touched. */
+			for (unsigned long p = lo; p < hi;
+			     p = ALIGN(p + 1, PAGES_PER_SUBSECTION))
+				ms->subsection_map |= 1ULL <<
+					((p & (PAGES_PER_SECTION - 1)) >>
+					 PFN_SUBSECTION_SHIFT);
 		}
 	}
 }

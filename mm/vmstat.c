@@ -33,8 +33,9 @@
  *  pagetypeinfo per node with memory: the pageblock header, free blocks
  *		per zone, migrate type and order counted on the free lists
  *		(capped at 100000 with a '>' as Linux), and the pageblocks of
- *		each type over the zone's span (valid pfns whose struct page
- *		belongs to the zone).  The "Number of mixed blocks" table needs
+ *		each type over the zone's span (pfn_to_online_page(): a valid
+ *		section and, from 5.3, a 2 MiB subsection with RAM in it;
+ *		the struct page belongs to the zone).  The "Number of mixed blocks" table needs
  *		PAGE_OWNER, which the modelled build lacks: not printed.
  *  meminfo	every line of an x86_64 Debian-like build, in order (below).
  *  vmstat	zone, NUMA, node, the four vm_stat_item values, and event
@@ -65,8 +66,10 @@
  * a new or re-used large entry adds one, a 4K entry one per page.  Linux
  * counts an existing large entry again when a later step reaches it (the
  * top gigabyte is typically counted two or three times); kmm reproduces
- * that.  1 GiB pages are assumed available (X86_FEATURE_GBPAGES); with
- * debug_pagealloc only 4 KiB pages are used and DirectMap1G is absent.
+ * that.  1 GiB pages are used when the machine's CPU has them (desc
+ * cpu_gbpages, X86_FEATURE_GBPAGES) and nogbpages is not given
+ * (direct_gbpages; DirectMap1G is printed only then); with
+ * debug_pagealloc only 4 KiB pages are used.
  * Not modelled: later splits by set_memory_*() (kernel image, drivers),
  * which move a few 2M/1G entries to smaller sizes on a running system.
  *
@@ -707,6 +710,23 @@ static void pagetypeinfo_showfree(struct kmm_machine *m,
 }
 
 /* Does the struct page of valid @pfn say it belongs to @zone? */
+/*
+ * pfn_to_online_page() != NULL: a valid section and, from 5.3 on, a 2 MiB
+ * subsection with RAM in it (a pageblock wholly in a hole is skipped).
+ */
+static bool pfn_online_valid(struct kmm_machine *m, unsigned long pfn)
+{
+	const struct mem_section *ms;
+
+	if (!pfn_valid_m(m, pfn))
+		return false;
+	if (m->kver < KMM_KVER(5, 3))
+		return true;
+	ms = &m->mem_section[pfn_to_section_nr(pfn)];
+	return (ms->subsection_map >> ((pfn & (PAGES_PER_SECTION - 1)) >>
+				       PFN_SUBSECTION_SHIFT)) & 1;
+}
+
 static bool pfn_in_zone(struct zone *zone, unsigned long pfn)
 {
 	pg_data_t *pgdat = zone->zone_pgdat;
@@ -737,7 +757,7 @@ static void pagetypeinfo_showblockcount(struct kmm_machine *m,
 		     pfn < zone_end_pfn(zone); pfn += pageblock_nr_pages) {
 			int mt;
 
-			if (!pfn_valid(pfn) || !pfn_in_zone(zone, pfn))
+			if (!pfn_online_valid(m, pfn) || !pfn_in_zone(zone, pfn))
 				continue;
 			mt = get_pageblock_migratetype(pfn_to_page(pfn));
 			if (mt >= 0 && mt < MIGRATE_TYPES)
@@ -1070,7 +1090,9 @@ static void direct_map_counts(struct kmm_machine *m, unsigned long pages[3])
 
 	/* probe_page_size_mask(): debug_pagealloc wants 4K pages only. */
 	if (!m->debug_pagealloc)
-		d.page_size_mask = DM_MAP_2M | DM_MAP_1G;
+		d.page_size_mask = DM_MAP_2M;
+	if (m->direct_gbpages)
+		d.page_size_mask |= DM_MAP_1G;
 	for (u64 gb = 0; gb < DIV_ROUND_UP(end, (u64)SZ_1G); gb++) {
 		unsigned long idx = 0;
 		bool ram = gb == 0;
@@ -1183,7 +1205,7 @@ static void meminfo_show(struct kmm_machine *m, const struct kmm_sink *out)
 	direct_map_counts(m, direct);
 	kmm_sink_printf(out, "DirectMap4k:    %8lu kB\n", direct[0] << 2);
 	kmm_sink_printf(out, "DirectMap2M:    %8lu kB\n", direct[1] << 11);
-	if (!m->debug_pagealloc)
+	if (m->direct_gbpages)
 		kmm_sink_printf(out, "DirectMap1G:    %8lu kB\n", direct[2] << 20);
 }
 

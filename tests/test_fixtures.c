@@ -20,6 +20,7 @@ static const char *const classes[] = {
 	"^user-defined physical RAM map:|^user: ",
 	"^extended physical RAM map:|^reserve setup_data: ",
 	"^last_pfn = ",
+	"^Using GB pages for direct mapping",
 	"^(ACPI: )?SRAT: ",
 	"^NUMA: ",
 	"^(No NUMA configuration found|NUMA turned off)",

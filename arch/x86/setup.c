@@ -193,10 +193,25 @@ static void reserve_real_mode(struct kmm_machine *m)
 }
 
 /* The page tables of the direct map, as many as the build took. */
+/*
+ * probe_page_size_mask(): 2 MiB pages unless debug_pagealloc (which also
+ * gives up 1 GiB ones), 1 GiB pages if the CPU has them and gbpages is on
+ * (CONFIG_X86_DIRECT_GBPAGES=y; nogbpages turns it off).
+ */
+static void probe_page_size_mask(struct kmm_machine *m)
+{
+	m->direct_gbpages = !m->params.nogbpages && !m->debug_pagealloc;
+	if (m->direct_gbpages && m->desc.cpu_gbpages)
+		pr_info("Using GB pages for direct mapping\n");
+	else
+		m->direct_gbpages = false;
+}
+
 static void init_mem_mapping(struct kmm_machine *m)
 {
 	u64 n = m->desc.early_pgtable_pages;
 
+	probe_page_size_mask(m);
 	if (n && !memblock_phys_alloc_range(n << PAGE_SHIFT, PAGE_SIZE, 0,
 					    PFN_PHYS(max_pfn)))
 		panic("alloc_low_pages: can not alloc memory");

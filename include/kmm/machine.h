@@ -91,6 +91,8 @@ struct kmm_machine_desc {
 	 */
 	u64 llc_size;
 	int llc_cpus;
+	/* The CPU maps 1 GiB pages (X86_FEATURE_GBPAGES); default true. */
+	bool cpu_gbpages;
 	int fake_nodes;			/* --nodes N without SRAT: equal split */
 	char cmdline[KMM_CMDLINE_MAX];
 	int kver;			/* KMM_KVER(maj, min) */
@@ -180,6 +182,7 @@ struct kmm_machine {
 		unsigned long required_movablecore_percent;
 		enum kmm_deferred_mode deferred;
 		bool quiet, debug;
+		bool nogbpages;			/* nogbpages (gbpages: back on) */
 		int loglevel;			/* -1: unset */
 		char unknown[KMM_CMDLINE_MAX];
 		/* Slab (mm/slab_common.c reads them in kmem_cache_init). */
@@ -304,6 +307,8 @@ struct kmm_machine {
 		u64 page_slow_opts;
 	};
 	bool init_on_alloc;
+	/* direct_gbpages after probe_page_size_mask (arch/x86/setup.c). */
+	bool direct_gbpages;
 	/*
 	 * debug_guardpage_minorder= (0 .. MAX_PAGE_ORDER / 2), and whether
 	 * guard pages are on: debug_pagealloc with a minimum order (mm/page_debug.c).

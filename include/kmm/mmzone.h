@@ -35,6 +35,11 @@
 #define SECTION_SIZE_BITS	27
 #define PFN_SECTION_SHIFT	(SECTION_SIZE_BITS - PAGE_SHIFT)
 #define PAGES_PER_SECTION	(1UL << PFN_SECTION_SHIFT)
+#define SUBSECTION_SHIFT	21
+#define PFN_SUBSECTION_SHIFT	(SUBSECTION_SHIFT - PAGE_SHIFT)
+#define PAGES_PER_SUBSECTION	(1UL << PFN_SUBSECTION_SHIFT)
+_Static_assert(PAGES_PER_SECTION / PAGES_PER_SUBSECTION <= 64,
+	       "a section's subsection map is one u64");
 #define PAGE_SECTION_MASK	(~(PAGES_PER_SECTION - 1))
 #define MAX_PHYSMEM_BITS	46
 #define MAX_PHYSMEM_BITS_L5	52
@@ -256,6 +261,11 @@ struct mem_section {
 	unsigned int has_memmap:1;
 	unsigned int early:1;
 	int nid;
+	/*
+	 * One bit per 2 MiB subsection with RAM in it (5.3+'s usage->
+	 * subsection_map, set by sparse_init_subsection_map).
+	 */
+	u64 subsection_map;
 	unsigned long *pageblock_flags;	/* NR_PAGEBLOCK_BITS per pageblock */
 	phys_addr_t memmap_phys;		/* backing of this memmap slice */
 };

@@ -3,8 +3,9 @@
  * kmm/vmstat.h - memory statistics: zone, NUMA and node counters and the
  * VM event counters, as Linux 6.12 names them (include/linux/mmzone.h,
  * vm_event_item.h) for an x86_64 Debian-like build (NUMA, NUMA_BALANCING,
- * MIGRATION, COMPACTION, HUGETLB_PAGE, CMA, THP, BALLOON, SWAP, KSM, ZSWAP,
- * ZSMALLOC, UNACCEPTED_MEMORY, IOMMU, ZONE_DEVICE).
+ * MIGRATION, COMPACTION, HUGETLB_PAGE, THP, BALLOON, SWAP, KSM, ZSWAP,
+ * ZSMALLOC, UNACCEPTED_MEMORY, IOMMU, ZONE_DEVICE; CMA only for machines
+ * described with 6 migrate types).
  *
  * Counters are exact atomics (Linux batches per-CPU diffs and folds them;
  * its totals are the same once folded, so kmm prints what Linux prints
