@@ -2220,8 +2220,8 @@ free_pages_general(struct kmm_machine *m, struct page *page, unsigned int order)
 static __attribute__((noinline)) void free_pages_foreign(struct kmm_machine *m,
 							 struct page *page)
 {
-	pr_err("BUG: Bad page state in process kmm  page:%p not from this machine\n",
-	       (void *)page);
+	pr_err("BUG: Bad page state in process %s  page:%p not from this machine\n",
+	       kmm_task_name(), (void *)page);
 	if (m)
 		atomic_fetch_add(&m->bad_pages, 1);
 }

@@ -48,9 +48,8 @@
  * Differences from Linux:
  *  - %p values are not hashed (as no_hash_pointers); NULL prints as
  *    sixteen zeros either way.
- *  - No dump_stack() (the "CPU: ... Comm: ..." block and call trace) after
- *    bad_page() or a poison report: mm/show_mem.c prints that header for
- *    warn_alloc() but does not export it yet; the two places are marked.
+ *  - dump_stack() after bad_page() and a poison report prints its header
+ *    and an empty call trace (kmm has no unwinder).
  *  - No dump_mapping() for file pages (kmm has no address_space), no
  *    page_owner, no page_pool check.
  *  - The process name is kmm_task_name()'s (mm/show_mem.c).
@@ -236,6 +235,7 @@ static const struct {
 	{ PG_hwpoison, "hwpoison" },
 	{ PG_idle, "idle" },
 	{ PG_young, "young" },
+	{ PG_arch_2, "arch_2" },
 };
 
 _Static_assert(ARRAY_SIZE(pageflag_names) == __NR_PAGEFLAGS,
@@ -505,23 +505,29 @@ void dump_page(const struct page *page, const char *reason)
 /* ---------------------------------------------------------------------- */
 
 /*
- * add_taint(TAINT_BAD_PAGE, LOCKDEP_NOW_UNRELIABLE): m->bad_pages is what
- * marks the machine tainted 'B' (mm/show_mem.c), so it counts here, after
- * the report, as Linux taints after it.  The first taint turns lock
- * debugging off and says so.
+ * add_taint(TAINT_BAD_PAGE, LOCKDEP_NOW_UNRELIABLE): m->bad_pages (or, for
+ * a slab report, the slab layer's taint) is what marks the machine tainted
+ * 'B' (mm/show_mem.c), so it counts after the report, as Linux taints
+ * after it.  The first taint of either kind turns lock debugging off and
+ * says so (kmm_debug_locks_off).
  */
-static void add_taint_bad_page(struct kmm_machine *m)
+void kmm_debug_locks_off(struct kmm_machine *m)
 {
 	struct kmm_page_debug *d = &m->page_debug;
 	bool say;
 
-	atomic_fetch_add(&m->bad_pages, 1);
 	spin_lock(&d->lock);
 	say = !d->debug_locks_off;
 	d->debug_locks_off = true;
 	spin_unlock(&d->lock);
 	if (say)
 		pr_warn("Disabling lock debugging due to kernel taint\n");
+}
+
+static void add_taint_bad_page(struct kmm_machine *m)
+{
+	atomic_fetch_add(&m->bad_pages, 1);
+	kmm_debug_locks_off(m);
 }
 
 void bad_page(struct page *page, const char *reason)
@@ -556,7 +562,7 @@ void bad_page(struct page *page, const char *reason)
 			 kmm_task_name(), pfn_of(m, page));
 		dump_page(page, reason);
 		printk(KERN_DEFAULT "Modules linked in:\n");
-		/* dump_stack() goes here. */
+		dump_stack();
 	}
 	/* Other fields stay for debugging; a buddy type would confuse. */
 	if (page_is_buddy_type(page))
@@ -732,7 +738,7 @@ static void check_poison_mem(struct kmm_machine *m, struct page *page,
 		pr_err("pagealloc: memory corruption\n");
 	print_hex_dump(KERN_ERR, "", DUMP_PREFIX_ADDRESS, 16, 1, start,
 		       (size_t)(end - start + 1), true);
-	/* dump_stack() goes here. */
+	dump_stack();
 	dump_page(page, "pagealloc: corrupted page details");
 }
 

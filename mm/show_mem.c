@@ -36,7 +36,7 @@
  *	"<comm>: <message>, mode:<%#x>(<%pGg>), nodemask=<list or (null)>,
  *	 cpuset=/,mems_allowed=<nodes with memory>"
  * then dump_stack()'s header "CPU: c UID: 0 PID: p Comm: <comm> Not
- * tainted <release> #1 kmm" (Tainted: with B for bad pages and W for
+ * tainted 6.12.0-kmm #1 " (Tainted: with B for bad pages and W for
  * warnings seen on the machine), an empty "Call Trace:" <TASK> block (kmm
  * has no unwinder) and the report, filtered to the request's nodemask
  * unless the request cannot reclaim directly.  As in Linux, one report
@@ -620,7 +620,13 @@ static void dump_stack_print(struct kmm_machine *m)
 	char buf[48];
 	const char *taint = print_tainted(buf, sizeof(buf));
 
-	printk("CPU: %d UID: %u PID: %d Comm: %.20s %s %d.%d.0 #1 kmm\n",
+	/*
+	 * dump_stack_print_info(): "... Comm: %.20s %s%s %s %.*s %s": the
+	 * taint, the release of the banner (6.12.0-kmm), the version's first
+	 * word, and LINUX_PACKAGE_ID, empty for a build without a
+	 * distributor (so the line ends in a space).
+	 */
+	printk("CPU: %d UID: %u PID: %d Comm: %.20s %s %d.%d.0-kmm #1 \n",
 	       smp_processor_id(), 0u, task_is_swapper() ? 0 : 1,
 	       kmm_task_name(), taint, m->kver / 100, m->kver % 100);
 	if (bad || warned)

@@ -450,6 +450,7 @@ static void __slab_error(const char *function, struct kmem_cache *s,
 {
 	pr_err("slab error in %s(): cache `%s': %s\n", function, s->name, msg);
 	atomic_fetch_add(&SC(s)->errors, 1);
+	slab_count_error();
 	slab_taint_bad_page();
 }
 #define slab_error(s, msg)	__slab_error(__func__, s, msg)

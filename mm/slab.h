@@ -393,7 +393,7 @@ unsigned int calculate_alignment(slab_flags_t flags, unsigned int align,
 				 unsigned int size);
 /* Count a report (kmm_slab_errors). */
 void slab_count_error(void);
-/* Count it and add_taint(TAINT_BAD_PAGE), where Linux taints. */
+/* add_taint(TAINT_BAD_PAGE) where Linux taints (the report is counted). */
 void slab_taint_bad_page(void);
 /* Free the cache's name (slab_common's copy). */
 void slab_free_name(struct kmem_cache *s);

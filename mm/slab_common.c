@@ -154,8 +154,8 @@ void slab_taint_bad_page(void)
 	struct kmm_slab_state *st = slab_st();
 
 	if (st) {
-		atomic_fetch_add(&st->errors, 1);
 		atomic_store(&st->tainted_bad, true);
+		kmm_debug_locks_off(M());
 	}
 }
 

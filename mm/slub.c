@@ -486,8 +486,7 @@ static void slab_bug(struct kmem_cache *s, const char *fmt, ...)
 	pr_err("BUG %s (%s): %s\n", s ? s->name : "<unknown>",
 	       print_tainted(taint, sizeof(taint)), buf);
 	pr_err("-----------------------------------------------------------------------------\n\n");
-	/* What follows (object_err, slab_err, ...) adds TAINT_BAD_PAGE. */
-	slab_taint_bad_page();
+	slab_count_error();
 }
 
 static void slab_fix(struct kmem_cache *s, const char *fmt, ...)
@@ -571,6 +570,7 @@ static void object_err(struct kmem_cache *s, struct slab *slab, u8 *object,
 	} else {
 		print_trailer(s, slab, object);
 	}
+	slab_taint_bad_page();
 	WARN_ON(1);
 }
 
@@ -586,7 +586,8 @@ static __attribute__((noinline)) void slab_err(struct kmem_cache *s, struct slab
 	vsnprintf_k(buf, sizeof(buf), fmt, args);
 	va_end(args);
 	slab_bug(s, "%s", buf);
-	print_slab_info(slab);
+	print_slab_info(slab);		/* __slab_err() */
+	slab_taint_bad_page();
 	WARN_ON(1);
 }
 
@@ -710,6 +711,7 @@ static void slab_pad_check(struct kmem_cache *s, struct slab *slab)
 		 KA(fault), KA(end - 1), (unsigned long)(fault - start));
 	print_section(KERN_ERR, "Padding ", pad, (unsigned int)remainder);
 	print_slab_info(slab);		/* __slab_err() */
+	slab_taint_bad_page();
 	WARN_ON(1);
 	slab_fix(s, "Restoring %s 0x%px-0x%px=0x%x", "slab padding",
 		 KA(fault), KA(end - 1), POISON_INUSE);
@@ -2465,7 +2467,8 @@ static void list_slab_objects(struct kmem_cache *s, struct slab *slab)
 		}
 	}
 	spin_unlock(&g->object_map_lock);
-	print_slab_info(slab);
+	print_slab_info(slab);		/* __slab_err() */
+	slab_taint_bad_page();
 	WARN_ON(1);
 }
 

@@ -653,6 +653,10 @@ KT_TEST(bad_page_report)
 		 "raw: 0000000000000000 0000000000000000 00000001ffffffff 0000000000000000\n"
 		 "page dumped because: nonzero _refcount\n"
 		 "Modules linked in:\n"
+		 "CPU: 0 UID: 0 PID: 1 Comm: kmm Not tainted 6.12.0-kmm #1 \n"
+		 "Call Trace:\n"
+		 " <TASK>\n"
+		 " </TASK>\n"
 		 "Disabling lock debugging due to kernel taint\n",
 		 vmk(TEST_PFN, 8), vmk(TEST_PFN, 8));
 	KT_STREQ(log, want);
@@ -770,11 +774,14 @@ KT_TEST(poison_single_bit_error)
 	snprintf(want, sizeof(want),
 		 "pagealloc: single bit error\n"
 		 "%016llx: ba%47s.\n"
-		 "page: refcount:0 mapcount:0 mapping:0000000000000000",
+		 "CPU: 0 UID: 0 PID: 1 Comm: kmm ",
 		 DIRECT_K + ((unsigned long long)pfn << 12) + 0x123, "");
 	KT_TRUE(strncmp(log, want, strlen(want)) == 0);
 	if (strncmp(log, want, strlen(want)))
 		fprintf(stderr, "  got:\n%s\n  want:\n%s\n", log, want);
+	/* dump_stack() between the hex dump and the page. */
+	KT_CONTAINS(log, " 6.12.0-kmm #1 \n");
+	KT_CONTAINS(log, "Call Trace:\n <TASK>\n </TASK>\npage: refcount:0 mapcount:0 mapping:0000000000000000");
 	KT_CONTAINS(log, "page_type: f0(buddy)\n");
 	KT_CONTAINS(log, "page dumped because: pagealloc: corrupted page details\n");
 	free(log);
@@ -813,12 +820,17 @@ KT_TEST(poison_memory_corruption)
 		 "%016llx: 75 73 65 20 61 66 74 65 72 20 66 72 65 65 2c 20  use after free, \n"
 		 "%016llx: 69 6e 20 6b 6d 6d 21 aa aa aa aa aa aa aa aa aa  in kmm!.........\n"
 		 "%016llx: aa aa 00%41s...\n"
-		 "page: refcount:0 mapcount:0 mapping:0000000000000000 index:0x0 pfn:%#lx\n",
-		 base + 0x18, base + 0x28, base + 0x38, "", page_to_pfn(p) + 3);
+		 "CPU: 0 UID: 0 PID: 1 Comm: kmm ",
+		 base + 0x18, base + 0x28, base + 0x38, "");
 	KT_TRUE(strncmp(log, want, strlen(want)) == 0);
 	if (strncmp(log, want, strlen(want)))
 		fprintf(stderr, "  got:\n%s\n  want:\n%s\n", log, want);
 	KT_EQ(count_lines(log, "pagealloc:"), 1);
+	snprintf(want, sizeof(want),
+		 "Call Trace:\n <TASK>\n </TASK>\n"
+		 "page: refcount:0 mapcount:0 mapping:0000000000000000 index:0x0 pfn:%#lx\n",
+		 page_to_pfn(p) + 3);
+	KT_CONTAINS(log, want);
 	free(log);
 
 	/* Two single-bit flips far apart are a corruption, not one error. */

@@ -703,8 +703,19 @@ KT_TEST(slub_padding_overwritten)
 	log = machine_log(m);
 	KT_CONTAINS(log, "BUG padme (Not tainted): Padding overwritten. 0x");
 	KT_CONTAINS(log, "FIX padme: Restoring slab padding 0x");
+	/* __slab_err's add_taint: lock debugging off, said once, then WARN. */
+	KT_EQ(count_lines(log, "Disabling lock debugging due to kernel taint"), 1);
+	KT_TRUE(strstr(log, "Disabling lock debugging") <
+		strstr(log, "WARNING: CPU: "));
 	free(log);
-	KT_EQ(atomic_load(&m->warn_count), warns + 1);
+	KT_TRUE(kmm_slab_tainted(m));
+	base[bytes - 1] = 0x00;
+	KT_TRUE(kmm_slab_validate(m) >= 0);
+	log = machine_log(m);
+	KT_CONTAINS(log, "BUG padme (Tainted: G    B   W    ");
+	KT_EQ(count_lines(log, "Disabling lock debugging due to kernel taint"), 1);
+	free(log);
+	KT_EQ(atomic_load(&m->warn_count), warns + 2);
 	KT_EQ(base[bytes - 1], 0x5a);		/* POISON_INUSE again */
 	kmem_cache_free(c, p);
 	kmem_cache_destroy(c);

@@ -1066,7 +1066,7 @@ KT_TEST(warn_alloc_report)
 
 		KT_TRUE(r && !strncmp(r, head, strlen(head)));
 	}
-	KT_CONTAINS(r, " UID: 0 PID: 1 Comm: kmm Not tainted 6.12.0 #1 kmm\nCall Trace:\n <TASK>\n </TASK>\nMem-Info:\n");
+	KT_CONTAINS(r, " UID: 0 PID: 1 Comm: kmm Not tainted 6.12.0-kmm #1 \nCall Trace:\n <TASK>\n </TASK>\nMem-Info:\n");
 	KT_CONTAINS(r, "\nNode 1 Normal: ");
 	free(r);
 

@@ -52,6 +52,9 @@ void dump_page(const struct page *page, const char *reason);
  * PageBuddy (the only field Linux resets).
  */
 void bad_page(struct page *page, const char *reason);
+struct kmm_machine;
+/* add_taint's LOCKDEP_NOW_UNRELIABLE: the first time, say so. */
+void kmm_debug_locks_off(struct kmm_machine *m);
 /*
  * page_expected_state(): every field a page must have when it is freed
  * (or handed out), in one test: unmapped, no mapping, no references, no

@@ -36,6 +36,7 @@ enum pageflags {
 	PG_hwpoison,
 	PG_young,
 	PG_idle,
+	PG_arch_2,		/* X86_PAT selects ARCH_USES_PG_ARCH_2 */
 	__NR_PAGEFLAGS,
 };
 
