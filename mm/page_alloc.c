@@ -1040,6 +1040,98 @@ static int nr_pcp_alloc(struct per_cpu_pages *pcp, struct zone *zone,
 #define PAGE_FLAGS_SECOND_ORDER	0xffUL
 
 /*
+ * struct folio's fields in its first two tail pages (6.12, 64-bit), by
+ * byte offset into the struct page they overlay: page[1] holds
+ * _large_mapcount, _entire_mapcount, _nr_pages_mapped, _pincount and
+ * _folio_nr_pages in place of lru.prev, mapping and index; page[2] the
+ * _deferred_list in place of lru.prev and mapping.
+ */
+#define FOLIO_LARGE_MAPCOUNT	16
+#define FOLIO_ENTIRE_MAPCOUNT	20
+#define FOLIO_NR_PAGES_MAPPED	24
+#define FOLIO_PINCOUNT		28
+#define FOLIO_NR_PAGES		32
+#define FOLIO_DEFERRED_LIST	16
+
+static void folio_set_int(struct page *tail, size_t off, int v)
+{
+	memcpy((u8 *)tail + off, &v, sizeof(v));
+}
+
+static int folio_get_int(const struct page *tail, size_t off)
+{
+	int v;
+
+	memcpy(&v, (const u8 *)tail + off, sizeof(v));
+	return v;
+}
+
+static struct list_head *folio_deferred_list(struct page *head)
+{
+	return (struct list_head *)((u8 *)&head[2] + FOLIO_DEFERRED_LIST);
+}
+
+/*
+ * free_tail_page_prepare: the folio fields a tail page holds must be as
+ * prep_compound_head left them, other tails must still carry TAIL_MAPPING
+ * (the third holds hugetlb's fields: not checked, HUGETLB_PAGE=y), and
+ * every tail must point at its head.  Reported as Linux reports them; the
+ * mapping and compound_head are cleared either way.  1: bad.
+ */
+static int free_tail_page_prepare(struct page *head, struct page *page)
+{
+	int ret = 1;
+
+	switch (page - head) {
+	case 1:
+		if (folio_get_int(page, FOLIO_ENTIRE_MAPCOUNT) + 1) {
+			bad_page(page, "nonzero entire_mapcount");
+			goto out;
+		}
+		if (folio_get_int(page, FOLIO_LARGE_MAPCOUNT) + 1) {
+			bad_page(page, "nonzero large_mapcount");
+			goto out;
+		}
+		if (folio_get_int(page, FOLIO_NR_PAGES_MAPPED)) {
+			bad_page(page, "nonzero nr_pages_mapped");
+			goto out;
+		}
+		if (folio_get_int(page, FOLIO_PINCOUNT)) {
+			bad_page(page, "nonzero pincount");
+			goto out;
+		}
+		break;
+	case 2:
+		if (!list_empty(folio_deferred_list(head))) {
+			bad_page(page, "on deferred list");
+			goto out;
+		}
+		break;
+	case 3:
+		break;
+	default:
+		if (page->mapping != TAIL_MAPPING) {
+			bad_page(page, "corrupted mapping in tail page");
+			goto out;
+		}
+		break;
+	}
+	if (!(page->compound_head & 1)) {
+		bad_page(page, "PageTail not set");
+		goto out;
+	}
+	if (page->compound_head != ((unsigned long)head | 1)) {
+		bad_page(page, "compound_head not consistent");
+		goto out;
+	}
+	ret = 0;
+out:
+	page->mapping = NULL;
+	page->compound_head = 0;
+	return ret;
+}
+
+/*
  * free_pages_prepare: check the block is in the state a free page must be
  * in (reporting "Bad page state" otherwise and keeping the page out of the
  * free lists), undo compound and allocation state, then the debug hooks.
@@ -1049,22 +1141,17 @@ static bool free_pages_prepare(struct kmm_machine *m, struct page *page,
 {
 	int bad = 0;
 
+	/* Tail pages first, before the head's compound state is cleared. */
 	if (PageHead(page) && order) {
+		page[1].flags &= ~PAGE_FLAGS_SECOND_ORDER;
 		for (unsigned int i = 1; i < (1U << order); i++) {
-			struct page *p = page + i;
-
-			if (i == 1)
-				p->flags &= ~PAGE_FLAGS_SECOND_ORDER;
-			if (p->compound_head != ((unsigned long)page | 1)) {
-				bad_page(p, "corrupted mapping in compound page");
+			if (free_tail_page_prepare(page, page + i)) {
 				bad++;
 				continue;
 			}
-			p->mapping = NULL;
-			p->compound_head = 0;
-			bad += free_page_is_bad(p);
+			if (free_page_is_bad(page + i))
+				bad++;
 		}
-		__ClearPageHead(page);
 	} else if (order) {
 		for (unsigned int i = 1; i < (1U << order); i++)
 			bad += free_page_is_bad(page + i);
@@ -1534,18 +1621,32 @@ static struct page *rmqueue(struct kmm_machine *m, struct zone *preferred,
 	return page;
 }
 
+/* prep_compound_head: folio_set_order and the mapcounts, as 6.12. */
+static void prep_compound_head(struct page *page, unsigned int order)
+{
+	/* The folio order lives in the low byte of the second page's flags. */
+	page[1].flags = (page[1].flags & ~PAGE_FLAGS_SECOND_ORDER) | order;
+	folio_set_int(&page[1], FOLIO_NR_PAGES, 1 << order);
+	folio_set_int(&page[1], FOLIO_LARGE_MAPCOUNT, -1);
+	folio_set_int(&page[1], FOLIO_ENTIRE_MAPCOUNT, -1);
+	folio_set_int(&page[1], FOLIO_NR_PAGES_MAPPED, 0);
+	folio_set_int(&page[1], FOLIO_PINCOUNT, 0);
+	if (order > 1)
+		INIT_LIST_HEAD(folio_deferred_list(page));
+}
+
 static void prep_compound_page(struct page *page, unsigned int order)
 {
 	__SetPageHead(page);
 	for (unsigned int i = 1; i < (1U << order); i++) {
 		struct page *p = page + i;
 
+		/* prep_compound_tail */
 		p->mapping = TAIL_MAPPING;
 		p->compound_head = (unsigned long)page | 1;
 		p->private = 0;
 	}
-	/* The folio order lives in the low byte of the second page's flags. */
-	page[1].flags = (page[1].flags & ~PAGE_FLAGS_SECOND_ORDER) | order;
+	prep_compound_head(page, order);
 }
 
 static inline void prep_new_page(struct kmm_machine *m, struct page *page,

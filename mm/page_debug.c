@@ -393,6 +393,21 @@ static bool pfn_is_cma(const struct kmm_machine *m, const struct page *page,
  * __dump_folio(): @folio is a copy of the folio's first two struct pages,
  * @precise a copy of the page asked about, @head the folio in the memmap.
  */
+/*
+ * The words of @nr struct pages as the kernel would hold them: pointers
+ * into the machine's memory or memmap (list links, compound_head with its
+ * tail bit) become the kernel's direct-map and vmemmap addresses.
+ */
+static void raw_words(const struct kmm_machine *m, unsigned long *out,
+		      const struct page *pages, int nr)
+{
+	size_t n = (size_t)nr * sizeof(struct page) / sizeof(unsigned long);
+
+	memcpy(out, pages, (size_t)nr * sizeof(struct page));
+	for (size_t i = 0; i < n; i++)
+		out[i] = kernel_addr(m, out[i] & ~1UL) | (out[i] & 1UL);
+}
+
 static void dump_folio(const struct kmm_machine *m, const struct page *folio,
 		       const struct page *precise, const struct page *head,
 		       const struct page *page, unsigned long pfn,
@@ -402,6 +417,7 @@ static void dump_folio(const struct kmm_machine *m, const struct page *folio,
 	unsigned long raw_mapping = (unsigned long)(uintptr_t)folio->mapping;
 	int mapcount = page_mapcount_raw(precise);
 	bool large = PageHead(folio);
+	unsigned long raw[2 * sizeof(struct page) / sizeof(unsigned long)];
 	const char *type = "";
 	char flags[256];
 
@@ -430,13 +446,15 @@ static void dump_folio(const struct kmm_machine *m, const struct page *folio,
 	if (page_has_type(folio))
 		pr_warn("page_type: %x(%s)\n", folio->page_type >> 24,
 			page_type_name(folio->page_type));
+	raw_words(m, raw, precise, 1);
 	print_hex_dump(KERN_WARNING, "raw: ", DUMP_PREFIX_NONE, 32,
-		       sizeof(unsigned long), precise, sizeof(struct page),
-		       false);
-	if (large)
+		       sizeof(unsigned long), raw, sizeof(struct page), false);
+	if (large) {
+		raw_words(m, raw, folio, 2);
 		print_hex_dump(KERN_WARNING, "head: ", DUMP_PREFIX_NONE, 32,
-			       sizeof(unsigned long), folio,
+			       sizeof(unsigned long), raw,
 			       2 * sizeof(struct page), false);
+	}
 }
 
 /*

@@ -477,6 +477,89 @@ KT_TEST(dump_tail_of_compound_page)
 	restore_pages(&s);
 }
 
+/*
+ * A real __GFP_COMP allocation: prep_compound_head's folio fields (mapcounts
+ * -1, the page count, the deferred list), dumped as Linux dumps them; then
+ * free_tail_page_prepare's checks, each in its tail, reported and the
+ * block kept out of the free lists.
+ */
+KT_TEST(compound_folio_fields_and_tail_checks)
+{
+	struct kmm_machine *m = boot_compact(256ULL << 20, 1, 1, NULL);
+	static const struct { int tail, off; const char *reason; } bad[] = {
+		{ 1, 28, "nonzero pincount" },
+		{ 1, 20, "nonzero entire_mapcount" },
+		{ 2, 16, "on deferred list" },
+		{ 5, 24, "corrupted mapping in tail page" },
+		{ 6, 8, "compound_head not consistent" },
+	};
+	struct page *p;
+	size_t mark;
+	char *log;
+	long bad0;
+	int v;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	kmm_machine_enter(m);
+	p = alloc_pages(GFP_KERNEL | __GFP_COMP, 3);
+	KT_TRUE(p != NULL);
+	if (!p)
+		return;
+	memcpy(&v, (u8 *)&p[1] + 16, sizeof(v));
+	KT_EQ(v, -1);					/* _large_mapcount */
+	memcpy(&v, (u8 *)&p[1] + 32, sizeof(v));
+	KT_EQ(v, 8);					/* _folio_nr_pages */
+	mark = log_mark(m);
+	dump_page(&p[1], "look");
+	log = log_since(m, mark);
+	KT_CONTAINS(log, "head: order:3 mapcount:0 entire_mapcount:0 nr_pages_mapped:0 pincount:0\n");
+	/* The tail's compound_head as the kernel holds it: vmemmap | 1. */
+	{
+		char want[128];
+
+		snprintf(want, sizeof(want),
+			 "raw: 000fffffc0000003 %016llx ffffffffffffffff 0000000000000000\n",
+			 vmk(page_to_pfn(p), 1));
+		KT_CONTAINS(log, want);
+	}
+	KT_CONTAINS(log, " ffffffffffffffff 0000000000000000\nhead: 0000000000000008 ");
+	free(log);
+	__free_pages(p, 3);				/* good: back to the lists */
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		p = alloc_pages(GFP_KERNEL | __GFP_COMP, 3);
+		KT_TRUE(p != NULL);
+		if (!p)
+			return;
+		v = 7;
+		memcpy((u8 *)&p[bad[i].tail] + bad[i].off, &v, sizeof(v));
+		bad0 = atomic_load(&m->bad_pages);
+		mark = log_mark(m);
+		__free_pages(p, 3);
+		log = log_since(m, mark);
+		{
+			char want[160];
+
+			snprintf(want, sizeof(want),
+				 "BUG: Bad page state in process kmm  pfn:%05lx\n",
+				 page_to_pfn(p) + bad[i].tail);
+			KT_CONTAINS(log, want);
+			snprintf(want, sizeof(want), "page dumped because: %s\n",
+				 bad[i].reason);
+			KT_CONTAINS(log, want);
+		}
+		free(log);
+		KT_EQ(atomic_load(&m->bad_pages), bad0 + 1);
+	}
+	KT_EQ(kmm_mm_verify(m, NULL, 0), 0);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+	if (M1)
+		kmm_machine_enter(M1);
+}
+
 KT_TEST(dump_poisoned_struct_page)
 {
 	struct kmm_machine *m = machine();
