@@ -1878,6 +1878,11 @@ static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
 	bool drained = false;
 	struct page *page;
 
+	if (unlikely(gfp & __GFP_NOFAIL)) {
+		/* Beyond order 1, or unable to reclaim: unsupported, says 6.12. */
+		WARN_ON_ONCE(order > 1);
+		WARN_ON_ONCE(!can_direct_reclaim);
+	}
 	ac->preferred_zoneref = next_zones_zonelist(ac->zonelist->_zonerefs,
 						    ac->highest_zoneidx,
 						    ac->nodemask);
@@ -1940,23 +1945,24 @@ retry:
 nopage:
 	if (gfp & __GFP_NOFAIL) {
 		/*
-		 * Linux never fails __GFP_NOFAIL: it keeps retrying, with
-		 * access to the min reserve.  So does kmm, yielding between
-		 * rounds; a shrinker or another thread freeing memory ends it.
+		 * A __GFP_NOFAIL request that cannot reclaim is not honoured
+		 * (6.12: it fails, with the report).  Otherwise Linux never
+		 * fails it: it tries once more with some of the reserves
+		 * (__alloc_pages_cpuset_fallback with ALLOC_MIN_RESERVE, not
+		 * ALLOC_NO_WATERMARKS) and retries; kmm yields between rounds,
+		 * and a shrinker or another thread freeing memory ends it.
 		 */
-		if (!(alloc_flags & ALLOC_MIN_RESERVE))
-			WARN_ON_ONCE(!can_direct_reclaim && !(gfp & __GFP_HIGH));
-		alloc_flags |= ALLOC_MIN_RESERVE;
-		page = get_page_from_freelist(gfp, order, alloc_flags, ac);
+		if (!can_direct_reclaim)
+			goto fail;
+		page = get_page_from_freelist(gfp, order, ALLOC_MIN_RESERVE,
+					      ac);
 		if (page)
 			return page;
 		kmm_plat_cpu_relax();
-		if (can_direct_reclaim) {
-			no_progress_loops = 0;
-			goto retry;
-		}
-		goto nopage;
+		no_progress_loops = 0;
+		goto retry;
 	}
+fail:
 	if (!(gfp & __GFP_NOWARN))
 		warn_alloc(gfp, ac->nodemask, "page allocation failure: order:%u",
 			   order);

@@ -831,6 +831,23 @@ KT_TEST(atomic_and_memalloc_reserves)
 	KT_TRUE(p != NULL);
 	if (p)
 		__free_pages(p, 0);
+	/*
+	 * __GFP_NOFAIL without direct reclaim is not honoured (6.12): a WARN
+	 * on the way in, the failure report, and NULL rather than a hang.
+	 */
+	{
+		long warns = atomic_load(&m->warn_count);
+		size_t mark = log_mark(m);
+		char *log;
+
+		ratelimit_expire(&m->nopage_rs);
+		KT_TRUE(alloc_pages(__GFP_KSWAPD_RECLAIM | __GFP_NOFAIL, 0) ==
+			NULL);
+		KT_EQ(atomic_load(&m->warn_count), warns + 1);
+		log = log_since(m, mark);
+		KT_CONTAINS(log, "page allocation failure: order:0, mode:0x8800(__GFP_NOFAIL|__GFP_KSWAPD_RECLAIM)");
+		free(log);
+	}
 	while (n)
 		__free_pages(held[--n], 0);
 	KT_EQ(free_pages_settled(), free0);
