@@ -39,12 +39,21 @@ static inline void list_add_tail(struct list_head *n, struct list_head *head)
 	__list_add(n, head->prev, head);
 }
 
+/*
+ * LIST_POISON1 and LIST_POISON2 with x86_64's ILLEGAL_POINTER_VALUE: what
+ * list_del leaves in an entry, so a page taken off a list dumps as Linux's
+ * does (raw: ... dead000000000100 dead000000000122 ...) and a use of a
+ * deleted entry faults.
+ */
+#define LIST_POISON1	((struct list_head *)(0xdead000000000000UL + 0x100))
+#define LIST_POISON2	((struct list_head *)(0xdead000000000000UL + 0x122))
+
 static inline void list_del(struct list_head *e)
 {
 	e->next->prev = e->prev;
 	e->prev->next = e->next;
-	e->next = NULL;
-	e->prev = NULL;
+	e->next = LIST_POISON1;
+	e->prev = LIST_POISON2;
 }
 
 static inline void list_del_init(struct list_head *e)
