@@ -2687,11 +2687,14 @@ static void drain_zone_pages_all_cpus(struct kmm_machine *m, struct zone *zone)
 	for (int cpu = 0; cpu < m->nr_cpus; cpu++) {
 		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 
+		/* Linux drains on the CPU itself: its counters change. */
+		kmm_self.stat_cpu = cpu + 1;
 		kmm_pcpu_lock_remote(&pcp->lock);
 		if (pcp->count)
 			free_pcppages_bulk(zone, pcp->count, pcp, 0);
 		kmm_pcpu_unlock_remote(&pcp->lock);
 	}
+	kmm_self.stat_cpu = 0;
 }
 
 void drain_all_pages(struct zone *zone)

@@ -242,7 +242,7 @@ static int count_cpu_list(const char *s)
  */
 static void host_llc(struct kmm_machine_desc *d)
 {
-	char path[256], line[512], last[256] = "";
+	char path[256], line[512], last[128] = "";
 	int i;
 
 	for (i = 0; i < 16; i++) {
