@@ -1145,12 +1145,8 @@ static bool free_pages_prepare(struct kmm_machine *m, struct page *page,
 	if (PageHead(page) && order) {
 		page[1].flags &= ~PAGE_FLAGS_SECOND_ORDER;
 		for (unsigned int i = 1; i < (1U << order); i++) {
-			if (free_tail_page_prepare(page, page + i)) {
-				bad++;
-				continue;
-			}
-			if (free_page_is_bad(page + i))
-				bad++;
+			bad += free_tail_page_prepare(page, page + i);
+			bad += free_page_is_bad(page + i);
 		}
 	} else if (order) {
 		for (unsigned int i = 1; i < (1U << order); i++)
@@ -2628,11 +2624,12 @@ static bool refresh_cpu_zone(struct kmm_machine *m, struct zone *zone,
 	kmm_self.stat_cpu = cpu + 1;
 	fold = kmm_fold_zone_diffs(zone, cpu);
 	if (fold) {
+		/* fold_diff() found something to fold: there was work. */
 		kmm_pcpu_lock_remote(&pcp->lock);
 		pcp->expire = 3;		/* 3 seconds idle till flush */
 		kmm_pcpu_unlock_remote(&pcp->lock);
 	}
-	changed = decay_pcp_high(zone, pcp);
+	changed = decay_pcp_high(zone, pcp) || fold;
 	kmm_pcpu_lock_remote(&pcp->lock);
 	if (!pcp->expire || !pcp->count)
 		goto out;
@@ -2934,7 +2931,9 @@ void setup_pcp_cacheinfo(int cpu);
 void setup_pcp_cacheinfo(int cpu)
 {
 	struct kmm_machine *m = M();
-	int sharers = m->desc.llc_cpus > 0 ? m->desc.llc_cpus : m->nr_cpus;
+	/* shared_cpu_map holds online CPUs only: no more sharers than those. */
+	int sharers = m->desc.llc_cpus > 0 && m->desc.llc_cpus < m->nr_cpus ?
+		      m->desc.llc_cpus : m->nr_cpus;
 	u64 slice = m->desc.llc_size / (u64)sharers;
 	struct zone *zone;
 

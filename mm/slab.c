@@ -110,7 +110,8 @@
  *
  * Differences from Linux.  No pfmemalloc slabs, mempolicies, cpusets,
  * kmemleak, KASAN, KFENCE, memcg or CPU/memory hotplug.  No STATS counters
- * besides grown/reaped/errors.  No dump_stack() after reports.  The
+ * besides grown/reaped/errors.  dump_stack() after slab_error() prints
+ * its header and an empty call trace (kmm has no unwinder).  The
  * debug_pagealloc off-slab layout of DEBUG_SLAB is not modelled.  Freelist
  * randomisation (slab_freelist_random=1) uses a splitmix64 generator
  * seeded from the cache name.  The off-slab/objfreelist flags live in the
@@ -449,6 +450,7 @@ static void __slab_error(const char *function, struct kmem_cache *s,
 			 const char *msg)
 {
 	pr_err("slab error in %s(): cache `%s': %s\n", function, s->name, msg);
+	dump_stack();
 	atomic_fetch_add(&SC(s)->errors, 1);
 	slab_count_error();
 	slab_taint_bad_page();

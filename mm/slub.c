@@ -2860,6 +2860,18 @@ static void slub_destroy_machine(void)
 		slab_percpu_free(SC(s)->cpu_slab);
 		SC(s)->cpu_slab = NULL;
 	}
+	/*
+	 * A boot that failed before bootstrap() moved a boot cache into its
+	 * object leaves the name (and per-CPU area) with the static copy.
+	 */
+	if (g->boot_cache && st->kmem_cache == g->boot_cache) {
+		slab_free_name(g->boot_cache);
+		slab_percpu_free(SC(g->boot_cache)->cpu_slab);
+	}
+	if (g->boot_cache_node && st->kmem_cache_node == g->boot_cache_node) {
+		slab_free_name(g->boot_cache_node);
+		slab_percpu_free(SC(g->boot_cache_node)->cpu_slab);
+	}
 	kmm_plat_free(g->boot_cache);
 	kmm_plat_free(g->boot_cache_node);
 	kmm_plat_free(g);

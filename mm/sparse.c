@@ -37,8 +37,12 @@
  * memory; pfn_valid(pfn) iff the pfn's section is present.
  *
  * Locking: boot only (single thread per machine).
- * Differences from Linux: no subsection map (hotplug is not modelled), no
- * memory hot-add; mem_section is a flat host array.
+ * The subsection map (one bit per 2 MiB with RAM, as
+ * sparse_init_subsection_map sets it) is one u64 per section; only
+ * pagetypeinfo's pfn_to_online_page() reads it.
+ *
+ * Differences from Linux: no memory hot-add (the subsection map never
+ * changes after boot); mem_section is a flat host array.
  */
 #include <kmm/machine.h>
 #include <kmm/mm.h>

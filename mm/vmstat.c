@@ -34,7 +34,7 @@
  *		per zone, migrate type and order counted on the free lists
  *		(capped at 100000 with a '>' as Linux), and the pageblocks of
  *		each type over the zone's span (pfn_to_online_page(): a valid
- *		section and, from 5.3, a 2 MiB subsection with RAM in it;
+ *		section and, from 5.12, a 2 MiB subsection with RAM in it;
  *		the struct page belongs to the zone).  The "Number of mixed blocks" table needs
  *		PAGE_OWNER, which the modelled build lacks: not printed.
  *  meminfo	every line of an x86_64 Debian-like build, in order (below).
@@ -711,8 +711,9 @@ static void pagetypeinfo_showfree(struct kmm_machine *m,
 
 /* Does the struct page of valid @pfn say it belongs to @zone? */
 /*
- * pfn_to_online_page() != NULL: a valid section and, from 5.3 on, a 2 MiB
- * subsection with RAM in it (a pageblock wholly in a hole is skipped).
+ * pfn_to_online_page() != NULL: a valid section and, from 5.12 on (when it
+ * began to consult the 5.3 subsection map), a 2 MiB subsection with RAM in
+ * it (a pageblock wholly in a hole is skipped).
  */
 static bool pfn_online_valid(struct kmm_machine *m, unsigned long pfn)
 {
@@ -720,7 +721,7 @@ static bool pfn_online_valid(struct kmm_machine *m, unsigned long pfn)
 
 	if (!pfn_valid_m(m, pfn))
 		return false;
-	if (m->kver < KMM_KVER(5, 3))
+	if (m->kver < KMM_KVER(5, 12))
 		return true;
 	ms = &m->mem_section[pfn_to_section_nr(pfn)];
 	return (ms->subsection_map >> ((pfn & (PAGES_PER_SECTION - 1)) >>

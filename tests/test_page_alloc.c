@@ -594,6 +594,8 @@ KT_TEST(llc_slice_keeps_a_batch_of_high_order_frees)
 		{ 32ULL << 20, 16, true },	/* 2 MiB each: 512 > 3 x 63 */
 		{ 2ULL << 20, 0, false },	/* 4 CPUs: 128 pages < 189 */
 		{ 4ULL << 20, 4, true },	/* 256 pages > 189 */
+		/* 8 sharers, but only 4 CPUs online share it: 256 pages. */
+		{ 4ULL << 20, 8, true },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {

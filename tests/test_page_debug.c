@@ -553,6 +553,16 @@ KT_TEST(compound_folio_fields_and_tail_checks)
 		free(log);
 		KT_EQ(atomic_load(&m->bad_pages), bad0 + 1);
 	}
+	/* A tail failing its tail check is still checked as a page. */
+	p = alloc_pages(GFP_KERNEL | __GFP_COMP, 3);
+	KT_TRUE(p != NULL);
+	if (p) {
+		p[5].mapping = NULL;
+		atomic_store(&p[5]._refcount, 1);
+		bad0 = atomic_load(&m->bad_pages);
+		__free_pages(p, 3);
+		KT_EQ(atomic_load(&m->bad_pages), bad0 + 2);
+	}
 	KT_EQ(kmm_mm_verify(m, NULL, 0), 0);
 	kmm_machine_enter(NULL);
 	kmm_machine_destroy(m);

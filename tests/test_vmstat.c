@@ -244,10 +244,10 @@ KT_TEST(buddyinfo_matches_the_free_lists)
 /* --- pagetypeinfo --------------------------------------------------------------- */
 
 /*
- * A pageblock wholly inside an e820 hole is not counted.  From 5.3 its
- * 2 MiB subsection has no RAM (pfn_to_online_page() is NULL) - what
- * excludes it from 5.12 on, when hole pages carry their zone's links;
- * before 5.12 they were zone 0's, so the zone test excluded them.  DMA32
+ * A pageblock wholly inside an e820 hole is not counted.  From 5.12 its
+ * 2 MiB subsection has no RAM (pfn_to_online_page() is NULL), which is
+ * what excludes it once hole pages carry their zone's links (also 5.12);
+ * before, they were zone 0's, so the zone test excluded them.  DMA32
  * here spans 1016 pageblocks, 4 of them the reserved 8 MiB at 1 GiB.
  */
 KT_TEST(pagetypeinfo_skips_blocks_in_holes)
