@@ -371,6 +371,17 @@ struct kmm_machine *kmm_machine_create(const struct kmm_machine_desc *d,
 	}
 	pages = span >> PAGE_SHIFT;
 	m->vmemmap_span = pages * sizeof(struct page);
+	/*
+	 * The sections exist (absent) from the start, so that __free_pages,
+	 * which trusts the window to imply a section, refuses a page of a
+	 * machine that has not booted instead of reading a NULL table.
+	 */
+	m->mem_section = kmm_plat_alloc((size_t)(span >> SECTION_SIZE_BITS) *
+					sizeof(struct mem_section));
+	if (!m->mem_section) {
+		set_err(err, errlen, "out of host memory");
+		goto fail;
+	}
 	ret = kmm_plat_va_reserve(m->vmemmap_span, SZ_2M, (void **)&m->vmemmap_base);
 	if (ret) {
 		set_err(err, errlen, "%s: cannot reserve the vmemmap window (error %d)",

@@ -263,7 +263,9 @@ void sparse_init(void)
 	u64 pmd_seen = 0, pud_seen = 0;
 	int nid = -1;
 
-	m->mem_section = kmm_plat_alloc(nr * sizeof(struct mem_section));
+	/* kmm_machine_create made it (all sections absent) already. */
+	if (!m->mem_section)
+		m->mem_section = kmm_plat_alloc(nr * sizeof(struct mem_section));
 	if (!m->mem_section)
 		panic("sparse_init: out of host memory for %lu sections", nr);
 	m->nr_mem_sections = nr;

@@ -577,6 +577,28 @@ static struct kmm_machine *boot_llc(unsigned long long llc, int sharers)
 	return m;
 }
 
+/* A machine that has not booted refuses pages instead of crashing. */
+KT_TEST(free_on_unbooted_machine_is_refused)
+{
+	struct kmm_machine_desc *d = calloc(1, sizeof(*d));
+	struct kmm_machine *m;
+	char err[256];
+
+	kmm_desc_init(d);
+	KT_EQ(kmm_desc_compact(d, 1ULL << 30, 1, 1, err, sizeof(err)), 0);
+	m = kmm_machine_create(d, err, sizeof(err));
+	free(d);
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	kmm_machine_enter(m);
+	__free_pages(m->vmemmap_base + 4096, 0);
+	KT_EQ(atomic_load(&m->bad_pages), 1);
+	KT_TRUE(alloc_pages(GFP_KERNEL, 0) == NULL);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+}
+
 /*
  * PCPF_FREE_HIGH_BATCH (cacheinfo): a CPU whose share of the last-level
  * cache is over 3 batches of pages keeps a batch through a run of
