@@ -1039,33 +1039,7 @@ static int nr_pcp_alloc(struct per_cpu_pages *pcp, struct zone *zone,
 
 #define PAGE_FLAGS_SECOND_ORDER	0xffUL
 
-/*
- * struct folio's fields in its first two tail pages (6.12, 64-bit), by
- * byte offset into the struct page they overlay: page[1] holds
- * _large_mapcount, _entire_mapcount, _nr_pages_mapped, _pincount and
- * _folio_nr_pages in place of lru.prev, mapping and index; page[2] the
- * _deferred_list in place of lru.prev and mapping.
- */
-#define FOLIO_LARGE_MAPCOUNT	16
-#define FOLIO_ENTIRE_MAPCOUNT	20
-#define FOLIO_NR_PAGES_MAPPED	24
-#define FOLIO_PINCOUNT		28
-#define FOLIO_NR_PAGES		32
-#define FOLIO_DEFERRED_LIST	16
-
-static void folio_set_int(struct page *tail, size_t off, int v)
-{
-	memcpy((u8 *)tail + off, &v, sizeof(v));
-}
-
-static int folio_get_int(const struct page *tail, size_t off)
-{
-	int v;
-
-	memcpy(&v, (const u8 *)tail + off, sizeof(v));
-	return v;
-}
-
+/* The folio's _deferred_list, in its second tail page. */
 static struct list_head *folio_deferred_list(struct page *head)
 {
 	return (struct list_head *)((u8 *)&head[2] + FOLIO_DEFERRED_LIST);
@@ -1084,19 +1058,19 @@ static int free_tail_page_prepare(struct page *head, struct page *page)
 
 	switch (page - head) {
 	case 1:
-		if (folio_get_int(page, FOLIO_ENTIRE_MAPCOUNT) + 1) {
+		if (folio_tail_int(page, FOLIO_ENTIRE_MAPCOUNT) + 1) {
 			bad_page(page, "nonzero entire_mapcount");
 			goto out;
 		}
-		if (folio_get_int(page, FOLIO_LARGE_MAPCOUNT) + 1) {
+		if (folio_tail_int(page, FOLIO_LARGE_MAPCOUNT) + 1) {
 			bad_page(page, "nonzero large_mapcount");
 			goto out;
 		}
-		if (folio_get_int(page, FOLIO_NR_PAGES_MAPPED)) {
+		if (folio_tail_int(page, FOLIO_NR_PAGES_MAPPED)) {
 			bad_page(page, "nonzero nr_pages_mapped");
 			goto out;
 		}
-		if (folio_get_int(page, FOLIO_PINCOUNT)) {
+		if (folio_tail_int(page, FOLIO_PINCOUNT)) {
 			bad_page(page, "nonzero pincount");
 			goto out;
 		}
@@ -1622,11 +1596,11 @@ static void prep_compound_head(struct page *page, unsigned int order)
 {
 	/* The folio order lives in the low byte of the second page's flags. */
 	page[1].flags = (page[1].flags & ~PAGE_FLAGS_SECOND_ORDER) | order;
-	folio_set_int(&page[1], FOLIO_NR_PAGES, 1 << order);
-	folio_set_int(&page[1], FOLIO_LARGE_MAPCOUNT, -1);
-	folio_set_int(&page[1], FOLIO_ENTIRE_MAPCOUNT, -1);
-	folio_set_int(&page[1], FOLIO_NR_PAGES_MAPPED, 0);
-	folio_set_int(&page[1], FOLIO_PINCOUNT, 0);
+	folio_set_tail_int(&page[1], FOLIO_NR_PAGES, 1 << order);
+	folio_set_tail_int(&page[1], FOLIO_LARGE_MAPCOUNT, -1);
+	folio_set_tail_int(&page[1], FOLIO_ENTIRE_MAPCOUNT, -1);
+	folio_set_tail_int(&page[1], FOLIO_NR_PAGES_MAPPED, 0);
+	folio_set_tail_int(&page[1], FOLIO_PINCOUNT, 0);
 	if (order > 1)
 		INIT_LIST_HEAD(folio_deferred_list(page));
 }

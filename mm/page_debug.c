@@ -361,14 +361,6 @@ static bool page_is_buddy_type(const struct page *page)
 	return (page->page_type >> 24) == PGTY_buddy;
 }
 
-static int folio_field(const struct page *tail, size_t off)
-{
-	int v;
-
-	memcpy(&v, (const u8 *)tail + off, sizeof(v));
-	return v;
-}
-
 /* folio_mapping(), for the mappings kmm can have. */
 static unsigned long folio_mapping_addr(const struct page *folio)
 {
@@ -430,10 +422,12 @@ static void dump_folio(const struct kmm_machine *m, const struct page *folio,
 		folio->index + idx, pfn);
 	if (large)
 		pr_warn("head: order:%u mapcount:%d entire_mapcount:%d nr_pages_mapped:%d pincount:%d\n",
-			compound_order(head), folio_field(&folio[1], 16) + 1,
-			folio_field(&folio[1], 20) + 1,
-			folio_field(&folio[1], 24) & FOLIO_PAGES_MAPPED,
-			folio_field(&folio[1], 28));
+			compound_order(head),
+			folio_tail_int(&folio[1], FOLIO_LARGE_MAPCOUNT) + 1,
+			folio_tail_int(&folio[1], FOLIO_ENTIRE_MAPCOUNT) + 1,
+			folio_tail_int(&folio[1], FOLIO_NR_PAGES_MAPPED) &
+			FOLIO_PAGES_MAPPED,
+			folio_tail_int(&folio[1], FOLIO_PINCOUNT));
 	if (folio->memcg_data)
 		pr_warn("memcg:%lx\n", folio->memcg_data);
 	if ((raw_mapping & PAGE_MAPPING_FLAGS) == PAGE_MAPPING_KSM)

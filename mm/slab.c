@@ -153,9 +153,8 @@ typedef unsigned char freelist_idx_t;
 #define BOOT_CPUCACHE_ENTRIES	1
 #define BATCHREFILL_LIMIT	16
 
-#define SLAB_HZ			250	/* Debian's CONFIG_HZ */
-#define REAPTIMEOUT_AC		(2 * SLAB_HZ)
-#define REAPTIMEOUT_NODE	(4 * SLAB_HZ)
+#define REAPTIMEOUT_AC		(2 * HZ)	/* HZ: Debian's 250 */
+#define REAPTIMEOUT_NODE	(4 * HZ)
 
 #define SLAB_MAX_ORDER_HI	1
 #define SLAB_MAX_ORDER_LO	0

@@ -214,25 +214,33 @@ static int desc_from_host(struct kmm_machine_desc *d, char *err, size_t errlen)
 	return 0;
 }
 
-/* CPUs in a sysfs cpu list such as "0-7,16-23" (0 if unreadable). */
+/*
+ * The next range [*a, *b] of a sysfs cpu list such as "0-7,16-23",
+ * advancing *s; false at the end or on something that is not a number.
+ */
+static bool next_cpu_range(const char **s, long *a, long *b)
+{
+	char *end;
+
+	*a = strtol(*s, &end, 10);
+	if (end == *s)
+		return false;
+	*b = *a;
+	if (*end == '-')
+		*b = strtol(end + 1, &end, 10);
+	*s = *end == ',' ? end + 1 : end;
+	return true;
+}
+
+/* CPUs in a sysfs cpu list (0 if unreadable). */
 static int count_cpu_list(const char *s)
 {
+	long a, b;
 	int n = 0;
 
-	while (*s) {
-		char *end;
-		long a = strtol(s, &end, 10), b = a;
-
-		if (end == s)
-			return 0;
-		if (*end == '-')
-			b = strtol(end + 1, &end, 10);
+	while (next_cpu_range(&s, &a, &b))
 		if (b >= a)
 			n += (int)(b - a + 1);
-		if (*end != ',')
-			break;
-		s = end + 1;
-	}
 	return n;
 }
 
@@ -384,18 +392,12 @@ static void host_numa(struct kmm_machine_desc *d)
 		}
 		snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/cpulist", nodes[i]);
 		if (!read_sysfs_line(path, line, sizeof(line))) {
-			for (char *p = line; *p;) {
-				char *end;
-				long a = strtol(p, &end, 10), b2 = a;
+			const char *p = line;
+			long a, b2;
 
-				if (end == p)
-					break;
-				if (*end == '-')
-					b2 = strtol(end + 1, &end, 10);
+			while (next_cpu_range(&p, &a, &b2))
 				for (long c = a; c <= b2 && c < KMM_MAX_CPUS; c++)
 					d->cpu_node[c] = nodes[i];
-				p = *end == ',' ? end + 1 : end;
-			}
 		}
 	}
 }

@@ -119,4 +119,33 @@ static inline void page_mapcount_reset(struct page *p)
 	atomic_store_explicit(&p->_mapcount, -1, memory_order_relaxed);
 }
 
+/*
+ * struct folio's fields in its first tail pages (6.12, 64-bit), by byte
+ * offset into the struct page they overlay: page[1] holds
+ * _large_mapcount, _entire_mapcount, _nr_pages_mapped, _pincount and
+ * _folio_nr_pages in place of lru.prev, mapping and index; page[2] the
+ * _deferred_list in place of lru.prev and mapping.  Set and checked by
+ * mm/page_alloc.c, printed by dump_page (mm/page_debug.c).
+ */
+#define FOLIO_LARGE_MAPCOUNT	16
+#define FOLIO_ENTIRE_MAPCOUNT	20
+#define FOLIO_NR_PAGES_MAPPED	24
+#define FOLIO_PINCOUNT		28
+#define FOLIO_NR_PAGES		32
+#define FOLIO_DEFERRED_LIST	16
+
+static inline int folio_tail_int(const struct page *tail, unsigned long off)
+{
+	int v;
+
+	__builtin_memcpy(&v, (const unsigned char *)tail + off, sizeof(v));
+	return v;
+}
+
+static inline void folio_set_tail_int(struct page *tail, unsigned long off,
+				      int v)
+{
+	__builtin_memcpy((unsigned char *)tail + off, &v, sizeof(v));
+}
+
 #endif /* KMM_PAGE_FLAGS_H */
