@@ -371,6 +371,7 @@ struct kmm_machine *kmm_machine_create(const struct kmm_machine_desc *d,
 	}
 	pages = span >> PAGE_SHIFT;
 	m->vmemmap_span = pages * sizeof(struct page);
+	m->vmemmap_pages = pages;
 	/*
 	 * The sections exist (absent) from the start, so that __free_pages,
 	 * which trusts the window to imply a section, refuses a page of a

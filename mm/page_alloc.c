@@ -283,6 +283,13 @@ void build_all_zonelists(pg_data_t *pgdat)
 				p->zref_first[l][hz] = z;
 				p->zone_first[l][hz] = z->zone;
 			}
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++)
+			m->zone_tab[nid << ZONES_SHIFT | zid] = &p->node_zones[zid];
+	}
+	for (int cpu = 0; cpu < KMM_MAX_CPUS; cpu++) {
+		int nid = m->cpu_to_node[cpu] < 0 ? 0 : m->cpu_to_node[cpu];
+
+		m->cpu_pgdat[cpu] = m->node_data[nid];
 	}
 	total = nr_free_zone_pages(ZONE_MOVABLE);
 	m->page_group_by_mobility_disabled =
@@ -393,6 +400,19 @@ static inline struct zone *zone_of_page(struct kmm_machine *m,
 	/* page_zone(): page_to_nid() and page_zonenum() of one load. */
 	return &m->node_data[(f >> NODES_PGSHIFT) & NODES_MASK]
 			->node_zones[(f >> ZONES_PGSHIFT) & ZONES_MASK];
+}
+
+/*
+ * zone_of_page() through m->zone_tab: the node and zone bits of the flags
+ * are adjacent, so one shift and mask index it.  Set with the zonelists.
+ */
+static inline struct zone *zone_of_flags(struct kmm_machine *m,
+					 unsigned long f)
+{
+	_Static_assert(NODES_PGSHIFT == ZONES_PGSHIFT + ZONES_SHIFT,
+		       "zone_tab wants the node bits above the zone bits");
+	return m->zone_tab[(f >> ZONES_PGSHIFT) &
+			   ((KMM_MAX_NODES << ZONES_SHIFT) - 1)];
 }
 
 /*
@@ -1387,6 +1407,13 @@ static inline void pcp_zone_statistics(struct per_cpu_pages *pcp,
 					 NUMA_OTHER], 1);
 }
 
+/* A zone counter as it is: kmm's are exact, never below zero. */
+static inline long zstate_raw(const struct zone *z, enum zone_stat_item item)
+{
+	return atomic_load_explicit(&((struct zone *)z)->vm_stat[item],
+				    memory_order_relaxed);
+}
+
 static inline unsigned long zstate(const struct zone *z,
 				   enum zone_stat_item item)
 {
@@ -1982,6 +2009,28 @@ static void verify_op(struct kmm_machine *m, struct page *page)
 }
 
 /*
+ * rmqueue_pcplist's part under the pageset lock, for the fast path: the
+ * first page of @list (NULL if it is empty), counted; @zone is the
+ * preferred one.
+ */
+static inline __attribute__((always_inline)) struct page *
+pcp_take_fast(struct zone *zone, struct per_cpu_pages *pcp,
+	      struct list_head *list, unsigned int order, int local)
+{
+	struct page *page;
+
+	if (unlikely(list_empty(list)))
+		return NULL;
+	pcp->free_count >>= 1;
+	page = list_first_entry(list, struct page, lru);
+	list_del(&page->lru);
+	pcp->count -= 1 << order;
+	pcp_stat_add(&pcp->pgalloc, 1L << order);
+	pcp_zone_statistics(pcp, zone, zone, local);
+	return page;
+}
+
+/*
  * The per-CPU fast path: an order-0..3 request without a nodemask whose
  * preferred zone is above its low watermark and whose list on this CPU is
  * not empty.  It does what get_page_from_freelist and rmqueue_pcplist do
@@ -1995,26 +2044,38 @@ static inline __attribute__((always_inline)) struct page *
 rmqueue_pcp_fast(struct kmm_machine *m, gfp_t gfp, unsigned int order,
 		 int nid)
 {
-	int cpu = kmm_cpu_id, local, hz, mt, how;
+	/* gfp_zone() as a byte table: one load instead of a shift. */
+#define GZ(b)	((GFP_ZONE_TABLE >> ((b) * GFP_ZONES_SHIFT)) & \
+		 ((1UL << GFP_ZONES_SHIFT) - 1))
+	static const u8 gfp_zone_tab[GFP_ZONEMASK + 1] = {
+		GZ(0), GZ(1), GZ(2), GZ(3), GZ(4), GZ(5), GZ(6), GZ(7),
+		GZ(8), GZ(9), GZ(10), GZ(11), GZ(12), GZ(13), GZ(14), GZ(15),
+	};
+#undef GZ
+	int cpu = kmm_cpu_id, local, hz, how;
 	struct per_cpu_pages *pcp;
 	struct list_head *list;
 	unsigned long mark;
+	pg_data_t *pgdat;
 	struct zone *zone;
 	struct page *page;
-	long free;
 
-	/* kmm_cpu_of() without its call: a new thread goes the long way. */
-	if (unlikely(!kmm_runs_on(m)))
+	/*
+	 * kmm_cpu_of() without its call: a new thread goes the long way, as
+	 * does __GFP_THISNODE (the other zonelist).
+	 */
+	if (unlikely(!kmm_runs_on(m) || (gfp & __GFP_THISNODE)))
 		return NULL;
-	local = pcp_local_node(m, cpu);
-	if (nid < 0)
-		nid = local;
-	else if (unlikely(nid >= KMM_MAX_NODES || !m->node_data[nid]))
-		nid = local;
-	hz = (int)gfp_zone(gfp);
-	zone = m->node_data[nid]->zone_first[(gfp & __GFP_THISNODE) ?
-					     ZONELIST_NOFALLBACK :
-					     ZONELIST_FALLBACK][hz];
+	pgdat = m->cpu_pgdat[cpu];
+	local = pgdat->node_id;
+	if (nid >= 0 && nid != local) {
+		if (unlikely(nid >= KMM_MAX_NODES || !m->node_data[nid]))
+			nid = local;
+		else
+			pgdat = m->node_data[nid];
+	}
+	hz = gfp_zone_tab[gfp & GFP_ZONEMASK];
+	zone = pgdat->zone_first[ZONELIST_FALLBACK][hz];
 	/*
 	 * Deferred pages need no test here: as in Linux, a zone grows only
 	 * when its watermark check fails, and that is the general path's.
@@ -2025,39 +2086,42 @@ rmqueue_pcp_fast(struct kmm_machine *m, gfp_t gfp, unsigned int order,
 	 * zone_watermark_fast(zone, order, mark, hz, ALLOC_WMARK_LOW) against
 	 * the high watermark, or the low one once the zone is below high;
 	 * a miss leaves the rest (setting ZONE_BELOW_HIGH) to the general
-	 * path.
+	 * path.  The counters are exact (never below zero), so they are read
+	 * without zone_page_state()'s clamp.
 	 */
-	mark = zone->_watermark[WMARK_HIGH - zone_flag(zone, ZONE_BELOW_HIGH)] +
-	       zone->watermark_boost;
-	free = (long)zstate(zone, NR_FREE_PAGES);
+	mark = (zone_flag(zone, ZONE_BELOW_HIGH) ? zone->_watermark[WMARK_LOW] :
+		zone->_watermark[WMARK_HIGH]) + zone->watermark_boost;
 	if (order) {
 		if (!__zone_watermark_ok(zone, order, mark, hz, ALLOC_WMARK_LOW,
-					 free))
+					 (long)zstate(zone, NR_FREE_PAGES)))
 			return NULL;
-	} else if (free - (long)zone->nr_reserved_highatomic -
-		   (long)zstate(zone, NR_FREE_CMA_PAGES) <=
+	} else if (zstate_raw(zone, NR_FREE_PAGES) -
+		   (long)zone->nr_reserved_highatomic -
+		   zstate_raw(zone, NR_FREE_CMA_PAGES) <=
 		   (long)mark + zone->lowmem_reserve[hz]) {
 		return NULL;
 	}
-	mt = m->page_group_by_mobility_disabled ? MIGRATE_UNMOVABLE :
-						  gfp_migratetype_raw(gfp);
+	/*
+	 * Grouping by mobility is on: a machine without it is not here.  The
+	 * list's offset straight from the gfp bits: with two-pointer list
+	 * heads, the migrate type times 16 is the mask shifted left once.
+	 */
 	pcp = &zone->per_cpu_pageset[cpu];
-	list = &pcp->lists[order_to_pindex(mt, order)];
+	_Static_assert(sizeof(struct list_head) == 2UL << GFP_MOVABLE_SHIFT,
+		       "the shift below");
+	list = (struct list_head *)((char *)&pcp->lists[MIGRATE_PCPTYPES * order] +
+				    ((gfp & GFP_MOVABLE_MASK) << 1));
+	/* The section twice, so that each knows how it unlocks. */
 	how = pcp_trylock(m, cpu, pcp);
+	if (likely(how > 0)) {
+		page = pcp_take_fast(zone, pcp, list, order, local);
+		pcp_unlock(pcp, 1);
+		return page;
+	}
 	if (unlikely(how < 0))
 		return NULL;
-	if (unlikely(list_empty(list))) {
-		pcp_unlock(pcp, how);
-		return NULL;
-	}
-	pcp->free_count >>= 1;
-	page = list_first_entry(list, struct page, lru);
-	list_del(&page->lru);
-	pcp->count -= 1 << order;
-	pcp_stat_add(&pcp->pgalloc, 1L << order);
-	/* The preferred zone is this one. */
-	pcp_zone_statistics(pcp, zone, zone, local);
-	pcp_unlock(pcp, how);
+	page = pcp_take_fast(zone, pcp, list, order, local);
+	pcp_unlock(pcp, 0);
 	return page;
 }
 
@@ -2163,7 +2227,7 @@ alloc_pages_entry(gfp_t gfp, unsigned int order, int preferred_nid,
 	struct kmm_machine *m = M();
 	struct page *page;
 
-	if (likely(m && !order && !nodemask && pa_fast_ok(m))) {
+	if (likely(m && !nodemask && !(order | m->page_slow_opts))) {
 		page = rmqueue_pcp_fast(m, gfp, 0, preferred_nid);
 		if (likely(page)) {
 			if (likely(!m->init_on_alloc && !(gfp & __GFP_ZERO))) {
@@ -2238,14 +2302,35 @@ static inline bool put_page_testzero(struct page *page)
  * free_unref_page would.  Anything else goes to free_unref_page().  Every
  * call is a tail call, so that __free_pages needs no stack frame.
  */
+/*
+ * The free fast path's section, entered @how (a constant in each caller):
+ * free_pages_prepare's last resets (@flags is page->flags as loaded), the
+ * commit, and the unlock, or pcp_commit_high_unlock() if high needs work.
+ */
+static inline __attribute__((always_inline)) void
+free_commit_fast(struct zone *zone, struct per_cpu_pages *pcp,
+		 struct page *page, unsigned long flags, int mt, int how)
+{
+	unsigned int d;
+
+	page->private = 0;
+	page->flags = flags & ~PAGEFLAGS_MASK;
+	d = pcp_commit_add(zone, pcp, page, mt, 0);
+	if (unlikely(d)) {
+		pcp_commit_high_unlock(zone, pcp, d, how);
+		return;
+	}
+	pcp_unlock(pcp, how);
+}
+
 static inline __attribute__((always_inline)) void
 free_page_fast(struct kmm_machine *m, struct page *page,
 	       const struct mem_section *ms, unsigned long pfn)
 {
 	struct per_cpu_pages *pcp;
+	unsigned long flags;
 	struct zone *zone;
 	int mt, cpu, how, old;
-	unsigned int d;
 
 	old = atomic_fetch_sub(&page->_refcount, 1);
 	if (unlikely(old != 1)) {
@@ -2253,27 +2338,32 @@ free_page_fast(struct kmm_machine *m, struct page *page,
 			put_page_underflow(page);
 		return;
 	}
-	if (unlikely(!page_expected_state(page, PAGE_FLAGS_CHECK_AT_FREE) ||
-		     PageHead(page)))
+	/*
+	 * page_expected_state() less the count, just dropped from 1 (a
+	 * racing get_page would be the caller's bug), and no compound head.
+	 */
+	flags = __atomic_load_n(&page->flags, __ATOMIC_RELAXED);
+	if (unlikely(page_mapcount_raw(page) != -1 ||
+		     ((unsigned long)(uintptr_t)page->mapping |
+		      page->memcg_data |
+		      (flags & (PAGE_FLAGS_CHECK_AT_FREE | 1UL << PG_head)))))
 		goto general;
 	/* get_pfnblock_migratetype, with the section already in hand. */
 	mt = pb_mt_ms(ms, pfn);
 	if (unlikely(mt >= MIGRATE_PCPTYPES || !kmm_runs_on(m)))
 		goto general;
 	cpu = kmm_cpu_id;
-	zone = zone_of_page(m, page);
+	zone = zone_of_flags(m, flags);
 	pcp = &zone->per_cpu_pageset[cpu];
+	/* The section twice, so that each knows how it unlocks. */
 	how = pcp_trylock(m, cpu, pcp);
-	if (unlikely(how < 0))
-		goto general;
-	page->private = 0;
-	page->flags &= ~PAGEFLAGS_MASK;
-	d = pcp_commit_add(zone, pcp, page, mt, 0);
-	if (unlikely(d)) {
-		pcp_commit_high_unlock(zone, pcp, d, how);
+	if (likely(how > 0)) {
+		free_commit_fast(zone, pcp, page, flags, mt, 1);
 		return;
 	}
-	pcp_unlock(pcp, how);
+	if (unlikely(how < 0))
+		goto general;
+	free_commit_fast(zone, pcp, page, flags, mt, 0);
 	return;
 general:
 	free_unref_page(page, 0);
@@ -2317,18 +2407,23 @@ void __free_pages(struct page *page, unsigned int order)
 	}
 	/*
 	 * page_of_machine(), keeping the section for the pageblock bits.  A
-	 * NULL page is below the window.  The physical span is a whole number
-	 * of sections (kernel/machine.c), so a struct page inside the window
-	 * has a section.
+	 * NULL page is below the window.  The offset rotated right by the
+	 * size of a struct page is the pfn, and a pointer into the middle of
+	 * one has low bits that rotate to the top: one compare refuses both.
+	 * The physical span is a whole number of sections
+	 * (kernel/machine.c), so a struct page inside the window has a
+	 * section; pfn_valid() is its has_memmap (which implies present,
+	 * mm/sparse.c).
 	 */
+	_Static_assert(sizeof(struct page) == 1 << 6, "the rotate below");
 	off = (unsigned long)((uintptr_t)page - (uintptr_t)m->vmemmap_base);
-	if (unlikely(off >= m->vmemmap_span || off % sizeof(struct page)))
+	pfn = off >> 6 | off << (BITS_PER_LONG - 6);
+	if (unlikely(pfn >= m->vmemmap_pages))
 		goto foreign;
-	pfn = off / sizeof(struct page);
 	ms = &m->mem_section[pfn_to_section_nr(pfn)];
-	if (unlikely(!ms->present || !ms->has_memmap))
+	if (unlikely(!ms->has_memmap))
 		goto foreign;
-	if (likely(!order && pa_fast_ok(m))) {
+	if (likely(!(order | m->page_slow_opts))) {
 		free_page_fast(m, page, ms, pfn);
 		return;
 	}

@@ -33,8 +33,9 @@
  * initialised by memmap_init (mm/mm_init.c), lazily for deferred ranges, so
  * a 16 TiB machine's 256 GiB memmap costs host memory only where used.
  *
- * Invariants: present sections have has_memmap set and nid of their first
- * memory; pfn_valid(pfn) iff the pfn's section is present.
+ * Invariants: after sparse_init a section is present iff it has a memmap
+ * (a node whose maps cannot be allocated loses both), with the nid of its
+ * first memory; pfn_valid(pfn) iff the pfn's section is present.
  *
  * Locking: boot only (single thread per machine).
  * The subsection map (one bit per 2 MiB with RAM, as
@@ -251,8 +252,10 @@ static void sparse_init_nid(struct kmm_machine *m, int nid,
 	return;
 failed:
 	for (s = first; s <= last; s++)
-		if (m->mem_section[s].present && m->mem_section[s].nid == nid)
+		if (m->mem_section[s].present && m->mem_section[s].nid == nid) {
 			m->mem_section[s].present = 0;
+			m->mem_section[s].has_memmap = 0;
+		}
 }
 
 void sparse_init(void)

@@ -148,6 +148,7 @@ struct kmm_machine {
 	u64 phys_span;			/* bytes of direct map reserved */
 	struct page *vmemmap_base;	/* pfn_to_page(pfn) == vmemmap + pfn */
 	u64 vmemmap_span;
+	u64 vmemmap_pages;		/* page frames of the window */
 
 	/* Log, hooks, diagnostics. */
 	struct kmm_log *log;
@@ -251,8 +252,14 @@ struct kmm_machine {
 	/* Zonelists (mm/page_alloc.c). */
 	int node_load[KMM_MAX_NODES];
 	int policy_zone;
-	bool page_group_by_mobility_disabled;
 	int zone_reclaim_mode;
+	/*
+	 * For the per-CPU fast paths (page_alloc.c), set with the zonelists:
+	 * each CPU's node (node 0 for a CPU without one), and every zone by
+	 * the node and zone bits of page->flags (page_zone() in two steps).
+	 */
+	pg_data_t *cpu_pgdat[KMM_MAX_CPUS];
+	struct zone *zone_tab[KMM_MAX_NODES << ZONES_SHIFT];
 	unsigned long total_pages_built;
 
 	/* bootmem (mm/bootmem.c). */
@@ -303,6 +310,12 @@ struct kmm_machine {
 			bool init_on_free;
 			bool verify_ops;
 			bool pcp_not_ready;	/* per-CPU pagesets not up yet */
+			/*
+			 * Set with the zonelists (Linux's global of the same
+			 * name): a machine too small for grouping takes the
+			 * general paths, which know.
+			 */
+			bool page_group_by_mobility_disabled;
 		};
 		u64 page_slow_opts;
 	};
