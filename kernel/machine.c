@@ -170,7 +170,10 @@ static u64 physical_span(const struct kmm_machine_desc *d)
 			q = e + 1;
 		}
 	}
-	/* Whole sections: __free_pages relies on it (mm/page_alloc.c). */
+	/*
+	 * Whole sections: __free_pages (mm/page_alloc.c) and kmm_obj_page
+	 * (mm/slab.h) rely on it.
+	 */
 	return ALIGN(top, (u64)SZ_128M);
 }
 _Static_assert(SZ_128M % (1UL << SECTION_SIZE_BITS) == 0,

@@ -123,39 +123,72 @@ static inline void *slab_address_m(const struct kmm_machine *m,
 	       ((u64)(slab_page(slab) - m->vmemmap_base) << PAGE_SHIFT);
 }
 
-/* The head page of the page holding @x in @m's RAM, or NULL. */
-static inline struct page *kmm_obj_page(const struct kmm_machine *m,
-					const void *x)
+/*
+ * The head page of the page holding @x in @m's RAM, or NULL; *@off is
+ * where @x lies from the start of that (compound) page.
+ */
+static inline struct page *kmm_obj_page_off(const struct kmm_machine *m,
+					    const void *x, unsigned long *off)
 {
-	const u8 *p = x;
+	u64 xoff = (u64)((uintptr_t)x - (uintptr_t)m->phys_base);
 	unsigned long pfn;
 	struct page *page;
 
-	/* Below phys_base wraps around to beyond phys_span. */
-	if (unlikely((u64)((uintptr_t)p - (uintptr_t)m->phys_base) >=
-		     m->phys_span))
+	/*
+	 * Below phys_base wraps around to beyond phys_span.  The span is a
+	 * whole number of sections (kernel/machine.c), so the section
+	 * exists, and pfn_valid() is its has_memmap (mm/sparse.c).
+	 */
+	if (unlikely(xoff >= m->phys_span))
 		return NULL;
-	pfn = (unsigned long)((u64)(p - m->phys_base) >> PAGE_SHIFT);
-	if (unlikely(!pfn_valid_m(m, pfn)))
+	pfn = (unsigned long)(xoff >> PAGE_SHIFT);
+	if (unlikely(!m->mem_section[pfn_to_section_nr(pfn)].has_memmap))
 		return NULL;
 	page = m->vmemmap_base + pfn;
 	if (page->compound_head & 1)
 		page = (struct page *)(page->compound_head - 1);
+	_Static_assert(sizeof(struct page) << (PAGE_SHIFT - 6) == PAGE_SIZE,
+		       "a struct page's offset in the memmap, shifted, is its page's");
+	*off = (unsigned long)xoff -
+	       (((uintptr_t)page - (uintptr_t)m->vmemmap_base) <<
+		(PAGE_SHIFT - 6));
 	return page;
+}
+
+static inline struct page *kmm_obj_page(const struct kmm_machine *m,
+					const void *x)
+{
+	unsigned long off;
+
+	return kmm_obj_page_off(m, x, &off);
 }
 
 /*
  * The slab containing @x, or NULL if @x is not in this machine's memory or
- * its page is not part of a slab.
+ * its page is not part of a slab; *@off is @x's offset in the slab.
  */
-static inline struct slab *kmm_virt_to_slab_m(const struct kmm_machine *m,
-					      const void *x)
+static inline struct slab *kmm_virt_to_slab_off(const struct kmm_machine *m,
+						const void *x,
+						unsigned long *off)
 {
-	struct page *page = kmm_obj_page(m, x);
+	struct page *page = kmm_obj_page_off(m, x, off);
 
 	return page && slab_test(page_slab(page)) ? page_slab(page) : NULL;
 }
+
+static inline struct slab *kmm_virt_to_slab_m(const struct kmm_machine *m,
+					      const void *x)
+{
+	unsigned long off;
+
+	return kmm_virt_to_slab_off(m, x, &off);
+}
 struct slab *kmm_virt_to_slab(const void *x);
+/* kmem_cache_alloc and kmem_cache_free the long way (slab_common.c). */
+void *kmem_cache_alloc_general(struct kmem_cache *s, gfp_t gfp,
+			       unsigned long caller, size_t orig_size);
+void kmem_cache_free_general(struct kmem_cache *s, void *x,
+			     unsigned long caller);
 
 /* --- Caches ------------------------------------------------------------ */
 
@@ -196,6 +229,15 @@ struct kmem_cache {
 			  unsigned long caller, size_t orig_size);
 	void (*be_free)(struct kmem_cache *s, struct slab *slab, void *x,
 			unsigned long caller);
+	/*
+	 * kmem_cache_alloc() and kmem_cache_free() whole (@s is not NULL), as
+	 * the backend makes them fastest, or slab_common's general ones.  With
+	 * these the struct is as large as Linux's SLUB kmem_cache (216 bytes
+	 * before the node pointers).
+	 */
+	void *(*cache_alloc)(struct kmem_cache *s, gfp_t gfp,
+			     unsigned long caller, size_t orig_size);
+	void (*cache_free)(struct kmem_cache *s, void *x, unsigned long caller);
 	/*
 	 * The backend's part follows.  (Not declared 64-byte aligned: list
 	 * walks form a struct kmem_cache pointer to the list head itself,
@@ -263,6 +305,14 @@ struct slab_backend {
 	/* @x belongs to @slab, a slab of @s (slab_common checked both). */
 	void (*free)(struct kmem_cache *s, struct slab *slab, void *x,
 		     unsigned long caller);
+	/*
+	 * kmem_cache_alloc/kmem_cache_free in one function each, for the
+	 * cache's cache_alloc/cache_free; anything but the fast path goes to
+	 * kmem_cache_alloc_general/kmem_cache_free_general.  May be NULL.
+	 */
+	void *(*cache_alloc)(struct kmem_cache *s, gfp_t gfp,
+			     unsigned long caller, size_t orig_size);
+	void (*cache_free)(struct kmem_cache *s, void *x, unsigned long caller);
 	/* Fill p[0..nr): nr, or 0 having freed what it took.  May be NULL. */
 	int (*alloc_bulk)(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p);
 	/* Give back empty slabs and drain per-CPU caches; 1 if slabs remain. */

@@ -360,6 +360,10 @@ static int do_kmem_cache_create(struct kmem_cache *s, const char *name,
 	s->machine = M();
 	s->be_alloc = st->be->alloc;
 	s->be_free = st->be->free;
+	s->cache_alloc = st->be->cache_alloc ? st->be->cache_alloc :
+					       kmem_cache_alloc_general;
+	s->cache_free = st->be->cache_free ? st->be->cache_free :
+					     kmem_cache_free_general;
 	INIT_LIST_HEAD(&s->list);
 	atomic_store(&s->nr_slabs, 0);
 	atomic_store(&s->total_objects, 0);
@@ -788,11 +792,23 @@ static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, int node,
 	return slab_alloc_init(s, gfp, node, caller, orig_size, zero_size);
 }
 
+/*
+ * kmem_cache_alloc, or kmalloc of @orig_size bytes from @s, on the local
+ * node (slub_debug tracks the requested size of kmalloc objects).
+ */
+void *kmem_cache_alloc_general(struct kmem_cache *s, gfp_t gfp,
+			       unsigned long caller, size_t orig_size)
+{
+	return slab_alloc(s, gfp, NUMA_NO_NODE, caller, orig_size,
+			  s->object_size);
+}
+
+/* Straight to the cache's own function: the backend's fast path. */
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t flags)
 {
-	return slab_alloc(s, flags, NUMA_NO_NODE,
-			  (unsigned long)__builtin_return_address(0),
-			  s->object_size, s->object_size);
+	return s->cache_alloc(s, flags,
+			      (unsigned long)__builtin_return_address(0),
+			      s->object_size);
 }
 
 void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t flags, int node)
@@ -877,9 +893,9 @@ kmem_cache_free_mismatch(struct kmem_cache *s, struct slab *slab, void *x,
 		slab_free(slab->slab_cache, slab, x, caller);
 }
 
-void kmem_cache_free(struct kmem_cache *s, void *x)
+void kmem_cache_free_general(struct kmem_cache *s, void *x,
+			     unsigned long caller)
 {
-	unsigned long caller = (unsigned long)__builtin_return_address(0);
 	struct slab *slab;
 
 	if (!x)
@@ -890,6 +906,17 @@ void kmem_cache_free(struct kmem_cache *s, void *x)
 		return;
 	}
 	slab_free(s, slab, x, caller);
+}
+
+void kmem_cache_free(struct kmem_cache *s, void *x)
+{
+	unsigned long caller = (unsigned long)__builtin_return_address(0);
+
+	if (unlikely(!s)) {
+		kmem_cache_free_general(s, x, caller);
+		return;
+	}
+	s->cache_free(s, x, caller);
 }
 
 int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t nr,
@@ -974,6 +1001,8 @@ static inline void *do_kmalloc_node(size_t size, gfp_t flags, int node,
 		(unsigned int)fls((unsigned int)(size - 1))];
 	if (unlikely(!s))
 		return NULL;
+	if (node == NUMA_NO_NODE)
+		return s->cache_alloc(s, flags, caller, size);
 	return slab_alloc(s, flags, node, caller, size, s->object_size);
 }
 
@@ -1059,13 +1088,17 @@ void kfree(const void *x)
 		return;
 	m = M();
 	page = kmm_obj_page(m, x);
-	if (unlikely(!page || !m->slab)) {
+	if (unlikely(!page)) {
 		kfree_foreign(x);
 		return;
 	}
+	/* Slab pages, and so large kmallocs, exist only once slab is up. */
 	slab = page_slab(page);
 	if (unlikely(!slab_test(slab))) {
-		free_large_kmalloc(page, x);
+		if (m->slab)
+			free_large_kmalloc(page, x);
+		else
+			kfree_foreign(x);
 		return;
 	}
 	slab_free(slab->slab_cache, slab, (void *)x,

@@ -313,12 +313,17 @@ static inline unsigned int get_info_end(struct kmem_cache *s)
 	     (u8 *)p < (u8 *)(addr) + (objects) * (s)->size;		\
 	     p = (u8 *)p + (s)->size)
 
+/* The index of the object at byte @off of its slab (or below it). */
+static inline unsigned int offset_to_index(struct kmem_cache *s,
+					  unsigned long off)
+{
+	return (unsigned int)(((u64)(u32)off * SC(s)->reciprocal_size) >> 32);
+}
+
 static inline unsigned int obj_to_index(struct kmem_cache *s, void *addr,
 					void *obj)
 {
-	u32 off = (u32)((u8 *)obj - (u8 *)addr);
-
-	return (unsigned int)(((u64)off * SC(s)->reciprocal_size) >> 32);
+	return offset_to_index(s, (unsigned long)((u8 *)obj - (u8 *)addr));
 }
 
 /* --- Double-word updates ------------------------------------------------------ */
@@ -2098,50 +2103,172 @@ static __attribute__((noinline)) void bad_free_pointer(struct kmem_cache *s,
 	slab_fix(s, "Object at 0x%px not freed", KA(x));
 }
 
+/*
+ * slub_free the long way: the object must start an object of this slab -
+ * an interior or out-of-slab pointer would corrupt the freelist, so it is
+ * refused whatever the flags (Linux checks only with debugging) - then
+ * do_slab_free.
+ */
 static __attribute__((noinline)) void slub_free_slow(struct kmem_cache *s,
 						     struct slab *slab, void *x,
 						     unsigned long caller)
 {
+	u8 *base = slab_address_m(s->machine, slab);
+	u8 *o = restore_red_left(s, x);
+
+	if (unlikely(o < base ||
+		     o >= base + (unsigned long)slab->objects * s->size ||
+		     obj_to_index(s, base, o) * s->size !=
+		     (unsigned long)(o - base))) {
+		bad_free_pointer(s, slab, x);
+		return;
+	}
 	do_slab_free(s, slab, x, x, 1, caller);
 }
 
 /*
- * kmem_cache_free/kfree after slab_common found the slab: the object must
- * start an object of this slab - an interior or out-of-slab pointer would
- * corrupt the freelist, so it is refused whatever the flags (Linux checks
- * only with debugging).  Then the fast path: the CPU's lock at the first
- * try and the CPU's own slab; anything else goes the general way.
+ * Under the CPU's lock: @x onto the freelist if @slab is the CPU's slab
+ * and @x is not already its head (the hardened double-free check).
+ */
+static inline __attribute__((always_inline)) bool
+slub_put_fast(struct kmem_cache *s, struct kmem_cache_cpu *c,
+	      struct slab *slab, void *x)
+{
+	void *freelist = c->freelist;
+
+	if (unlikely(slab != c->slab || freelist == x))
+		return false;
+	set_freepointer(s, x, freelist);
+	c->freelist = x;
+	c->tid = next_tid(c->tid);
+	return true;
+}
+
+/*
+ * The free fast path: @x, at byte @off of @slab (a slab of @s), is the
+ * start of an object, the cache has no left red zone, and the CPU's lock
+ * is had at the first try with @slab the CPU's own.  False (nothing done)
+ * otherwise.  The locked section is written twice, so that each copy
+ * knows how it unlocks.
+ */
+static inline __attribute__((always_inline)) bool
+slub_free_fast(struct kmm_machine *m, struct kmem_cache *s, struct slab *slab,
+	       void *x, unsigned long off)
+{
+	struct kmem_cache_cpu *c;
+	int cpu, how;
+	bool done;
+
+	if (unlikely((s->flags & SLAB_RED_ZONE) || !kmm_runs_on(m) ||
+		     off >= (unsigned long)slab->objects * s->size ||
+		     offset_to_index(s, off) * s->size != off))
+		return false;
+	cpu = kmm_cpu_id;
+	c = &SC(s)->cpu_slab[cpu];
+	how = kmm_pcpu_trylock(&m->cpu_bias[cpu], &c->lock);
+	if (likely(how > 0)) {
+		done = slub_put_fast(s, c, slab, x);
+		slub_cpu_unlock(c, 1);
+	} else if (how == 0) {
+		done = slub_put_fast(s, c, slab, x);
+		slub_cpu_unlock(c, 0);
+	} else {
+		done = false;
+	}
+	return done;
+}
+
+/*
+ * kmem_cache_free/kfree after slab_common found the slab: the fast path,
+ * or the long way (which checks the pointer and reports a bad one).
  */
 static void slub_free(struct kmem_cache *s, struct slab *slab, void *x,
 		      unsigned long caller)
 {
 	struct kmm_machine *m = s->machine;
-	u8 *base = slab_address_m(m, slab);
-	u8 *o = restore_red_left(s, x);
-	struct kmem_cache_cpu *c;
-	void *freelist;
-	int how;
+	unsigned long off = (unsigned long)((u8 *)x - (u8 *)slab_address_m(m, slab));
 
-	if (unlikely((u8 *)o < base ||
-		     (u8 *)o >= base + (unsigned long)slab->objects * s->size ||
-		     obj_to_index(s, base, o) * s->size != (unsigned long)(o - base))) {
-		bad_free_pointer(s, slab, x);
+	if (likely(slub_free_fast(m, s, slab, x, off)))
+		return;
+	slub_free_slow(s, slab, x, caller);
+}
+
+/* --- kmem_cache_alloc and kmem_cache_free in one function each ----------------- */
+
+/*
+ * Under the CPU's lock: the first object of its freelist, if it has a
+ * slab (any node will do), or NULL.
+ */
+static inline __attribute__((always_inline)) void *
+slub_take_fast(struct kmem_cache *s, struct kmem_cache_cpu *c)
+{
+	void *object = c->freelist;
+
+	if (unlikely(!object || !c->slab))
+		return NULL;
+	c->freelist = get_freepointer(s, object);
+	c->tid = next_tid(c->tid);
+	return object;
+}
+
+/*
+ * The cache's cache_alloc: what kmem_cache_alloc, slab_alloc and
+ * slub_alloc do when slab_common would hand the request straight over (no
+ * zeroing, no init_on_alloc, no DMA32 or HIGHMEM) and the CPU's freelist
+ * has an object.  Anything else goes to kmem_cache_alloc_general as it
+ * came.  The locked section is written twice, so that each copy knows how
+ * it unlocks.
+ */
+static void *slub_cache_alloc(struct kmem_cache *s, gfp_t gfp,
+			      unsigned long caller, size_t orig_size)
+{
+	struct kmm_machine *m = s->machine;
+	struct kmem_cache_cpu *c;
+	void *object;
+	int cpu, how;
+
+	if (unlikely((gfp & (__GFP_DMA32 | __GFP_HIGHMEM | __GFP_ZERO |
+			     ~__GFP_BITS_MASK)) ||
+		     m->init_on_alloc || m->init_on_free || !kmm_runs_on(m)))
+		goto general;
+	cpu = kmm_cpu_id;
+	c = &SC(s)->cpu_slab[cpu];
+	how = kmm_pcpu_trylock(&m->cpu_bias[cpu], &c->lock);
+	if (likely(how > 0)) {
+		object = slub_take_fast(s, c);
+		slub_cpu_unlock(c, 1);
+	} else if (how == 0) {
+		object = slub_take_fast(s, c);
+		slub_cpu_unlock(c, 0);
+	} else {
+		goto general;
+	}
+	if (likely(object))
+		return object;
+general:
+	return kmem_cache_alloc_general(s, gfp, caller, orig_size);
+}
+
+/*
+ * The cache's cache_free: what kmem_cache_free, slab_free and slub_free do
+ * for an object of @s freed into the CPU's own slab; an object of @s
+ * that cannot take the fast path goes to slub_free_slow.  Anything else -
+ * NULL, another cache's object, not a slab object, init_on_free - goes to
+ * kmem_cache_free_general, which checks and reports as before.
+ */
+static void slub_cache_free(struct kmem_cache *s, void *x,
+			    unsigned long caller)
+{
+	struct kmm_machine *m = s->machine;
+	unsigned long off;
+	struct slab *slab = kmm_virt_to_slab_off(m, x, &off);
+
+	if (unlikely(!slab || slab->slab_cache != s || m->init_on_free)) {
+		kmem_cache_free_general(s, x, caller);
 		return;
 	}
-	c = slub_cpu_enter_fast(s, &how);
-	if (unlikely(!c))
-		goto slow;
-	freelist = c->freelist;
-	if (unlikely(slab != c->slab || freelist == x)) {
-		slub_cpu_unlock(c, how);
-		goto slow;
-	}
-	set_freepointer(s, x, freelist);
-	c->freelist = x;
-	c->tid = next_tid(c->tid);
-	slub_cpu_unlock(c, how);
-	return;
-slow:
+	if (likely(slub_free_fast(m, s, slab, x, off)))
+		return;
 	slub_free_slow(s, slab, x, caller);
 }
 
@@ -2889,6 +3016,8 @@ const struct slab_backend kmm_slub_backend = {
 	.release		= slub_release,
 	.alloc			= slub_alloc,
 	.free			= slub_free,
+	.cache_alloc		= slub_cache_alloc,
+	.cache_free		= slub_cache_free,
 	.alloc_bulk		= slub_alloc_bulk,
 	.shrink			= slub_shrink,
 	.get_info		= slub_get_info,

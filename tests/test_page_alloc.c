@@ -486,6 +486,15 @@ KT_TEST(misuse_is_reported_and_survived)
 	memset(&fake, 0, sizeof(fake));
 	__free_pages(&fake, 0);		/* not this machine's page */
 	KT_EQ(atomic_load(&m->bad_pages), bad0 + 2);
+	/* Inside the memmap window but not a struct page, or past its end. */
+	p = alloc_pages(GFP_KERNEL, 0);
+	__free_pages((struct page *)((char *)p + 8), 0);
+	KT_EQ(atomic_load(&m->bad_pages), bad0 + 3);
+	__free_pages(m->vmemmap_base + m->vmemmap_pages, 0);
+	KT_EQ(atomic_load(&m->bad_pages), bad0 + 4);
+	KT_EQ(page_ref_count(p), 1);
+	__free_pages(p, 0);
+	KT_EQ(atomic_load(&m->bad_pages), bad0 + 4);
 	log = machine_log(m);
 	KT_CONTAINS(log, "BUG: Bad page state in process");
 	free(log);
