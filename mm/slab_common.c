@@ -987,6 +987,7 @@ static inline void *do_kmalloc_node(size_t size, gfp_t flags, int node,
 {
 	struct kmm_slab_state *st;
 	struct kmem_cache *s;
+	unsigned int index;
 
 	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
 		return kmalloc_large_node(size, flags, node);
@@ -996,9 +997,12 @@ static inline void *do_kmalloc_node(size_t size, gfp_t flags, int node,
 	st = M()->slab;
 	if (unlikely(!st || st->state < PARTIAL_NODE))
 		return NULL;
-	s = st->kmalloc_caches[kmalloc_type(flags)][size <= 192 ?
-		st->size_index[(size - 1) / 8] :
-		(unsigned int)fls((unsigned int)(size - 1))];
+	index = size <= 192 ? st->size_index[(size - 1) / 8] :
+			      (unsigned int)fls((unsigned int)(size - 1));
+	/* kmalloc_type(), its common case first. */
+	s = likely(!(flags & (__GFP_DMA | __GFP_RECLAIMABLE | __GFP_ACCOUNT))) ?
+		st->kmalloc_caches[KMALLOC_NORMAL][index] :
+		st->kmalloc_caches[kmalloc_type(flags)][index];
 	if (unlikely(!s))
 		return NULL;
 	if (node == NUMA_NO_NODE)

@@ -615,6 +615,89 @@ KT_TEST(misuse_is_reported_counted_and_survived)
 	}
 }
 
+/*
+ * The same misuse on caches without debug flags, whose objects take the
+ * allocation and free fast paths: each is refused there and reported by
+ * the long way, and nothing is corrupted.
+ */
+KT_TEST(misuse_on_fast_path_caches_is_caught)
+{
+	FOR_EACH_BACKEND(b) {
+		struct kmm_machine *m = boot_slab(b, 256ULL << 20, 1, 1, NULL);
+		struct kmem_cache *c = kmem_cache_create("plain", 96, 0,
+							 SLAB_NO_MERGE, NULL);
+		struct kmem_cache *o = kmem_cache_create("plain2", 96, 0,
+							 SLAB_NO_MERGE, NULL);
+		unsigned char *p, *q, *held[64];
+		long e0 = kmm_slab_errors(m), e;
+		char *log;
+
+		KT_TRUE(c && o);
+		if (!c || !o) {
+			done(m);
+			continue;
+		}
+		/* NULL object, and a NULL cache for a good object. */
+		kmem_cache_free(c, NULL);
+		KT_EQ(kmm_slab_errors(m), e0);
+		p = kmem_cache_alloc(c, GFP_KERNEL);
+		kmem_cache_free(NULL, p);
+		KT_EQ(kmm_slab_errors(m), e0);
+		KT_TRUE(kmem_cache_alloc(c, GFP_KERNEL) == p);
+		kmem_cache_free(c, p);
+		/* Interior pointers, through both entry points. */
+		p = kmem_cache_alloc(c, GFP_KERNEL);
+		kmem_cache_free(c, p + 8);
+		e = kmm_slab_errors(m);
+		KT_TRUE(e > e0);
+		e0 = e;
+		q = kmalloc(96, GFP_KERNEL);
+		kfree(q + 1);
+		e = kmm_slab_errors(m);
+		KT_TRUE(e > e0);
+		e0 = e;
+		/* Neither object went onto a freelist: no one gets them twice. */
+		for (int i = 0; i < 64; i++) {
+			held[i] = kmem_cache_alloc(c, GFP_KERNEL);
+			KT_TRUE(held[i] != p && held[i] != p + 8);
+		}
+		for (int i = 0; i < 64; i++)
+			kmem_cache_free(c, held[i]);
+		kmem_cache_free(c, p);
+		kfree(q);
+		KT_EQ(kmm_slab_errors(m), e0);
+		/* A double free right after the first: the freelist head. */
+		p = kmem_cache_alloc(c, GFP_KERNEL);
+		kmem_cache_free(c, p);
+		kmem_cache_free(c, p);
+		e = kmm_slab_errors(m);
+		KT_TRUE(e > e0);
+		e0 = e;
+		KT_TRUE(kmem_cache_alloc(c, GFP_KERNEL) == p);
+		KT_TRUE(kmem_cache_alloc(c, GFP_KERNEL) != p);
+		/* Another cache's object: reported, then freed to its own. */
+		q = kmem_cache_alloc(o, GFP_KERNEL);
+		kmem_cache_free(c, q);
+		e = kmm_slab_errors(m);
+		KT_TRUE(e > e0);
+		e0 = e;
+		KT_TRUE(kmem_cache_alloc(o, GFP_KERNEL) == q);
+		kmem_cache_free(o, q);
+		log = machine_log(m);
+		if (is_slub(m)) {
+			KT_CONTAINS(log, "BUG plain (Not tainted): Invalid object pointer 0x");
+			KT_CONTAINS(log, "): Invalid object pointer 0x");
+			KT_CONTAINS(log, "BUG kmalloc-96 (Tainted: G    B");
+			KT_CONTAINS(log, "is already free (CPU freelist head)");
+			KT_CONTAINS(log, "cache_from_obj: Wrong slab cache. plain but object is from plain2");
+		}
+		free(log);
+		KT_EQ(kmm_slab_validate(m), 0);
+		kmem_cache_shrink(c);
+		done(m);
+	}
+}
+
 KT_TEST(slub_debug_parameter)
 {
 	struct kmm_machine *m = boot_slab(0, 256ULL << 20, 1, 1,
