@@ -125,6 +125,14 @@ struct kmem_cache_cpu {
 	struct slab *slab;
 	struct slab *partial;
 	struct kmm_pcpu_lock lock;	/* local_lock (kernel/smp.c) */
+	/*
+	 * kmm: where the objects of slab lie (objects x size bytes from the
+	 * first), so that the free fast path tests "this CPU's slab" and
+	 * "the start of an object" from the address alone.  Set with slab
+	 * (set_cpu_slab); 0 bytes without one.
+	 */
+	u8 *slab_base;
+	unsigned long slab_span;
 } __attribute__((aligned(64)));
 
 struct kmem_cache_node {
@@ -365,6 +373,15 @@ static inline bool slab_update_freelist(struct kmem_cache *s,
 static inline unsigned long next_tid(unsigned long tid)
 {
 	return tid + TID_STEP;
+}
+
+/* c->slab = @slab (NULL or a slab of @s), with the range of its objects. */
+static inline void set_cpu_slab(struct kmem_cache *s, struct kmem_cache_cpu *c,
+				struct slab *slab)
+{
+	c->slab = slab;
+	c->slab_base = slab ? slab_address_m(s->machine, slab) : NULL;
+	c->slab_span = slab ? (unsigned long)slab->objects * s->size : 0;
 }
 
 static inline struct kmem_cache_cpu *this_cpu_slab(struct kmem_cache *s)
@@ -1618,7 +1635,7 @@ static void flush_slab(struct kmem_cache *s, struct kmem_cache_cpu *c)
 	kmm_pcpu_lock_remote(&c->lock);
 	slab = c->slab;
 	freelist = c->freelist;
-	c->slab = NULL;
+	set_cpu_slab(s, c, NULL);
 	c->freelist = NULL;
 	c->tid = next_tid(c->tid);
 	kmm_pcpu_unlock_remote(&c->lock);
@@ -1777,7 +1794,7 @@ reread_slab:
 		} else {
 			/* deactivate_slab: give the CPU slab back. */
 			freelist = c->freelist;
-			c->slab = NULL;
+			set_cpu_slab(s, c, NULL);
 			c->freelist = NULL;
 			c->tid = next_tid(c->tid);
 			slub_cpu_unlock(c, how);
@@ -1790,7 +1807,7 @@ reread_slab:
 		goto load_freelist;
 	freelist = get_freelist(s, slab);
 	if (!freelist) {
-		c->slab = NULL;
+		set_cpu_slab(s, c, NULL);
 		c->tid = next_tid(c->tid);
 		slub_cpu_unlock(c, how);
 		goto new_slab;
@@ -1816,11 +1833,11 @@ new_slab:
 		}
 		c->partial = slab->next;
 		if (likely(node_match(slab, node))) {
-			c->slab = slab;
+			set_cpu_slab(s, c, slab);
 			freelist = get_freelist(s, slab);
 			if (likely(freelist))
 				goto load_freelist;
-			c->slab = NULL;
+			set_cpu_slab(s, c, NULL);
 			slub_cpu_unlock(c, how);
 			continue;
 		}
@@ -1875,14 +1892,14 @@ retry_load_slab:
 		void *flush_freelist = c->freelist;
 		struct slab *flush = c->slab;
 
-		c->slab = NULL;
+		set_cpu_slab(s, c, NULL);
 		c->freelist = NULL;
 		c->tid = next_tid(c->tid);
 		slub_cpu_unlock(c, how);
 		deactivate_slab(s, flush, flush_freelist);
 		goto retry_load_slab;
 	}
-	c->slab = slab;
+	set_cpu_slab(s, c, slab);
 	goto load_freelist;
 }
 
@@ -2127,16 +2144,19 @@ static __attribute__((noinline)) void slub_free_slow(struct kmem_cache *s,
 }
 
 /*
- * Under the CPU's lock: @x onto the freelist if @slab is the CPU's slab
- * and @x is not already its head (the hardened double-free check).
+ * Under the CPU's lock: @x onto the freelist if it is the start of an
+ * object of the CPU's slab (Linux's slab == c->slab, and slub_free's
+ * object check, from the address and the slab's range) and not already
+ * the freelist's head (the hardened double-free check).
  */
 static inline __attribute__((always_inline)) bool
-slub_put_fast(struct kmem_cache *s, struct kmem_cache_cpu *c,
-	      struct slab *slab, void *x)
+slub_put_fast(struct kmem_cache *s, struct kmem_cache_cpu *c, void *x)
 {
+	unsigned long off = (unsigned long)((u8 *)x - c->slab_base);
 	void *freelist = c->freelist;
 
-	if (unlikely(slab != c->slab || freelist == x))
+	if (unlikely(off >= c->slab_span ||
+		     offset_to_index(s, off) * s->size != off || freelist == x))
 		return false;
 	set_freepointer(s, x, freelist);
 	c->freelist = x;
@@ -2145,32 +2165,29 @@ slub_put_fast(struct kmem_cache *s, struct kmem_cache_cpu *c,
 }
 
 /*
- * The free fast path: @x, at byte @off of @slab (a slab of @s), is the
- * start of an object, the cache has no left red zone, and the CPU's lock
- * is had at the first try with @slab the CPU's own.  False (nothing done)
- * otherwise.  The locked section is written twice, so that each copy
- * knows how it unlocks.
+ * The free fast path: @x goes onto this CPU's freelist if slub_put_fast
+ * takes it with the CPU's lock had at the first try.  False (nothing
+ * done) otherwise.  The locked section is written twice, so that each
+ * copy knows how it unlocks.  Debug caches never have a CPU slab, so
+ * their objects never come this way.
  */
 static inline __attribute__((always_inline)) bool
-slub_free_fast(struct kmm_machine *m, struct kmem_cache *s, struct slab *slab,
-	       void *x, unsigned long off)
+slub_free_fast(struct kmm_machine *m, struct kmem_cache *s, void *x)
 {
 	struct kmem_cache_cpu *c;
 	int cpu, how;
 	bool done;
 
-	if (unlikely((s->flags & SLAB_RED_ZONE) || !kmm_runs_on(m) ||
-		     off >= (unsigned long)slab->objects * s->size ||
-		     offset_to_index(s, off) * s->size != off))
+	if (unlikely(!kmm_runs_on(m)))
 		return false;
 	cpu = kmm_cpu_id;
 	c = &SC(s)->cpu_slab[cpu];
 	how = kmm_pcpu_trylock(&m->cpu_bias[cpu], &c->lock);
 	if (likely(how > 0)) {
-		done = slub_put_fast(s, c, slab, x);
+		done = slub_put_fast(s, c, x);
 		slub_cpu_unlock(c, 1);
 	} else if (how == 0) {
-		done = slub_put_fast(s, c, slab, x);
+		done = slub_put_fast(s, c, x);
 		slub_cpu_unlock(c, 0);
 	} else {
 		done = false;
@@ -2185,10 +2202,7 @@ slub_free_fast(struct kmm_machine *m, struct kmem_cache *s, struct slab *slab,
 static void slub_free(struct kmem_cache *s, struct slab *slab, void *x,
 		      unsigned long caller)
 {
-	struct kmm_machine *m = s->machine;
-	unsigned long off = (unsigned long)((u8 *)x - (u8 *)slab_address_m(m, slab));
-
-	if (likely(slub_free_fast(m, s, slab, x, off)))
+	if (likely(slub_free_fast(s->machine, s, x)))
 		return;
 	slub_free_slow(s, slab, x, caller);
 }
@@ -2251,25 +2265,21 @@ general:
 
 /*
  * The cache's cache_free: what kmem_cache_free, slab_free and slub_free do
- * for an object of @s freed into the CPU's own slab; an object of @s
- * that cannot take the fast path goes to slub_free_slow.  Anything else -
- * NULL, another cache's object, not a slab object, init_on_free - goes to
- * kmem_cache_free_general, which checks and reports as before.
+ * for an object of @s freed into this CPU's slab, which the fast path
+ * recognises from the address alone (in that slab's range, the start of
+ * an object), so no lookup of the page is needed.  Anything else - NULL,
+ * another slab or cache, a bad pointer, init_on_free - goes to
+ * kmem_cache_free_general, which looks the object up, checks it and
+ * reports as before.
  */
 static void slub_cache_free(struct kmem_cache *s, void *x,
 			    unsigned long caller)
 {
 	struct kmm_machine *m = s->machine;
-	unsigned long off;
-	struct slab *slab = kmm_virt_to_slab_off(m, x, &off);
 
-	if (unlikely(!slab || slab->slab_cache != s || m->init_on_free)) {
-		kmem_cache_free_general(s, x, caller);
+	if (likely(!m->init_on_free && slub_free_fast(m, s, x)))
 		return;
-	}
-	if (likely(slub_free_fast(m, s, slab, x, off)))
-		return;
-	slub_free_slow(s, slab, x, caller);
+	kmem_cache_free_general(s, x, caller);
 }
 
 /* --- Bulk ---------------------------------------------------------------------- */
