@@ -813,6 +813,7 @@ void mem_debugging_and_hardening_init(void)
 		m->init_on_alloc = false;
 		m->init_on_free = false;
 	}
+	m->init_on_alloc_or_free = m->init_on_alloc || m->init_on_free;
 	/* Guard pages need debug_pagealloc (the static key follows it). */
 	m->debug_guardpage_enabled = m->debug_pagealloc &&
 				     m->debug_guardpage_minorder;

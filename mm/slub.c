@@ -1635,6 +1635,13 @@ static void flush_slab(struct kmem_cache *s, struct kmem_cache_cpu *c)
 	kmm_pcpu_lock_remote(&c->lock);
 	slab = c->slab;
 	freelist = c->freelist;
+	/* kmm's invariants of the fast paths (set_cpu_slab, slub_take_fast). */
+	if (unlikely((freelist && !slab) ||
+		     c->slab_base != (slab ? slab_address_m(s->machine, slab) : NULL) ||
+		     c->slab_span != (slab ? (unsigned long)slab->objects * s->size : 0))) {
+		pr_err("SLUB %s: CPU slab and its range out of step\n", s->name);
+		slab_count_error();
+	}
 	set_cpu_slab(s, c, NULL);
 	c->freelist = NULL;
 	c->tid = next_tid(c->tid);
@@ -2210,15 +2217,15 @@ static void slub_free(struct kmem_cache *s, struct slab *slab, void *x,
 /* --- kmem_cache_alloc and kmem_cache_free in one function each ----------------- */
 
 /*
- * Under the CPU's lock: the first object of its freelist, if it has a
- * slab (any node will do), or NULL.
+ * Under the CPU's lock: the first object of its freelist (of the CPU's
+ * slab: a freelist is never left without its slab), any node, or NULL.
  */
 static inline __attribute__((always_inline)) void *
 slub_take_fast(struct kmem_cache *s, struct kmem_cache_cpu *c)
 {
 	void *object = c->freelist;
 
-	if (unlikely(!object || !c->slab))
+	if (unlikely(!object))
 		return NULL;
 	c->freelist = get_freepointer(s, object);
 	c->tid = next_tid(c->tid);
@@ -2243,7 +2250,7 @@ static void *slub_cache_alloc(struct kmem_cache *s, gfp_t gfp,
 
 	if (unlikely((gfp & (__GFP_DMA32 | __GFP_HIGHMEM | __GFP_ZERO |
 			     ~__GFP_BITS_MASK)) ||
-		     m->init_on_alloc || m->init_on_free || !kmm_runs_on(m)))
+		     m->init_on_alloc_or_free || !kmm_runs_on(m)))
 		goto general;
 	cpu = kmm_cpu_id;
 	c = &SC(s)->cpu_slab[cpu];

@@ -320,6 +320,8 @@ struct kmm_machine {
 		u64 page_slow_opts;
 	};
 	bool init_on_alloc;
+	/* init_on_alloc || init_on_free, settled with them (slab fast paths). */
+	bool init_on_alloc_or_free;
 	/* direct_gbpages after probe_page_size_mask (arch/x86/setup.c). */
 	bool direct_gbpages;
 	/*
