@@ -123,12 +123,9 @@ static inline void *slab_address_m(const struct kmm_machine *m,
 	       ((u64)(slab_page(slab) - m->vmemmap_base) << PAGE_SHIFT);
 }
 
-/*
- * The head page of the page holding @x in @m's RAM, or NULL; *@off is
- * where @x lies from the start of that (compound) page.
- */
-static inline struct page *kmm_obj_page_off(const struct kmm_machine *m,
-					    const void *x, unsigned long *off)
+/* The head page of the page holding @x in @m's RAM, or NULL. */
+static inline struct page *kmm_obj_page(const struct kmm_machine *m,
+					const void *x)
 {
 	u64 xoff = (u64)((uintptr_t)x - (uintptr_t)m->phys_base);
 	unsigned long pfn;
@@ -147,41 +144,19 @@ static inline struct page *kmm_obj_page_off(const struct kmm_machine *m,
 	page = m->vmemmap_base + pfn;
 	if (page->compound_head & 1)
 		page = (struct page *)(page->compound_head - 1);
-	_Static_assert(sizeof(struct page) << (PAGE_SHIFT - 6) == PAGE_SIZE,
-		       "a struct page's offset in the memmap, shifted, is its page's");
-	*off = (unsigned long)xoff -
-	       (((uintptr_t)page - (uintptr_t)m->vmemmap_base) <<
-		(PAGE_SHIFT - 6));
 	return page;
-}
-
-static inline struct page *kmm_obj_page(const struct kmm_machine *m,
-					const void *x)
-{
-	unsigned long off;
-
-	return kmm_obj_page_off(m, x, &off);
 }
 
 /*
  * The slab containing @x, or NULL if @x is not in this machine's memory or
- * its page is not part of a slab; *@off is @x's offset in the slab.
+ * its page is not part of a slab.
  */
-static inline struct slab *kmm_virt_to_slab_off(const struct kmm_machine *m,
-						const void *x,
-						unsigned long *off)
-{
-	struct page *page = kmm_obj_page_off(m, x, off);
-
-	return page && slab_test(page_slab(page)) ? page_slab(page) : NULL;
-}
-
 static inline struct slab *kmm_virt_to_slab_m(const struct kmm_machine *m,
 					      const void *x)
 {
-	unsigned long off;
+	struct page *page = kmm_obj_page(m, x);
 
-	return kmm_virt_to_slab_off(m, x, &off);
+	return page && slab_test(page_slab(page)) ? page_slab(page) : NULL;
 }
 struct slab *kmm_virt_to_slab(const void *x);
 /* kmem_cache_alloc and kmem_cache_free the long way (slab_common.c). */

@@ -2274,11 +2274,25 @@ general:
  * The cache's cache_free: what kmem_cache_free, slab_free and slub_free do
  * for an object of @s freed into this CPU's slab, which the fast path
  * recognises from the address alone (in that slab's range, the start of
- * an object), so no lookup of the page is needed.  Anything else - NULL,
- * another slab or cache, a bad pointer, init_on_free - goes to
- * kmem_cache_free_general, which looks the object up, checks it and
- * reports as before.
+ * an object), so no lookup of the page is needed.  An object of another
+ * slab of @s goes to slub_free_slow; anything else - NULL, another
+ * cache's object, not a slab object, init_on_free - to
+ * kmem_cache_free_general, which looks it up, checks it and reports as
+ * before.
  */
+static __attribute__((noinline)) void
+slub_cache_free_other(struct kmem_cache *s, void *x, unsigned long caller)
+{
+	struct kmm_machine *m = s->machine;
+	struct slab *slab = kmm_virt_to_slab_m(m, x);
+
+	/* Another slab of this cache: no second try at the fast path. */
+	if (likely(slab && slab->slab_cache == s && !m->init_on_free))
+		slub_free_slow(s, slab, x, caller);
+	else
+		kmem_cache_free_general(s, x, caller);
+}
+
 static void slub_cache_free(struct kmem_cache *s, void *x,
 			    unsigned long caller)
 {
@@ -2286,7 +2300,7 @@ static void slub_cache_free(struct kmem_cache *s, void *x,
 
 	if (likely(!m->init_on_free && slub_free_fast(m, s, x)))
 		return;
-	kmem_cache_free_general(s, x, caller);
+	slub_cache_free_other(s, x, caller);
 }
 
 /* --- Bulk ---------------------------------------------------------------------- */
