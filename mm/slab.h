@@ -290,6 +290,12 @@ struct slab_backend {
 	void (*cache_free)(struct kmem_cache *s, void *x, unsigned long caller);
 	/* Fill p[0..nr): nr, or 0 having freed what it took.  May be NULL. */
 	int (*alloc_bulk)(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p);
+	/*
+	 * Free p[0..nr) of @s (not NULL), which it may reorder.  May be NULL:
+	 * slab_common frees them one by one.
+	 */
+	void (*free_bulk)(struct kmem_cache *s, size_t nr, void **p,
+			  unsigned long caller);
 	/* Give back empty slabs and drain per-CPU caches; 1 if slabs remain. */
 	int (*shrink)(struct kmem_cache *s);
 	void (*get_info)(struct kmem_cache *s, struct slabinfo *info);

@@ -949,6 +949,13 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t nr,
 
 void kmem_cache_free_bulk(struct kmem_cache *s, size_t nr, void **p)
 {
+	const struct slab_backend *be = s ? s->machine->slab->be : NULL;
+
+	if (be && be->free_bulk) {
+		be->free_bulk(s, nr, p,
+			      (unsigned long)__builtin_return_address(0));
+		return;
+	}
 	for (size_t i = 0; i < nr; i++) {
 		if (s)
 			kmem_cache_free(s, p[i]);

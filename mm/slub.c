@@ -2351,6 +2351,117 @@ error:
 	return 0;
 }
 
+/*
+ * build_detached_freelist: from the end of p[0..size), the last object and
+ * those of its slab found with a look-ahead of 3 misses, linked into a
+ * freelist in the objects themselves (moved to the end of the array);
+ * returns how many objects are left in front.  kmm links only objects it
+ * has checked (in a slab of @s, the start of an object, not the list's
+ * head already); any other is freed alone by kmem_cache_free, which
+ * reports it, and df->slab is NULL.
+ */
+struct detached_freelist {
+	struct slab *slab;
+	void *tail;
+	void *freelist;
+	int cnt;
+};
+
+/*
+ * @x is the start of an object of the slab whose objects lie in
+ * [base, base + span): in it, so in that slab, with no lookup.
+ */
+static inline bool bulk_object_ok(struct kmem_cache *s, u8 *base,
+				  unsigned long span, void *x)
+{
+	unsigned long off = (unsigned long)((u8 *)x - base);
+
+	return off < span && offset_to_index(s, off) * s->size == off;
+}
+
+static size_t build_detached_freelist(struct kmem_cache *s, size_t size,
+				      void **p, struct detached_freelist *df)
+{
+	int lookahead = 3;
+	unsigned long span = 0;
+	struct slab *slab;
+	u8 *base = NULL;
+	void *object;
+	size_t same;
+
+	object = p[--size];
+	slab = kmm_virt_to_slab_m(s->machine, object);
+	if (slab) {
+		base = slab_address_m(s->machine, slab);
+		span = (unsigned long)slab->objects * s->size;
+	}
+	if (unlikely(!slab || slab->slab_cache != s ||
+		     !bulk_object_ok(s, base, span, object))) {
+		kmem_cache_free(s, object);
+		df->slab = NULL;
+		return size;
+	}
+	df->slab = slab;
+	df->tail = object;
+	df->freelist = object;
+	df->cnt = 1;
+	set_freepointer(s, object, NULL);
+	same = size;
+	while (size) {
+		object = p[--size];
+		if (bulk_object_ok(s, base, span, object)) {
+			/*
+			 * The hardened set_freepointer's BUG_ON(object == fp):
+			 * reported, and the repeat taken out of the array.
+			 */
+			if (unlikely(object == df->freelist)) {
+				slab_err(s, slab, "Object at 0x%px is already free (freelist head)",
+					 KA(object));
+			} else {
+				set_freepointer(s, object, df->freelist);
+				df->freelist = object;
+				df->cnt++;
+			}
+			same--;
+			if (size != same) {
+				void *t = p[size];
+
+				p[size] = p[same];
+				p[same] = t;
+			}
+			continue;
+		}
+		if (!--lookahead)
+			break;
+	}
+	return same;
+}
+
+/*
+ * kmem_cache_free_bulk (6.12): each detached freelist goes to its slab in
+ * one do_slab_free.  Caches with debugging, and init_on_free (whose
+ * slab_free_freelist_hook clears each object), free one by one, with every
+ * check.
+ */
+static void slub_free_bulk(struct kmem_cache *s, size_t size, void **p,
+			   unsigned long caller)
+{
+	if (kmem_cache_debug(s) || s->machine->init_on_free ||
+	    s->machine->debug_pagealloc) {
+		for (size_t i = 0; i < size; i++)
+			kmem_cache_free(s, p[i]);
+		return;
+	}
+	while (size) {
+		struct detached_freelist df;
+
+		size = build_detached_freelist(s, size, p, &df);
+		if (!df.slab)
+			continue;
+		do_slab_free(s, df.slab, df.freelist, df.tail, df.cnt, caller);
+	}
+}
+
 /* --- Cache creation ------------------------------------------------------------- */
 
 static unsigned int calc_slab_order(unsigned int size, unsigned int min_order,
@@ -3050,6 +3161,7 @@ const struct slab_backend kmm_slub_backend = {
 	.cache_alloc		= slub_cache_alloc,
 	.cache_free		= slub_cache_free,
 	.alloc_bulk		= slub_alloc_bulk,
+	.free_bulk		= slub_free_bulk,
 	.shrink			= slub_shrink,
 	.get_info		= slub_get_info,
 	.show_details		= slub_show_details,

@@ -698,6 +698,74 @@ KT_TEST(misuse_on_fast_path_caches_is_caught)
 	}
 }
 
+/*
+ * kmem_cache_free_bulk of objects from many slabs in a shuffled order: all
+ * are freed (SLUB in detached freelists, one per slab run), a bad pointer
+ * among them is reported and left alone, a repeated one is caught, and
+ * the cache ends empty and consistent.
+ */
+KT_TEST(free_bulk_mixed_slabs_and_bad_pointers)
+{
+	FOR_EACH_BACKEND(b) {
+		struct kmm_machine *m = boot_slab(b, 256ULL << 20, 1, 2, NULL);
+		struct kmem_cache *c = kmem_cache_create("bulky", 200, 0,
+							 SLAB_NO_MERGE, NULL);
+		enum { N = 500 };
+		static void *objs[N + 2];
+		unsigned long seed = 12345;
+		long e0 = kmm_slab_errors(m);
+		unsigned char *bad;
+
+		KT_TRUE(c != NULL);
+		if (!c) {
+			done(m);
+			continue;
+		}
+		for (int i = 0; i < N; i++) {
+			objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
+			KT_TRUE(objs[i] != NULL);
+		}
+		KT_EQ(active_objs(m, "bulky") >= N, true);
+		for (int i = N - 1; i > 0; i--) {
+			int j;
+			void *t;
+
+			seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+			j = (int)((seed >> 33) % (unsigned long)(i + 1));
+			t = objs[i];
+			objs[i] = objs[j];
+			objs[j] = t;
+		}
+		/* All good objects, in one call. */
+		kmem_cache_free_bulk(c, N / 2, objs);
+		KT_EQ(kmm_slab_errors(m), e0);
+		KT_EQ(kmm_slab_validate(m), 0);
+		/* The rest, with an interior pointer in the middle. */
+		bad = kmem_cache_alloc(c, GFP_KERNEL);
+		objs[N] = objs[N / 2 + 10];
+		objs[N / 2 + 10] = bad + 4;
+		kmem_cache_free_bulk(c, N / 2 + 1, objs + N / 2);
+		KT_TRUE(kmm_slab_errors(m) > e0);
+		e0 = kmm_slab_errors(m);
+		KT_EQ(kmm_slab_validate(m), 0);
+		/* The same object twice in a row. */
+		objs[0] = kmem_cache_alloc(c, GFP_KERNEL);
+		objs[1] = objs[0];
+		kmem_cache_free_bulk(c, 2, objs);
+		KT_TRUE(kmm_slab_errors(m) > e0);
+		e0 = kmm_slab_errors(m);
+		KT_EQ(kmm_slab_validate(m), 0);
+		/* Only the object whose interior was passed is still in use. */
+		kmem_cache_free(c, bad);
+		KT_EQ(kmm_slab_errors(m), e0);
+		KT_EQ(kmem_cache_shrink(c), 0);
+		KT_EQ(num_slabs(m, "bulky"), 0);
+		kmem_cache_destroy(c);
+		KT_EQ(kmm_slab_errors(m), e0);
+		done(m);
+	}
+}
+
 KT_TEST(slub_debug_parameter)
 {
 	struct kmm_machine *m = boot_slab(0, 256ULL << 20, 1, 1,
