@@ -6,9 +6,12 @@
  *
  * What.  Every kmem_cache_* and kmalloc-family call enters here, is checked
  * and routed to the backend chosen at boot (`slab=slub`, the default, or
- * `slab=slab`) through m->slab->be (mm/slab.h).  Requests above
- * KMALLOC_MAX_CACHE_SIZE (8 KiB) go straight to the page allocator as
- * compound pages, as in Linux.
+ * `slab=slab`) through m->slab->be (mm/slab.h).  kmem_cache_alloc,
+ * kmem_cache_free and kmalloc on the local node go straight to the cache's
+ * cache_alloc/cache_free, which the backend may make one fast function
+ * each (SLUB does) and which fall back to kmem_cache_alloc_general/
+ * kmem_cache_free_general here.  Requests above KMALLOC_MAX_CACHE_SIZE
+ * (8 KiB) go straight to the page allocator as compound pages, as in Linux.
  *
  * Data structures.  struct kmm_slab_state (one per machine, host memory):
  * the backend, slab_state (DOWN..FULL), the cache list (newest first, as

@@ -37,6 +37,20 @@
  * randomisation, all as in 6.12.  Caches with debug flags never use a CPU
  * slab: each object goes through the node list under list_lock
  * (alloc_single_from_partial / free_to_partial_list), as in 6.12.
+ * kmem_cache_free_bulk builds 6.12's detached freelists (one do_slab_free
+ * per run of one slab's objects), linking only objects it has checked.
+ *
+ * Fast paths.  slab_common calls the cache's cache_alloc/cache_free
+ * (slub_cache_alloc/slub_cache_free) for kmem_cache_alloc, kmem_cache_free
+ * and kmalloc on the local node: one function each, which takes the CPU's
+ * section at the first try and works on its freelist, or hands the request
+ * over untouched to the general path.  kmem_cache_cpu also keeps where its
+ * slab's objects lie (slab_base, slab_span, set with slab by
+ * set_cpu_slab), so a free recognises an object of the CPU slab - Linux's
+ * slab == c->slab - and checks that it starts an object from the address
+ * alone; any other free looks the page up first.  Invariants of the fast
+ * paths, checked by flush_slab: a CPU freelist is never without its slab,
+ * and the range matches the slab.
  *
  * Locking.  Everything a CPU's kmem_cache_cpu holds changes inside that
  * CPU's local_lock (Linux's PREEMPT_RT form of SLUB: plain updates in a
