@@ -43,9 +43,12 @@
  * keeps, threshold folds included).
  * The order-0..3 fast paths (rmqueue_pcp_fast, free_page_fast) make
  * every lookup once and call nothing on the way, so they need no stack
- * frame; a refill, a drain over high, another zone, page debugging or
- * anything unusual goes to the general functions, which do what Linux's
- * get_page_from_freelist and free_unref_page do.
+ * frame; a refill, a drain over high, another zone, __GFP_THISNODE, a
+ * machine without mobility grouping, page debugging or anything unusual
+ * goes to the general functions, which do what Linux's
+ * get_page_from_freelist and free_unref_page do.  Their lookups use two
+ * machine tables set with the zonelists: each CPU's node (cpu_pgdat) and
+ * every zone by the node and zone bits of page->flags (zone_tab).
  *
  * Locking: the zone lock guards free lists and counters.  A per-CPU
  * pageset is the CPU's (kernel/smp.c): the thread that owns the CPU works
