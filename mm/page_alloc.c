@@ -2342,13 +2342,13 @@ free_page_fast(struct kmm_machine *m, struct page *page,
 		return;
 	}
 	/*
-	 * page_expected_state() less the count, just dropped from 1 (a
-	 * racing get_page would be the caller's bug), and no compound head.
+	 * page_expected_state() (the count again: a racing get_page is
+	 * reported, as Linux's free_page_is_bad would), and no compound head.
 	 */
 	flags = __atomic_load_n(&page->flags, __ATOMIC_RELAXED);
 	if (unlikely(page_mapcount_raw(page) != -1 ||
 		     ((unsigned long)(uintptr_t)page->mapping |
-		      page->memcg_data |
+		      (unsigned long)page_ref_count(page) | page->memcg_data |
 		      (flags & (PAGE_FLAGS_CHECK_AT_FREE | 1UL << PG_head)))))
 		goto general;
 	/* get_pfnblock_migratetype, with the section already in hand. */

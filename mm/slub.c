@@ -2367,18 +2367,19 @@ error:
 
 /*
  * build_detached_freelist: from the end of p[0..size), the last object and
- * those of its slab found with a look-ahead of 3 misses, linked into a
- * freelist in the objects themselves (moved to the end of the array);
- * returns how many objects are left in front.  kmm links only objects it
- * has checked (in a slab of @s, the start of an object, not the list's
- * head already); any other is freed alone by kmem_cache_free, which
- * reports it, and df->slab is NULL.
+ * those of its slab found with a look-ahead of 3 misses, gathered at the
+ * end of the array (p[returned value ..]); returns how many objects are
+ * left in front.  kmm gathers only objects it has checked (in a slab of
+ * @s, the start of an object); any other is freed alone by
+ * kmem_cache_free, which reports it, and df->slab is NULL.  An object
+ * repeated right after itself is reported and its entry set to NULL.
+ * Unlike Linux, nothing is linked yet: slub_free_bulk links the objects
+ * once it has checked that none is already at a freelist's head, whose
+ * next pointer linking would overwrite.
  */
 struct detached_freelist {
 	struct slab *slab;
-	void *tail;
-	void *freelist;
-	int cnt;
+	int cnt;		/* entries gathered, NULL ones included */
 };
 
 /*
@@ -2400,7 +2401,7 @@ static size_t build_detached_freelist(struct kmem_cache *s, size_t size,
 	unsigned long span = 0;
 	struct slab *slab;
 	u8 *base = NULL;
-	void *object;
+	void *object, *last;
 	size_t same;
 
 	object = p[--size];
@@ -2416,26 +2417,23 @@ static size_t build_detached_freelist(struct kmem_cache *s, size_t size,
 		return size;
 	}
 	df->slab = slab;
-	df->tail = object;
-	df->freelist = object;
 	df->cnt = 1;
-	set_freepointer(s, object, NULL);
+	last = object;
 	same = size;
 	while (size) {
 		object = p[--size];
 		if (bulk_object_ok(s, base, span, object)) {
 			/*
 			 * The hardened set_freepointer's BUG_ON(object == fp):
-			 * reported, and the repeat taken out of the array.
+			 * reported, and the repeat dropped.
 			 */
-			if (unlikely(object == df->freelist)) {
+			if (unlikely(object == last)) {
 				slab_err(s, slab, "Object at 0x%px is already free (freelist head)",
 					 KA(object));
-			} else {
-				set_freepointer(s, object, df->freelist);
-				df->freelist = object;
-				df->cnt++;
+				p[size] = NULL;
 			}
+			last = object;
+			df->cnt++;
 			same--;
 			if (size != same) {
 				void *t = p[size];
@@ -2455,27 +2453,65 @@ static size_t build_detached_freelist(struct kmem_cache *s, size_t size,
  * kmem_cache_free_bulk (6.12): each detached freelist goes to its slab in
  * one do_slab_free.  Caches with debugging, and init_on_free (whose
  * slab_free_freelist_hook clears each object), free one by one, with every
- * check; so does a single object (the same outcome, the cheaper way).
+ * check; so does a single object (the same outcome, the cheaper way), and
+ * a group with an object at the head of the CPU's or the slab's freelist
+ * (an object already free), so that kmem_cache_free reports it without
+ * the rest of that freelist being lost.
  */
 static void slub_free_bulk(struct kmem_cache *s, size_t size, void **p,
 			   unsigned long caller)
 {
-	if (size == 1 || kmem_cache_debug(s) || s->machine->init_on_free ||
-	    s->machine->debug_pagealloc) {
+	struct kmm_machine *m = s->machine;
+
+	if (size == 1 || kmem_cache_debug(s) || m->init_on_free ||
+	    m->debug_pagealloc) {
 		for (size_t i = 0; i < size; i++)
 			kmem_cache_free(s, p[i]);
 		return;
 	}
 	while (size) {
 		struct detached_freelist df;
+		void **g, *head = NULL, *tail = NULL, *cpu_head, *slab_head;
+		struct kmem_cache_cpu *c;
+		bool already = false;
+		int cnt = 0, how;
 
 		size = build_detached_freelist(s, size, p, &df);
 		if (!df.slab)
 			continue;
-		/* A list of one: as kmem_cache_free would, fast if it can. */
-		if (df.cnt == 1 && slub_free_fast(s->machine, s, df.freelist))
+		g = &p[size];
+		c = this_cpu_slab(s);
+		how = slub_cpu_lock(s, c);
+		cpu_head = c->freelist;
+		slub_cpu_unlock(c, how);
+		slab_head = read_slab_freelist(df.slab);
+		for (int i = 0; i < df.cnt && !already; i++)
+			already = g[i] && (g[i] == cpu_head || g[i] == slab_head);
+		if (unlikely(already)) {
+			/* The one already free first: reported, not freed. */
+			for (int i = 0; i < df.cnt; i++)
+				if (g[i] && (g[i] == cpu_head || g[i] == slab_head)) {
+					kmem_cache_free(s, g[i]);
+					g[i] = NULL;
+				}
+			for (int i = 0; i < df.cnt; i++)
+				if (g[i])
+					kmem_cache_free(s, g[i]);
 			continue;
-		do_slab_free(s, df.slab, df.freelist, df.tail, df.cnt, caller);
+		}
+		for (int i = 0; i < df.cnt; i++) {
+			if (!g[i])
+				continue;
+			set_freepointer(s, g[i], head);
+			if (!tail)
+				tail = g[i];
+			head = g[i];
+			cnt++;
+		}
+		/* A list of one: as kmem_cache_free would, fast if it can. */
+		if (cnt == 1 && slub_free_fast(m, s, head))
+			continue;
+		do_slab_free(s, df.slab, head, tail, cnt, caller);
 	}
 }
 

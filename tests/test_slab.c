@@ -755,6 +755,33 @@ KT_TEST(free_bulk_mixed_slabs_and_bad_pointers)
 		KT_TRUE(kmm_slab_errors(m) > e0);
 		e0 = kmm_slab_errors(m);
 		KT_EQ(kmm_slab_validate(m), 0);
+		/*
+		 * An object already at the head of the CPU freelist, first or
+		 * last in the array: reported, the other object freed, and
+		 * neither handed out twice.  (SLAB, like Linux 6.6's without
+		 * debugging, does not look for double frees.)
+		 */
+		for (int order = 0; is_slub(m) && order < 2; order++) {
+			void *a = kmem_cache_alloc(c, GFP_KERNEL);
+			void *f = kmem_cache_alloc(c, GFP_KERNEL);
+			void *x, *y, *z;
+
+			kmem_cache_free(c, f);
+			objs[order] = a;
+			objs[!order] = f;
+			kmem_cache_free_bulk(c, 2, objs);
+			KT_TRUE(kmm_slab_errors(m) > e0);
+			e0 = kmm_slab_errors(m);
+			x = kmem_cache_alloc(c, GFP_KERNEL);
+			y = kmem_cache_alloc(c, GFP_KERNEL);
+			z = kmem_cache_alloc(c, GFP_KERNEL);
+			KT_TRUE(x != y && y != z && x != z);
+			kmem_cache_free(c, x);
+			kmem_cache_free(c, y);
+			kmem_cache_free(c, z);
+			KT_EQ(kmm_slab_validate(m), 0);
+		}
+		KT_EQ(kmm_slab_errors(m), e0);
 		/* Only the object whose interior was passed is still in use. */
 		kmem_cache_free(c, bad);
 		KT_EQ(kmm_slab_errors(m), e0);
