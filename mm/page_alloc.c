@@ -286,6 +286,8 @@ void build_all_zonelists(pg_data_t *pgdat)
 				p->zref_first[l][hz] = z;
 				p->zone_first[l][hz] = z->zone;
 			}
+		for (int l = 0; l < MAX_ZONELISTS; l++)
+			p->zone_first[l][MAX_NR_ZONES] = NULL;
 		for (int zid = 0; zid < MAX_NR_ZONES; zid++)
 			m->zone_tab[nid << ZONES_SHIFT | zid] = &p->node_zones[zid];
 	}
@@ -1349,11 +1351,27 @@ struct alloc_context {
 	int preferred_nid;
 };
 
-int gfp_migratetype(gfp_t flags)
+/*
+ * __GFP_MOVABLE with __GFP_RECLAIMABLE: Linux's VM_WARN_ON in
+ * gfp_migratetype, then (unlike Linux, which indexes past the order's
+ * per-CPU lists) the conservative type.  Once per machine.
+ */
+static int gfp_migratetype_checked(struct kmm_machine *m, gfp_t flags)
 {
-	if (M()->page_group_by_mobility_disabled)
+	if (unlikely((flags & GFP_MOVABLE_MASK) == GFP_MOVABLE_MASK)) {
+		WARN_ONCE(1, "kmm: gfp mode %#x has both __GFP_MOVABLE and "
+			  "__GFP_RECLAIMABLE; allocating as unmovable\n",
+			  (unsigned int)flags);
+		return MIGRATE_UNMOVABLE;
+	}
+	if (m && m->page_group_by_mobility_disabled)
 		return MIGRATE_UNMOVABLE;
 	return gfp_migratetype_raw(flags);
+}
+
+int gfp_migratetype(gfp_t flags)
+{
+	return gfp_migratetype_checked(M(), flags);
 }
 
 
@@ -1994,8 +2012,7 @@ static bool prepare_alloc_pages(struct kmm_machine *m, gfp_t gfp,
 	ac->zonelist = &m->node_data[preferred_nid]->node_zonelists[
 		(gfp & __GFP_THISNODE) ? ZONELIST_NOFALLBACK : ZONELIST_FALLBACK];
 	ac->nodemask = nodemask;
-	ac->migratetype = m->page_group_by_mobility_disabled ?
-			  MIGRATE_UNMOVABLE : gfp_migratetype_raw(gfp);
+	ac->migratetype = gfp_migratetype_checked(m, gfp);
 	ac->preferred_zoneref = next_zones_zonelist(ac->zonelist->_zonerefs,
 						    ac->highest_zoneidx,
 						    nodemask);
@@ -2047,13 +2064,22 @@ static inline __attribute__((always_inline)) struct page *
 rmqueue_pcp_fast(struct kmm_machine *m, gfp_t gfp, unsigned int order,
 		 int nid)
 {
-	/* gfp_zone() as a byte table: one load instead of a shift. */
+	/*
+	 * gfp_zone() as a byte table: one load instead of a shift.  Indexed
+	 * by the zone bits and __GFP_RECLAIMABLE, so that a mask with both
+	 * mobility bits (invalid) reads MAX_NR_ZONES, whose zone_first entry
+	 * is NULL: the general path warns about it.
+	 */
 #define GZ(b)	((GFP_ZONE_TABLE >> ((b) * GFP_ZONES_SHIFT)) & \
 		 ((1UL << GFP_ZONES_SHIFT) - 1))
-	static const u8 gfp_zone_tab[GFP_ZONEMASK + 1] = {
+#define GR(b)	(((b) & ___GFP_MOVABLE) ? MAX_NR_ZONES : GZ(b))
+	static const u8 gfp_zone_tab[(GFP_ZONEMASK | ___GFP_RECLAIMABLE) + 1] = {
 		GZ(0), GZ(1), GZ(2), GZ(3), GZ(4), GZ(5), GZ(6), GZ(7),
 		GZ(8), GZ(9), GZ(10), GZ(11), GZ(12), GZ(13), GZ(14), GZ(15),
+		GR(0), GR(1), GR(2), GR(3), GR(4), GR(5), GR(6), GR(7),
+		GR(8), GR(9), GR(10), GR(11), GR(12), GR(13), GR(14), GR(15),
 	};
+#undef GR
 #undef GZ
 	int cpu = kmm_cpu_id, local, hz, how;
 	struct per_cpu_pages *pcp;
@@ -2077,7 +2103,8 @@ rmqueue_pcp_fast(struct kmm_machine *m, gfp_t gfp, unsigned int order,
 		else
 			pgdat = m->node_data[nid];
 	}
-	hz = gfp_zone_tab[gfp & GFP_ZONEMASK];
+	_Static_assert(GFP_ZONEMASK + 1 == ___GFP_RECLAIMABLE, "the table");
+	hz = gfp_zone_tab[gfp & (GFP_ZONEMASK | ___GFP_RECLAIMABLE)];
 	zone = pgdat->zone_first[ZONELIST_FALLBACK][hz];
 	/*
 	 * Deferred pages need no test here: as in Linux, a zone grows only

@@ -150,6 +150,55 @@ KT_TEST(gfp_zones_and_nodes)
 	kmm_machine_destroy(m);
 }
 
+/*
+ * Both mobility bits: invalid.  Linux warns (DEBUG_VM) and indexes the
+ * next order's per-CPU list; kmm warns once and allocates unmovable, on
+ * the fast path's machine as on the general path's.
+ */
+KT_TEST(both_mobility_bits_warn_and_allocate_unmovable)
+{
+	struct kmm_machine *m = boot_compact(4ULL << 30, 1, 2, NULL);
+	const gfp_t bad = GFP_KERNEL | __GFP_MOVABLE | __GFP_RECLAIMABLE;
+	struct page *warm[4], *p[4];
+	unsigned long before;
+	long warns;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	kmm_machine_enter(m);
+	drain_all_pages(NULL);
+	before = global_zone_page_state(NR_FREE_PAGES);
+	/* Fill every order's unmovable per-CPU list with a page or more. */
+	for (unsigned int o = 0; o < 4; o++)
+		warm[o] = alloc_pages(GFP_KERNEL, o);
+	for (unsigned int o = 0; o < 4; o++) {
+		KT_TRUE(warm[o] != NULL);
+		if (warm[o])
+			__free_pages(warm[o], o);
+	}
+	warns = atomic_load(&m->warn_count);
+	for (unsigned int o = 0; o < 4; o++) {
+		p[o] = alloc_pages(bad, o);
+		KT_TRUE(p[o] != NULL);
+		if (!p[o])
+			continue;
+		KT_EQ(page_ref_count(p[o]), 1);
+		KT_EQ(get_pageblock_migratetype(p[o]), MIGRATE_UNMOVABLE);
+		verify(m);
+	}
+	KT_EQ(atomic_load(&m->warn_count), warns + 1);
+	KT_EQ(gfp_migratetype(bad), MIGRATE_UNMOVABLE);
+	for (unsigned int o = 0; o < 4; o++)
+		if (p[o])
+			__free_pages(p[o], o);
+	drain_all_pages(NULL);
+	KT_EQ(global_zone_page_state(NR_FREE_PAGES), before);
+	verify(m);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+}
+
 KT_TEST(zeroing_compound_split_exact_bulk)
 {
 	struct kmm_machine *m = boot_compact(2ULL << 30, 1, 1, NULL);

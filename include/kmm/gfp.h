@@ -114,7 +114,12 @@ static inline enum zone_type gfp_zone(gfp_t flags)
 				((1UL << GFP_ZONES_SHIFT) - 1));
 }
 
-/* Migrate type from __GFP_MOVABLE / __GFP_RECLAIMABLE (grouping aside). */
+/*
+ * Migrate type from __GFP_MOVABLE / __GFP_RECLAIMABLE (grouping aside).
+ * Both bits together are invalid: Linux warns under DEBUG_VM and goes on
+ * with 3, an index past the per-CPU lists of the order; kmm's
+ * gfp_migratetype() warns once and answers MIGRATE_UNMOVABLE.
+ */
 static inline int gfp_migratetype_raw(gfp_t flags)
 {
 	return (int)((flags & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT);

@@ -240,8 +240,12 @@ typedef struct pglist_data {
 	struct zonelist node_zonelists[MAX_ZONELISTS];
 	/* First usable zoneref of each list for each highest zone index. */
 	struct zoneref *zref_first[MAX_ZONELISTS][MAX_NR_ZONES];
-	/* zref_first[l][hz]->zone: the allocation fast path's zone. */
-	struct zone *zone_first[MAX_ZONELISTS][MAX_NR_ZONES];
+	/*
+	 * zref_first[l][hz]->zone: the allocation fast path's zone.  The
+	 * extra last entry is always NULL: the fast path's index for a gfp
+	 * mask it must not take (both mobility bits set).
+	 */
+	struct zone *zone_first[MAX_ZONELISTS][MAX_NR_ZONES + 1];
 	int nr_zones;
 	unsigned long node_start_pfn;
 	unsigned long node_present_pages;
