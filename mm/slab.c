@@ -1780,6 +1780,9 @@ static void slab_free(struct kmem_cache *s, struct slab *slab, void *x,
 			return;
 		}
 	}
+	/* slab_free_hook's init_on_free, once the pointer is known good. */
+	if (unlikely(slab_want_init_on_free(s)))
+		memset(x, 0, s->object_size);
 	cpu = slab_cpu();
 	node = cpu_to_mem(cpu);
 	if (kmm_current()->nr_online_nodes > 1 && slab_nid(slab) != node) {

@@ -307,11 +307,6 @@ struct slab_backend {
 	long (*validate)(struct kmem_cache *s);
 	/* Periodic work (SLAB's cache_reap); may be NULL. */
 	void (*tick)(struct kmem_cache *s);
-	/*
-	 * init_on_free's clearing of @x before ->free (slab_free_hook);
-	 * NULL: the object's object_size bytes.
-	 */
-	void (*init_on_free)(struct kmem_cache *s, void *x);
 	/* Bytes usable at @x (ksize); @x is an object start of @s. */
 	size_t (*object_usable)(struct kmem_cache *s, const void *x);
 	/*
@@ -332,6 +327,17 @@ struct slab_backend {
 
 extern const struct slab_backend kmm_slub_backend;
 extern const struct slab_backend kmm_slab_backend;
+
+/*
+ * slab_free_hook's init_on_free for @s (not for caches whose free objects
+ * must keep their contents: a ctor, TYPESAFE_BY_RCU, or poisoning).  The
+ * backends clear a freed object after checking its pointer.
+ */
+static inline bool slab_want_init_on_free(struct kmem_cache *s)
+{
+	return s->machine->init_on_free &&
+	       !(s->ctor || (s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)));
+}
 
 /* --- Per-machine state --------------------------------------------------- */
 

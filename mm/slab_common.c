@@ -745,12 +745,6 @@ static inline bool slab_want_init_on_alloc(struct kmem_cache *s, gfp_t gfp)
 	return gfp & __GFP_ZERO;
 }
 
-static inline bool slab_want_init_on_free(struct kmem_cache *s)
-{
-	return s->machine->init_on_free &&
-	       !(s->ctor || (s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)));
-}
-
 static __attribute__((noinline)) gfp_t kmalloc_fix_flags(gfp_t flags)
 {
 	gfp_t invalid = flags & (__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK);
@@ -853,33 +847,16 @@ cache_mismatch(struct kmem_cache *s, struct slab *slab, const void *x)
 	return slab;
 }
 
-/* init_on_free: the object cleared, then freed (out of the fast path). */
-static __attribute__((noinline)) void
-slab_free_init(struct kmem_cache *s, struct slab *slab, void *x,
-	       unsigned long caller)
-{
-	const struct slab_backend *be = s->machine->slab->be;
-
-	if (slab_want_init_on_free(s)) {
-		if (be->init_on_free)
-			be->init_on_free(s, x);
-		else
-			memset(x, 0, s->object_size);
-	}
-	s->be_free(s, slab, x, caller);
-}
-
 /*
- * Only tail calls, so that kfree and kmem_cache_free need no stack frame
- * on their way to the backend.
+ * A tail call, so that kfree and kmem_cache_free need no stack frame on
+ * their way to the backend.  init_on_free's clearing (Linux's
+ * slab_free_hook) is the backend's, after it has checked the pointer: an
+ * interior pointer or an object already free is refused before a byte is
+ * written (Linux clears first).
  */
 static inline void slab_free(struct kmem_cache *s, struct slab *slab,
 			     void *x, unsigned long caller)
 {
-	if (unlikely(s->machine->init_on_free)) {
-		slab_free_init(s, slab, x, caller);
-		return;
-	}
 	s->be_free(s, slab, x, caller);
 }
 

@@ -2009,6 +2009,44 @@ slow:
 
 /* --- Free ---------------------------------------------------------------------- */
 
+/*
+ * slab_free_hook's init_on_free for SLUB: the requested bytes and the
+ * metadata after the object info (tracks, orig_size, padding) cleared, the
+ * left red zone of the next object kept, orig_size put back so that the
+ * kmalloc red zone check still knows where the request ended.
+ */
+static void slub_init_on_free(struct kmem_cache *s, void *x)
+{
+	unsigned int inuse = get_info_end(s);
+	unsigned long orig_size = get_orig_size(s, x);
+	unsigned int rsize = (s->flags & SLAB_RED_ZONE) ? SC(s)->red_left_pad : 0;
+
+	memset(x, 0, orig_size);
+	memset((u8 *)x + inuse, 0, s->size - inuse - rsize);
+	set_orig_size(s, x, orig_size);
+}
+
+/*
+ * init_on_free for an object slub_free_slow has found to start an object
+ * of @slab: cleared unless it is at the head of this CPU's freelist or
+ * of the slab's (an object already free, which do_slab_free reports):
+ * clearing it would cut its free pointer and lose the rest of the list.
+ * A double free deeper in a freelist is not found here, as in Linux.
+ */
+static void slub_free_clear(struct kmem_cache *s, struct slab *slab, void *x)
+{
+	struct kmem_cache_cpu *c = this_cpu_slab(s);
+	void *cpu_head;
+	int how;
+
+	how = slub_cpu_lock(s, c);
+	cpu_head = c->slab == slab ? c->freelist : NULL;
+	slub_cpu_unlock(c, how);
+	if (x == cpu_head || x == read_slab_freelist(slab))
+		return;
+	slub_init_on_free(s, x);
+}
+
 static void free_to_partial_list(struct kmem_cache *s, struct slab *slab,
 				 void *head, void *tail, int bulk_cnt,
 				 unsigned long addr)
@@ -2018,9 +2056,18 @@ static void free_to_partial_list(struct kmem_cache *s, struct slab *slab,
 	int cnt = bulk_cnt;
 
 	spin_lock(&n->list_lock);
-	if (free_debug_processing(s, slab, head, tail, &cnt, addr)) {
+	if (!free_debug_processing(s, slab, head, tail, &cnt, addr)) {
+		/* Reported there, and not freed. */
+	} else if (unlikely(slab->freelist == tail)) {
+		/* The hardened set_freepointer's BUG_ON(object == fp). */
+		slab_err(s, slab, "Object at 0x%px is already free (freelist head)",
+			 KA(tail));
+	} else {
 		void *prior = slab->freelist;
 
+		/* Debug caches free one object at a time. */
+		if (cnt == 1 && slab_want_init_on_free(s))
+			slub_init_on_free(s, head);
 		slab->inuse -= cnt;
 		set_freepointer(s, tail, prior);
 		slab->freelist = head;
@@ -2161,6 +2208,9 @@ static __attribute__((noinline)) void slub_free_slow(struct kmem_cache *s,
 		bad_free_pointer(s, slab, x);
 		return;
 	}
+	if (unlikely(s->machine->init_on_free) && !kmem_cache_debug(s) &&
+	    slab_want_init_on_free(s))
+		slub_free_clear(s, slab, x);
 	do_slab_free(s, slab, x, x, 1, caller);
 }
 
@@ -2223,7 +2273,8 @@ slub_free_fast(struct kmm_machine *m, struct kmem_cache *s, void *x)
 static void slub_free(struct kmem_cache *s, struct slab *slab, void *x,
 		      unsigned long caller)
 {
-	if (likely(slub_free_fast(s->machine, s, x)))
+	if (likely(!s->machine->init_on_free &&
+		   slub_free_fast(s->machine, s, x)))
 		return;
 	slub_free_slow(s, slab, x, caller);
 }
@@ -3016,23 +3067,6 @@ static long slub_validate(struct kmem_cache *s)
 }
 
 /*
- * slab_free_hook's init_on_free for SLUB: the requested bytes and the
- * metadata after the object info (tracks, orig_size, padding) cleared, the
- * left red zone of the next object kept, orig_size put back so that the
- * kmalloc red zone check still knows where the request ended.
- */
-static void slub_init_on_free(struct kmem_cache *s, void *x)
-{
-	unsigned int inuse = get_info_end(s);
-	unsigned long orig_size = get_orig_size(s, x);
-	unsigned int rsize = (s->flags & SLAB_RED_ZONE) ? SC(s)->red_left_pad : 0;
-
-	memset(x, 0, orig_size);
-	memset((u8 *)x + inuse, 0, s->size - inuse - rsize);
-	set_orig_size(s, x, orig_size);
-}
-
-/*
  * ksize(): the caller may now use every byte returned, so the kmalloc red
  * zone check moves to the object's end (skip_orig_size_check).
  */
@@ -3222,7 +3256,6 @@ const struct slab_backend kmm_slub_backend = {
 	.show_details		= slub_show_details,
 	.validate		= slub_validate,
 	.print_tracking		= print_tracking,
-	.init_on_free		= slub_init_on_free,
 	.object_usable		= slub_object_usable,
 	.cache_flags		= slub_cache_flags,
 	.objects_in_use		= slub_objects_in_use,

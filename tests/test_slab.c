@@ -846,6 +846,77 @@ KT_TEST(init_on_alloc_and_free)
 }
 
 /*
+ * init_on_free clears a freed object, but only once its pointer has been
+ * checked: an interior pointer is refused with nothing written (Linux
+ * clears first, into the next object), and an object already at the head
+ * of a freelist is refused with its free pointer intact, so that no other
+ * free object is lost.  Both backends, plain and debug caches.
+ */
+KT_TEST(init_on_free_clears_only_checked_objects)
+{
+	static const slab_flags_t flags[] = { 0, SLAB_RED_ZONE | SLAB_STORE_USER };
+
+	FOR_EACH_BACKEND(b) for (int f = 0; f < 2; f++) {
+		struct kmm_machine *m = boot_slab(b, 256ULL << 20, 1, 1,
+						  "init_on_free=1");
+		struct kmem_cache *c = kmem_cache_create("iof", 64, 0,
+					SLAB_NO_MERGE | flags[f], NULL);
+		unsigned char *held[32], *again[33];
+		long e0 = kmm_slab_errors(m);
+		int bad = 0, nz = 0, dup = 0;
+
+		KT_TRUE(c != NULL);
+		if (!c) {
+			done(m);
+			continue;
+		}
+		for (int i = 0; i < 32; i++) {
+			held[i] = kmem_cache_alloc(c, GFP_KERNEL);
+			memset(held[i], 0xab, 64);
+		}
+		/* Interior pointers: refused, and not a byte cleared. */
+		kmem_cache_free(c, held[10] + 8);
+		kfree(held[20] + 16);
+		KT_TRUE(kmm_slab_errors(m) >= e0 + 2);
+		for (int i = 0; i < 32; i++)
+			for (int j = 0; j < 64; j++)
+				bad += held[i][j] != 0xab;
+		KT_EQ(bad, 0);
+		/* A good free clears (all but a free pointer kept in it). */
+		kmem_cache_free(c, held[5]);
+		for (int j = 0; j < 64; j++)
+			nz += held[5][j] != 0;
+		KT_TRUE(nz <= (int)sizeof(void *));
+		/* Freed again while at the freelist's head: refused. */
+		if (is_slub(m) || f) {
+			e0 = kmm_slab_errors(m);
+			kmem_cache_free(c, held[5]);
+			KT_TRUE(kmm_slab_errors(m) > e0);
+		}
+		/* Nothing lost and nothing handed out twice. */
+		for (int i = 0; i < 33; i++)
+			again[i] = kmem_cache_alloc(c, GFP_KERNEL);
+		for (int i = 0; i < 33; i++) {
+			for (int j = 0; j < 32; j++)
+				dup += j != 5 && again[i] == held[j];
+			for (int j = 0; j < i; j++)
+				dup += again[i] == again[j];
+		}
+		KT_EQ(dup, 0);
+		KT_EQ(kmm_slab_validate(m), 0);
+		for (int i = 0; i < 33; i++)
+			kmem_cache_free(c, again[i]);
+		for (int i = 0; i < 32; i++)
+			if (i != 5)
+				kmem_cache_free(c, held[i]);
+		kmem_cache_shrink(c);
+		KT_EQ(active_objs(m, "iof"), 0);
+		kmem_cache_destroy(c);
+		done(m);
+	}
+}
+
+/*
  * SLUB's kmalloc red zone (slub_debug with U keeps each request's size):
  * zeroing at allocation (kzalloc, init_on_alloc) and at free (init_on_free)
  * stays inside the request, and ksize() hands the whole object to the
