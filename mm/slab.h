@@ -288,6 +288,15 @@ struct slab_backend {
 	void *(*cache_alloc)(struct kmem_cache *s, gfp_t gfp,
 			     unsigned long caller, size_t orig_size);
 	void (*cache_free)(struct kmem_cache *s, void *x, unsigned long caller);
+	/* cache_alloc for kmalloc caches; may be NULL (cache_alloc). */
+	void *(*kmalloc_alloc)(struct kmem_cache *s, gfp_t gfp,
+			       unsigned long caller, size_t orig_size);
+	/*
+	 * kfree of a pointer past ZERO_OR_NULL_PTR; may be NULL (kfree_lookup,
+	 * which a backend's kfree calls for what it does not recognise).
+	 */
+	void (*kfree)(struct kmm_machine *m, const void *x,
+		      unsigned long caller);
 	/* Fill p[0..nr): nr, or 0 having freed what it took.  May be NULL. */
 	int (*alloc_bulk)(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p);
 	/*
@@ -364,6 +373,9 @@ struct kmm_rcu_cb {
 
 struct kmm_slab_state {
 	const struct slab_backend *be;
+	/* be->kfree or kfree_lookup, one load nearer for kfree. */
+	void (*kfree)(struct kmm_machine *m, const void *x,
+		      unsigned long caller);
 	enum slab_state state;
 	spinlock_t mutex;			/* slab_mutex */
 	struct list_head caches;		/* slab_caches, newest first */
@@ -390,6 +402,9 @@ static inline struct kmm_slab_state *slab_st(void)
 }
 
 /* --- slab_common.c services for the backends ---------------------------- */
+
+/* kfree past its first guess: the object's page says what it is. */
+void kfree_lookup(struct kmm_machine *m, const void *x, unsigned long caller);
 
 /* Move slab_state on (and record it for kmm_slab_bootstrap_history). */
 void slab_set_state(enum slab_state state);

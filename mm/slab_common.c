@@ -365,6 +365,8 @@ static int do_kmem_cache_create(struct kmem_cache *s, const char *name,
 	s->be_free = st->be->free;
 	s->cache_alloc = st->be->cache_alloc ? st->be->cache_alloc :
 					       kmem_cache_alloc_general;
+	if ((flags & SLAB_KMALLOC) && st->be->kmalloc_alloc)
+		s->cache_alloc = st->be->kmalloc_alloc;
 	s->cache_free = st->be->cache_free ? st->be->cache_free :
 					     kmem_cache_free_general;
 	INIT_LIST_HEAD(&s->list);
@@ -976,13 +978,19 @@ static inline void *do_kmalloc_node(size_t size, gfp_t flags, int node,
 	struct kmem_cache *s;
 	unsigned int index;
 
-	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
+	/* Zero and above KMALLOC_MAX_CACHE_SIZE in one test. */
+	if (unlikely(size - 1 >= KMALLOC_MAX_CACHE_SIZE)) {
+		if (!size)
+			return ZERO_SIZE_PTR;
 		return kmalloc_large_node(size, flags, node);
-	if (unlikely(!size))
-		return ZERO_SIZE_PTR;
-	/* SLAB kmallocs its node structures from PARTIAL_NODE on. */
+	}
+	/*
+	 * No slab state test: as in Linux, a kmalloc cache is usable once it
+	 * is in the table (SLAB's bootstrap kmallocs its node structures
+	 * only from PARTIAL_NODE on, and nothing else runs before it ends).
+	 */
 	st = M()->slab;
-	if (unlikely(!st || st->state < PARTIAL_NODE))
+	if (unlikely(!st))
 		return NULL;
 	index = size <= 192 ? st->size_index[(size - 1) / 8] :
 			      (unsigned int)fls((unsigned int)(size - 1));
@@ -1069,16 +1077,11 @@ static __attribute__((noinline)) void kfree_foreign(const void *x)
 	slab_count_error();
 }
 
-void kfree(const void *x)
+void kfree_lookup(struct kmm_machine *m, const void *x, unsigned long caller)
 {
-	struct kmm_machine *m;
-	struct page *page;
+	struct page *page = kmm_obj_page(m, x);
 	struct slab *slab;
 
-	if (unlikely(ZERO_OR_NULL_PTR(x)))
-		return;
-	m = M();
-	page = kmm_obj_page(m, x);
 	if (unlikely(!page)) {
 		kfree_foreign(x);
 		return;
@@ -1092,8 +1095,29 @@ void kfree(const void *x)
 			kfree_foreign(x);
 		return;
 	}
-	slab_free(slab->slab_cache, slab, (void *)x,
-		  (unsigned long)__builtin_return_address(0));
+	slab_free(slab->slab_cache, slab, (void *)x, caller);
+}
+
+/*
+ * kfree: Linux finds the object's cache from its page.  kmm lets the
+ * backend try first (SLUB: the kmalloc cache this CPU last allocated
+ * from, whose CPU slab recognises its objects from the address alone),
+ * which spares the common free - the object of a recent kmalloc of the
+ * same size - the dependent loads of the page lookup.  Anything else goes
+ * to kfree_lookup; the outcome is the same either way.
+ */
+void kfree(const void *x)
+{
+	struct kmm_machine *m;
+
+	if (unlikely(ZERO_OR_NULL_PTR(x)))
+		return;
+	m = M();
+	if (likely(m->slab)) {
+		m->slab->kfree(m, x, (unsigned long)__builtin_return_address(0));
+		return;
+	}
+	kfree_lookup(m, x, (unsigned long)__builtin_return_address(0));
 }
 
 size_t ksize(const void *x)
@@ -1291,6 +1315,7 @@ void kmem_cache_init(void)
 	st->be = &kmm_slub_backend;
 	if (m->params.slab.use_slab)
 		st->be = &kmm_slab_backend;
+	st->kfree = st->be->kfree ? st->be->kfree : kfree_lookup;
 	m->slab = st;
 	slab_set_state(DOWN);
 	rcu_init();

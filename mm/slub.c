@@ -2243,17 +2243,12 @@ slub_put_fast(struct kmem_cache *s, struct kmem_cache_cpu *c, void *x)
  * their objects never come this way.
  */
 static inline __attribute__((always_inline)) bool
-slub_free_fast(struct kmm_machine *m, struct kmem_cache *s, void *x)
+slub_free_fast_on(struct kmem_cache *s, struct kmem_cache_cpu *c,
+		  struct kmm_cpu_bias *b, void *x)
 {
-	struct kmem_cache_cpu *c;
-	int cpu, how;
+	int how = kmm_pcpu_trylock(b, &c->lock);
 	bool done;
 
-	if (unlikely(!kmm_runs_on(m)))
-		return false;
-	cpu = kmm_cpu_id;
-	c = &SC(s)->cpu_slab[cpu];
-	how = kmm_pcpu_trylock(&m->cpu_bias[cpu], &c->lock);
 	if (likely(how > 0)) {
 		done = slub_put_fast(s, c, x);
 		slub_cpu_unlock(c, 1);
@@ -2264,6 +2259,18 @@ slub_free_fast(struct kmm_machine *m, struct kmem_cache *s, void *x)
 		done = false;
 	}
 	return done;
+}
+
+static inline __attribute__((always_inline)) bool
+slub_free_fast(struct kmm_machine *m, struct kmem_cache *s, void *x)
+{
+	int cpu;
+
+	if (unlikely(!kmm_runs_on(m)))
+		return false;
+	cpu = kmm_cpu_id;
+	return slub_free_fast_on(s, &SC(s)->cpu_slab[cpu], &m->cpu_bias[cpu],
+				 x);
 }
 
 /*
@@ -2307,11 +2314,18 @@ slub_take_fast(struct kmem_cache *s, struct kmem_cache_cpu *c)
  * whose NULL-or-how return costs this path 2 instructions (so too in
  * slub_free_fast).
  */
-static void *slub_cache_alloc(struct kmem_cache *s, gfp_t gfp,
-			      unsigned long caller, size_t orig_size)
+/*
+ * kmem_cache_alloc's fast path, for slub_cache_alloc and, with @hint, for
+ * the kmalloc caches' slub_kmalloc_alloc, which also names @s as this
+ * CPU's kfree_hint (one store on a line the trylock has just read).
+ */
+static inline __attribute__((always_inline)) void *
+slub_cache_alloc_fast(struct kmem_cache *s, gfp_t gfp, unsigned long caller,
+		      size_t orig_size, bool hint)
 {
 	struct kmm_machine *m = s->machine;
 	struct kmem_cache_cpu *c;
+	struct kmm_cpu_bias *b;
 	void *object;
 	int cpu, how;
 
@@ -2321,7 +2335,8 @@ static void *slub_cache_alloc(struct kmem_cache *s, gfp_t gfp,
 		goto general;
 	cpu = kmm_cpu_id;
 	c = &SC(s)->cpu_slab[cpu];
-	how = kmm_pcpu_trylock(&m->cpu_bias[cpu], &c->lock);
+	b = &m->cpu_bias[cpu];
+	how = kmm_pcpu_trylock(b, &c->lock);
 	if (likely(how > 0)) {
 		object = slub_take_fast(s, c);
 		slub_cpu_unlock(c, 1);
@@ -2331,10 +2346,24 @@ static void *slub_cache_alloc(struct kmem_cache *s, gfp_t gfp,
 	} else {
 		goto general;
 	}
+	if (hint)
+		atomic_store_explicit(&b->kfree_hint, s, memory_order_relaxed);
 	if (likely(object))
 		return object;
 general:
 	return kmem_cache_alloc_general(s, gfp, caller, orig_size);
+}
+
+static void *slub_cache_alloc(struct kmem_cache *s, gfp_t gfp,
+			      unsigned long caller, size_t orig_size)
+{
+	return slub_cache_alloc_fast(s, gfp, caller, orig_size, false);
+}
+
+static void *slub_kmalloc_alloc(struct kmem_cache *s, gfp_t gfp,
+				unsigned long caller, size_t orig_size)
+{
+	return slub_cache_alloc_fast(s, gfp, caller, orig_size, true);
 }
 
 /*
@@ -2368,6 +2397,32 @@ static void slub_cache_free(struct kmem_cache *s, void *x,
 	if (likely(!m->init_on_free && slub_free_fast(m, s, x)))
 		return;
 	slub_cache_free_other(s, x, caller);
+}
+
+/*
+ * kfree past its NULL test (slab_common's kfree): first the kmalloc cache
+ * this CPU last allocated from (its kfree_hint), freeing @x into that
+ * cache's CPU slab when it starts an object there - then its page need
+ * not be looked up.  Anything else, and every free under init_on_free,
+ * goes to kfree_lookup.
+ */
+static void slub_kfree(struct kmm_machine *m, const void *x,
+		       unsigned long caller)
+{
+	struct kmm_cpu_bias *b;
+	struct kmem_cache *s;
+	int cpu;
+
+	if (unlikely(!kmm_runs_on(m) || m->init_on_free))
+		goto lookup;
+	cpu = kmm_cpu_id;
+	b = &m->cpu_bias[cpu];
+	s = atomic_load_explicit(&b->kfree_hint, memory_order_relaxed);
+	if (likely(s && slub_free_fast_on(s, &SC(s)->cpu_slab[cpu], b,
+					  (void *)x)))
+		return;
+lookup:
+	kfree_lookup(m, x, caller);
 }
 
 /* --- Bulk ---------------------------------------------------------------------- */
@@ -3248,6 +3303,8 @@ const struct slab_backend kmm_slub_backend = {
 	.alloc			= slub_alloc,
 	.free			= slub_free,
 	.cache_alloc		= slub_cache_alloc,
+	.kmalloc_alloc		= slub_kmalloc_alloc,
+	.kfree			= slub_kfree,
 	.cache_free		= slub_cache_free,
 	.alloc_bulk		= slub_alloc_bulk,
 	.free_bulk		= slub_free_bulk,

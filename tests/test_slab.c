@@ -473,6 +473,62 @@ KT_TEST(kmalloc_family)
 	}
 }
 
+static void *kmalloc128_fn(void *arg)
+{
+	struct kmm_machine *m = ((void **)arg)[0];
+
+	kmm_machine_enter(m);
+	((void **)arg)[1] = kmalloc(128, GFP_KERNEL);
+	kmm_machine_enter(NULL);
+	return NULL;
+}
+
+/*
+ * kfree first tries the kmalloc cache its CPU last allocated from (SLUB);
+ * an object of any other cache, of another CPU's slab, of a user cache, or
+ * a large kmalloc must still go where it belongs, with nothing reported.
+ */
+KT_TEST(kfree_finds_the_cache_whatever_was_allocated_last)
+{
+	FOR_EACH_BACKEND(b) {
+		struct kmm_machine *m = boot_slab(b, 256ULL << 20, 1, 2, NULL);
+		unsigned long base = free_pages_settled();
+		struct kmem_cache *c = kmem_cache_create("kfree_user", 64, 0,
+							 SLAB_NO_MERGE, NULL);
+		void *a, *bb, *u, *big, *arg[2] = { m, NULL };
+		pthread_t t;
+
+		KT_TRUE(c != NULL);
+		a = kmalloc(64, GFP_KERNEL);
+		bb = kmalloc(128, GFP_KERNEL);		/* the last kmalloc */
+		u = kmem_cache_alloc(c, GFP_KERNEL);
+		kfree(a);				/* not kmalloc-128's */
+		KT_STREQ(cache_of(a), "kmalloc-64");
+		KT_TRUE(kmalloc(64, GFP_KERNEL) == a);	/* back on its list */
+		kfree(u);				/* a user cache's */
+		KT_TRUE(kmem_cache_alloc(c, GFP_KERNEL) == u);
+		kmem_cache_free(c, u);
+		/* Another CPU's kmalloc-128 object, freed here. */
+		pthread_create(&t, NULL, kmalloc128_fn, arg);
+		pthread_join(t, NULL);
+		KT_TRUE(arg[1] != NULL);
+		KT_STREQ(cache_of(arg[1]), "kmalloc-128");
+		kfree(arg[1]);
+		big = kmalloc(3 * PAGE_SIZE * 4, GFP_KERNEL);	/* a large kmalloc */
+		KT_TRUE(big != NULL);
+		kfree(big);
+		kfree(bb);
+		kfree(a);
+		KT_TRUE(kmalloc(128, GFP_KERNEL) == bb);	/* the hinted cache */
+		kfree(bb);
+		KT_EQ(kmm_slab_errors(m), 0);
+		KT_EQ(kmm_slab_validate(m), 0);
+		kmem_cache_destroy(c);
+		KT_EQ(free_pages_settled(), base);
+		done(m);
+	}
+}
+
 KT_TEST(destroy_with_live_objects_reports_and_keeps_objects_usable)
 {
 	FOR_EACH_BACKEND(b) {

@@ -39,6 +39,12 @@ struct kmm_pcpu_lock {
 struct kmm_cpu_bias {
 	_Atomic uintptr_t owner;	/* a thread's token, or one of: */
 	atomic_int revoke;		/* revokers at work on this CPU */
+	/*
+	 * Not the lock's: the kmalloc cache this CPU last allocated from,
+	 * kfree's first guess (mm/slub.c), on this line because the fast
+	 * paths already hold it.  A hint only: read and written relaxed.
+	 */
+	void *_Atomic kfree_hint;
 } __attribute__((aligned(64)));
 
 /* TSan has no model of asymmetric fences: such builds always lock. */
