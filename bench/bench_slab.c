@@ -24,7 +24,7 @@
  * loaded" with the reason.  The floor is an ideal thread-local LIFO free
  * list of fixed-size blocks behind a non-inlined call (a pop and a push).
  *
- * ns/op is wall time, best of 3 runs, the allocators interleaved within
+ * ns/op is wall time, best of 5 runs, the allocators interleaved within
  * each run.  Objects are not written to (as in slab_bulk_test01 and
  * slab_test).  --callgrind N OP [ALLOC] only does N pairs (OP cachepair256
  * or kmalloc<size>) or N rounds of bulk<N>, so that two callgrind runs
@@ -60,7 +60,7 @@
 #define BATCH		64	/* objects held by the batch orders */
 #define NR_PERMS	16	/* random orders, cycled */
 #define MAX_BULK	128
-#define RUNS		3
+#define RUNS		5
 
 static double now_ns(void)
 {

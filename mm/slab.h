@@ -288,7 +288,10 @@ struct slab_backend {
 	void *(*cache_alloc)(struct kmem_cache *s, gfp_t gfp,
 			     unsigned long caller, size_t orig_size);
 	void (*cache_free)(struct kmem_cache *s, void *x, unsigned long caller);
-	/* cache_alloc for kmalloc caches; may be NULL (cache_alloc). */
+	/*
+	 * cache_alloc for the caches create_kmalloc_cache makes (never
+	 * destroyed); may be NULL (cache_alloc).
+	 */
 	void *(*kmalloc_alloc)(struct kmem_cache *s, gfp_t gfp,
 			       unsigned long caller, size_t orig_size);
 	/*

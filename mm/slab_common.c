@@ -365,8 +365,6 @@ static int do_kmem_cache_create(struct kmem_cache *s, const char *name,
 	s->be_free = st->be->free;
 	s->cache_alloc = st->be->cache_alloc ? st->be->cache_alloc :
 					       kmem_cache_alloc_general;
-	if ((flags & SLAB_KMALLOC) && st->be->kmalloc_alloc)
-		s->cache_alloc = st->be->kmalloc_alloc;
 	s->cache_free = st->be->cache_free ? st->be->cache_free :
 					     kmem_cache_free_general;
 	INIT_LIST_HEAD(&s->list);
@@ -416,6 +414,13 @@ struct kmem_cache *create_kmalloc_cache(const char *name, unsigned int size,
 	}
 	list_add(&s->list, &st->caches);
 	s->refcount = 1;
+	/*
+	 * Only the kmalloc table's caches, which live as long as the
+	 * machine, may become a CPU's kfree_hint (a user cache created with
+	 * SLAB_KMALLOC may be destroyed).
+	 */
+	if (st->be->kmalloc_alloc)
+		s->cache_alloc = st->be->kmalloc_alloc;
 	return s;
 }
 

@@ -2031,7 +2031,9 @@ static void slub_init_on_free(struct kmem_cache *s, void *x)
  * of @slab: cleared unless it is at the head of this CPU's freelist or
  * of the slab's (an object already free, which do_slab_free reports):
  * clearing it would cut its free pointer and lose the rest of the list.
- * A double free deeper in a freelist is not found here, as in Linux.
+ * An object already free elsewhere - deeper in a freelist, or at the head
+ * of another CPU's (whose lock this does not take) - is not found here,
+ * as in Linux without debugging.
  */
 static void slub_free_clear(struct kmem_cache *s, struct slab *slab, void *x)
 {
@@ -2056,18 +2058,32 @@ static void free_to_partial_list(struct kmem_cache *s, struct slab *slab,
 	int cnt = bulk_cnt;
 
 	spin_lock(&n->list_lock);
-	if (!free_debug_processing(s, slab, head, tail, &cnt, addr)) {
-		/* Reported there, and not freed. */
-	} else if (unlikely(slab->freelist == tail)) {
-		/* The hardened set_freepointer's BUG_ON(object == fp). */
+	if (unlikely(slab->freelist == tail) &&
+	    !(s->flags & SLAB_CONSISTENCY_CHECKS)) {
+		/*
+		 * The hardened set_freepointer's BUG_ON(object == fp), before
+		 * the object's tracks and red zones are touched.  With
+		 * consistency checks, free_debug_processing finds it first
+		 * and reports it as Linux does ("Object already free").
+		 */
 		slab_err(s, slab, "Object at 0x%px is already free (freelist head)",
 			 KA(tail));
+		slab_fix(s, "Object at 0x%px not freed", KA(tail));
+	} else if (!free_debug_processing(s, slab, head, tail, &cnt, addr)) {
+		/* Reported there, and not freed. */
 	} else {
 		void *prior = slab->freelist;
 
-		/* Debug caches free one object at a time. */
-		if (cnt == 1 && slab_want_init_on_free(s))
+		/*
+		 * Debug caches free one object at a time.  init_on_free
+		 * clears the tracks with the rest (Linux too, before it
+		 * records the free): the free track is recorded again.
+		 */
+		if (cnt == 1 && slab_want_init_on_free(s)) {
 			slub_init_on_free(s, head);
+			if (s->flags & SLAB_STORE_USER)
+				set_track(s, head, TRACK_FREE, addr);
+		}
 		slab->inuse -= cnt;
 		set_freepointer(s, tail, prior);
 		slab->freelist = head;
@@ -2315,6 +2331,25 @@ slub_take_fast(struct kmem_cache *s, struct kmem_cache_cpu *c)
  * slub_free_fast).
  */
 /*
+ * A kmalloc cache's allocation the general way (init_on_alloc, which is
+ * on by default, __GFP_ZERO, an empty CPU freelist, a thread not yet a
+ * CPU): the cache still becomes the CPU's kfree_hint, so that kfree's
+ * first guess works whatever the allocation took.
+ */
+static __attribute__((noinline)) void *
+slub_kmalloc_alloc_general(struct kmem_cache *s, gfp_t gfp,
+			   unsigned long caller, size_t orig_size)
+{
+	struct kmm_machine *m = s->machine;
+	void *object = kmem_cache_alloc_general(s, gfp, caller, orig_size);
+
+	if (object && kmm_runs_on(m))
+		atomic_store_explicit(&m->cpu_bias[kmm_cpu_id].kfree_hint, s,
+				      memory_order_relaxed);
+	return object;
+}
+
+/*
  * kmem_cache_alloc's fast path, for slub_cache_alloc and, with @hint, for
  * the kmalloc caches' slub_kmalloc_alloc, which also names @s as this
  * CPU's kfree_hint (one store on a line the trylock has just read).
@@ -2351,6 +2386,8 @@ slub_cache_alloc_fast(struct kmem_cache *s, gfp_t gfp, unsigned long caller,
 	if (likely(object))
 		return object;
 general:
+	if (hint)
+		return slub_kmalloc_alloc_general(s, gfp, caller, orig_size);
 	return kmem_cache_alloc_general(s, gfp, caller, orig_size);
 }
 

@@ -483,44 +483,70 @@ static void *kmalloc128_fn(void *arg)
 	return NULL;
 }
 
+static void *cpu_hint(struct kmm_machine *m)
+{
+	return atomic_load(&m->cpu_bias[kmm_cpu_id].kfree_hint);
+}
+
 /*
- * kfree first tries the kmalloc cache its CPU last allocated from (SLUB);
- * an object of any other cache, of another CPU's slab, of a user cache, or
- * a large kmalloc must still go where it belongs, with nothing reported.
+ * kfree first tries the kmalloc cache its CPU last allocated from (SLUB's
+ * kfree_hint, set on the fast path and, with init_on_alloc, on the general
+ * one); an object of any other cache, of another CPU's slab, of a user
+ * cache, or a large kmalloc must still go where it belongs, with nothing
+ * reported.  A user cache made with SLAB_KMALLOC is never a hint (it may
+ * be destroyed).
  */
 KT_TEST(kfree_finds_the_cache_whatever_was_allocated_last)
 {
-	FOR_EACH_BACKEND(b) {
-		struct kmm_machine *m = boot_slab(b, 256ULL << 20, 1, 2, NULL);
+	static const char *const extra[] = { "init_on_alloc=0", "init_on_alloc=1" };
+
+	FOR_EACH_BACKEND(b) for (int e = 0; e < 2; e++) {
+		struct kmm_machine *m = boot_slab(b, 256ULL << 20, 1, 2, extra[e]);
 		unsigned long base = free_pages_settled();
 		struct kmem_cache *c = kmem_cache_create("kfree_user", 64, 0,
 							 SLAB_NO_MERGE, NULL);
+		struct kmem_cache *k128 = kmalloc_slab(128, GFP_KERNEL);
+		struct kmem_cache *uk;
 		void *a, *bb, *u, *big, *arg[2] = { m, NULL };
 		pthread_t t;
 
 		KT_TRUE(c != NULL);
 		a = kmalloc(64, GFP_KERNEL);
 		bb = kmalloc(128, GFP_KERNEL);		/* the last kmalloc */
+		KT_TRUE(cpu_hint(m) == (is_slub(m) ? k128 : NULL));
 		u = kmem_cache_alloc(c, GFP_KERNEL);
+		KT_TRUE(cpu_hint(m) == (is_slub(m) ? k128 : NULL));
+		/* Another CPU's kmalloc-128 object, freed here. */
+		pthread_create(&t, NULL, kmalloc128_fn, arg);
+		pthread_join(t, NULL);
+		KT_TRUE(arg[1] != NULL && arg[1] != bb);
+		KT_STREQ(cache_of(arg[1]), "kmalloc-128");
+		kfree(arg[1]);
 		kfree(a);				/* not kmalloc-128's */
 		KT_STREQ(cache_of(a), "kmalloc-64");
 		KT_TRUE(kmalloc(64, GFP_KERNEL) == a);	/* back on its list */
 		kfree(u);				/* a user cache's */
 		KT_TRUE(kmem_cache_alloc(c, GFP_KERNEL) == u);
 		kmem_cache_free(c, u);
-		/* Another CPU's kmalloc-128 object, freed here. */
-		pthread_create(&t, NULL, kmalloc128_fn, arg);
-		pthread_join(t, NULL);
-		KT_TRUE(arg[1] != NULL);
-		KT_STREQ(cache_of(arg[1]), "kmalloc-128");
-		kfree(arg[1]);
 		big = kmalloc(3 * PAGE_SIZE * 4, GFP_KERNEL);	/* a large kmalloc */
 		KT_TRUE(big != NULL);
 		kfree(big);
-		kfree(bb);
 		kfree(a);
-		KT_TRUE(kmalloc(128, GFP_KERNEL) == bb);	/* the hinted cache */
 		kfree(bb);
+		/* The hinted cache's own object goes back to its CPU freelist. */
+		KT_TRUE(kmalloc(128, GFP_KERNEL) == bb);
+		KT_TRUE(cpu_hint(m) == (is_slub(m) ? k128 : NULL));
+		kfree(bb);
+		/* A user cache with SLAB_KMALLOC: never the hint, destroyable. */
+		uk = kmem_cache_create("kfree_ukm", 64, 0,
+				       SLAB_KMALLOC | SLAB_NO_MERGE, NULL);
+		KT_TRUE(uk != NULL);
+		u = kmem_cache_alloc(uk, GFP_KERNEL);
+		KT_TRUE(cpu_hint(m) != uk);
+		kmem_cache_free(uk, u);
+		kmem_cache_destroy(uk);
+		kfree(kmalloc(48 * 1024, GFP_KERNEL));
+		kfree(kmalloc(32, GFP_KERNEL));
 		KT_EQ(kmm_slab_errors(m), 0);
 		KT_EQ(kmm_slab_validate(m), 0);
 		kmem_cache_destroy(c);
@@ -970,6 +996,33 @@ KT_TEST(init_on_free_clears_only_checked_objects)
 		kmem_cache_destroy(c);
 		done(m);
 	}
+}
+
+/*
+ * init_on_free on a SLUB debug cache with SLAB_STORE_USER: the object is
+ * cleared with its tracks, as in Linux, and the free is recorded after,
+ * so a later report still says where the object was freed.
+ */
+KT_TEST(init_on_free_keeps_the_free_track)
+{
+	struct kmm_machine *m = boot_slab(0, 256ULL << 20, 1, 1, "init_on_free=1");
+	struct kmem_cache *c = kmem_cache_create("iof_track", 64, 0,
+				SLAB_NO_MERGE | SLAB_STORE_USER | SLAB_RED_ZONE, NULL);
+	unsigned char *p, *q;
+	char *log;
+
+	KT_TRUE(c != NULL);
+	p = kmem_cache_alloc(c, GFP_KERNEL);
+	q = kmem_cache_alloc(c, GFP_KERNEL);
+	kmem_cache_free(c, p);
+	p[64] = 0x42;		/* the freed object's right red zone */
+	KT_TRUE(kmm_slab_validate(m) > 0);
+	log = machine_log(m);
+	KT_TRUE(strstr(log, "BUG iof_track") != NULL);
+	KT_TRUE(strstr(log, "Freed in") != NULL);
+	free(log);
+	kmem_cache_free(c, q);
+	done(m);
 }
 
 /*
