@@ -10,8 +10,12 @@
  * kmem_cache_free and kmalloc on the local node go straight to the cache's
  * cache_alloc/cache_free, which the backend may make one fast function
  * each (SLUB does) and which fall back to kmem_cache_alloc_general/
- * kmem_cache_free_general here.  Requests above KMALLOC_MAX_CACHE_SIZE
- * (8 KiB) go straight to the page allocator as compound pages, as in Linux.
+ * kmem_cache_free_general here.  kfree hands a pointer to the backend's
+ * kfree (m->slab->kfree: SLUB first tries the kmalloc cache this CPU last
+ * allocated from) or to kfree_lookup, which finds the cache from the page
+ * as Linux does.  Requests above KMALLOC_MAX_CACHE_SIZE (8 KiB) go straight
+ * to the page allocator as compound pages, as in Linux.  init_on_free's
+ * clearing is the backend's, after it has checked the pointer.
  *
  * Data structures.  struct kmm_slab_state (one per machine, host memory):
  * the backend, slab_state (DOWN..FULL), the cache list (newest first, as

@@ -50,7 +50,19 @@
  * slab == c->slab - and checks that it starts an object from the address
  * alone; any other free looks the page up first.  Invariants of the fast
  * paths, checked by flush_slab: a CPU freelist is never without its slab,
- * and the range matches the slab.
+ * and the range matches the slab.  kfree: the caches of the kmalloc table
+ * (never destroyed) allocate through slub_kmalloc_alloc, which also names
+ * the cache in the CPU's line of m->cpu_bias (kfree_hint, a relaxed hint);
+ * slub_kfree first frees the object into that cache's CPU slab when the
+ * range says it is one of its objects (under the CPU's lock, as the cache
+ * free fast path), and otherwise leaves it to kfree_lookup, Linux's page
+ * lookup.  The outcome is the same; the common kfree - of a recent kmalloc
+ * of the same size - skips the dependent loads of the lookup.
+ *
+ * init_on_free clears an object only once its pointer has been checked
+ * (slub_free_slow: it starts an object and is not at the head of this
+ * CPU's or the slab's freelist; debug caches: after free_debug_processing,
+ * recording the free track again).  Linux clears first.
  *
  * Locking.  Everything a CPU's kmem_cache_cpu holds changes inside that
  * CPU's local_lock (Linux's PREEMPT_RT form of SLUB: plain updates in a
