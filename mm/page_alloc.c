@@ -63,6 +63,9 @@
  * checks run as Linux's check_pages_enabled decides (init_on_alloc or a
  * debugging option), except on the general path, which always checks.
  * __free_pages refuses a page that is not from this machine's memmap.
+ * A gfp mask with both __GFP_MOVABLE and __GFP_RECLAIMABLE (invalid) warns
+ * once and allocates unmovable; Linux warns only under DEBUG_VM and then
+ * indexes past the order's per-CPU lists.
  */
 #include <kmm/machine.h>
 #include <kmm/mm.h>
