@@ -2333,16 +2333,6 @@ slub_take_fast(struct kmem_cache *s, struct kmem_cache_cpu *c)
 }
 
 /*
- * The cache's cache_alloc: what kmem_cache_alloc, slab_alloc and
- * slub_alloc do when slab_common would hand the request straight over (no
- * zeroing, no init_on_alloc, no DMA32 or HIGHMEM) and the CPU's freelist
- * has an object.  Anything else goes to kmem_cache_alloc_general as it
- * came.  The locked section is written twice, so that each copy knows how
- * it unlocks; the entry is spelled out rather than slub_cpu_enter_fast()'s,
- * whose NULL-or-how return costs this path 2 instructions (so too in
- * slub_free_fast).
- */
-/*
  * A kmalloc cache's allocation the general way (init_on_alloc, which is
  * on by default, __GFP_ZERO, an empty CPU freelist, a thread not yet a
  * CPU): the cache still becomes the CPU's kfree_hint, so that kfree's
@@ -2362,8 +2352,15 @@ slub_kmalloc_alloc_general(struct kmem_cache *s, gfp_t gfp,
 }
 
 /*
- * kmem_cache_alloc's fast path, for slub_cache_alloc and, with @hint, for
- * the kmalloc caches' slub_kmalloc_alloc, which also names @s as this
+ * The cache's cache_alloc: what kmem_cache_alloc, slab_alloc and
+ * slub_alloc do when slab_common would hand the request straight over (no
+ * zeroing, no init_on_alloc, no DMA32 or HIGHMEM) and the CPU's freelist
+ * has an object.  Anything else goes to kmem_cache_alloc_general as it
+ * came.  The locked section is written twice, so that each copy knows how
+ * it unlocks; the entry is spelled out rather than slub_cpu_enter_fast()'s,
+ * whose NULL-or-how return costs this path 2 instructions (so too in
+ * slub_free_fast).  Written once, for slub_cache_alloc and, with @hint,
+ * for the kmalloc caches' slub_kmalloc_alloc, which also names @s as this
  * CPU's kfree_hint (one store on a line the trylock has just read).
  */
 static inline __attribute__((always_inline)) void *

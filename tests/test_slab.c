@@ -1025,6 +1025,66 @@ KT_TEST(init_on_free_keeps_the_free_track)
 	done(m);
 }
 
+static void *free_twice_fn(void *arg)
+{
+	void **a = arg;
+
+	kmm_machine_enter(a[0]);
+	kmem_cache_free(a[1], a[2]);
+	kmm_machine_enter(NULL);
+	return NULL;
+}
+
+/*
+ * SLUB debug cache without consistency checks: a second free of the object
+ * at the slab's freelist head is refused before anything of the object is
+ * touched, so its free track still names the first free (CPU 0), not the
+ * refused one (made on CPU 1).
+ */
+KT_TEST(refused_double_free_keeps_the_first_free_track)
+{
+	struct kmm_machine *m = boot_slab(0, 256ULL << 20, 1, 2, NULL);
+	struct kmem_cache *c = kmem_cache_create("df_track", 64, 0,
+				SLAB_NO_MERGE | SLAB_STORE_USER | SLAB_RED_ZONE, NULL);
+	unsigned char *p, *q;
+	void *arg[3];
+	long e0 = kmm_slab_errors(m);
+	size_t before;
+	char *log, *tail, *freed;
+	pthread_t t;
+
+	KT_TRUE(c != NULL);
+	p = kmem_cache_alloc(c, GFP_KERNEL);
+	q = kmem_cache_alloc(c, GFP_KERNEL);
+	kmem_cache_free(c, p);			/* on CPU 0 */
+	arg[0] = m;
+	arg[1] = c;
+	arg[2] = p;
+	pthread_create(&t, NULL, free_twice_fn, arg);	/* again, on CPU 1 */
+	pthread_join(t, NULL);
+	KT_TRUE(kmm_slab_errors(m) > e0);
+	log = machine_log(m);
+	KT_CONTAINS(log, "is already free (freelist head)");
+	before = strlen(log);
+	free(log);
+	p[64] = 0x42;		/* the freed object's right red zone */
+	KT_TRUE(kmm_slab_validate(m) > 0);
+	log = machine_log(m);
+	tail = log + before;
+	freed = strstr(tail, "Freed in ");
+	KT_TRUE(freed != NULL);
+	if (freed) {
+		char *eol = strchr(freed, '\n');
+
+		if (eol)
+			*eol = '\0';
+		KT_TRUE(strstr(freed, " cpu=0 ") != NULL);
+	}
+	free(log);
+	kmem_cache_free(c, q);
+	done(m);
+}
+
 /*
  * SLUB's kmalloc red zone (slub_debug with U keeps each request's size):
  * zeroing at allocation (kzalloc, init_on_alloc) and at free (init_on_free)
