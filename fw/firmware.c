@@ -77,6 +77,8 @@
  *      nr_cpus              nr_cpu_ids of "setup_percpu: NR_CPUS:..",
  *                           else N of "smpboot: Allowing N CPUs"
  *      nr_cpus_config       NR_CPUS of the setup_percpu line
+ *      pcpu_static_size,    s and r of "percpu: Embedded N pages/cpu sS rR
+ *      pcpu_reserved_size   dD uU" (the first percpu chunk, mm/percpu.c)
  *      zone_device          a "  Device   " line in the "Zone ranges:" block
  *                           (false when the block is there without it)
  *      pgdat_size           B - A + 1 of the first "NODE_DATA(N) allocated
@@ -183,6 +185,12 @@ void kmm_desc_init(struct kmm_machine_desc *d)
 		d->cpu_node[i] = NUMA_NO_NODE;
 	d->nodes_shift = 10;
 	d->nr_cpus_config = 8192;
+	/*
+	 * Debian 6.12.111 amd64: the .data..percpu section of its vmlinux
+	 * (0x39000 bytes, page-rounded), and modules.
+	 */
+	d->pcpu_static_size = 0x39000;
+	d->pcpu_reserved_size = 8192;
 	d->zone_device = true;
 	/* Debian 6.12 amd64: MEMORY_ISOLATION without CMA. */
 	d->migrate_types = 5;
@@ -826,6 +834,8 @@ struct dmesg_marks {
 struct dmesg_facts {
 	int cpus_allowed;		/* smpboot: Allowing N CPUs */
 	int cpu_ids, cpus_config;	/* setup_percpu line */
+	bool pcpu_seen;			/* "percpu: Embedded" / "4K pages" */
+	u32 pcpu_static, pcpu_reserved;
 	int cpu_line;			/* where nr_cpu_ids/N came from */
 	bool in_zone_ranges, device_seen;
 	u64 nd_size;			/* first NODE_DATA size, 0: none */
@@ -1126,6 +1136,35 @@ static void parse_node_range(struct dmesg_facts *f, const char *line)
 }
 
 /* "N" of "smpboot: Allowing N CPUs" or the setup_percpu numbers. */
+/*
+ * "percpu: Embedded N pages/cpu sS rR dD uU" (or "percpu: N 4K pages/cpu
+ * sS rR dD"): the build's static per-CPU size and module reserve.  Other
+ * "percpu:" lines are not this one and are left alone.
+ */
+static void parse_pcpu_sizes(struct dmesg_facts *f, const char *p)
+{
+	unsigned long long n, st, r;
+
+	if (starts_with(p, "Embedded "))
+		p += 9;
+	if (!get_dec(&p, &n))
+		return;
+	if (starts_with(p, " 4K"))
+		p += 3;
+	if (!starts_with(p, " pages/cpu s"))
+		return;
+	p += 12;
+	if (!get_dec(&p, &st) || !starts_with(p, " r"))
+		return;
+	p += 2;
+	if (!get_dec(&p, &r) || !starts_with(p, " d") || st > 0xffffffffULL ||
+	    r > 0xffffffffULL)
+		return;
+	f->pcpu_seen = true;
+	f->pcpu_static = (u32)st;
+	f->pcpu_reserved = (u32)r;
+}
+
 static void parse_cpus(struct dmesg_facts *f, const char *line, int lineno)
 {
 	const char *p;
@@ -1138,6 +1177,11 @@ static void parse_cpus(struct dmesg_facts *f, const char *line, int lineno)
 			f->cpus_allowed = (int)a;
 			f->cpu_line = lineno;
 		}
+		return;
+	}
+	p = kmm_strstr(line, "percpu: ");
+	if (p && !kmm_strstr(line, "setup_percpu: ")) {
+		parse_pcpu_sizes(f, p + 8);
 		return;
 	}
 	p = kmm_strstr(line, "setup_percpu: NR_CPUS:");
@@ -1401,6 +1445,10 @@ int kmm_desc_parse_dmesg(struct kmm_machine_desc *d, const char *text,
 	}
 	if (f.cpus_config)
 		d->nr_cpus_config = f.cpus_config;
+	if (f.pcpu_seen) {
+		d->pcpu_static_size = f.pcpu_static;
+		d->pcpu_reserved_size = f.pcpu_reserved;
+	}
 	learn_build_facts(d, &f, mk.zone != 0);
 	return 0;
 fail:

@@ -3,7 +3,8 @@
  * init/main.c - start_kernel(), the memory-management part of it.
  *
  * What: the order in which Linux 6.12's start_kernel brings memory up:
- * the banner, setup_arch (firmware map to zones), the per-CPU areas line,
+ * the banner, setup_arch (firmware map to zones), the per-CPU areas
+ * (mm/percpu.c: the first chunk, from the early allocator),
  * "Kernel command line:" and the unknown-parameter note, then mm_core_init:
  * build_all_zonelists, and mem_init's hand-over of all free memory from the
  * early allocator (memblock, or bootmem on kmm's bootmem path) to the buddy
@@ -27,6 +28,7 @@ void setup_arch(void);
 void kmm_parse_args(void);
 void mem_init_print_info(void);
 void setup_per_cpu_pageset(void);
+void setup_per_cpu_areas(void);
 void kmem_cache_init(void);
 void kmem_cache_init_late(void);
 void vmalloc_init(void);
@@ -36,12 +38,6 @@ void report_meminit(void);
 void mem_debugging_and_hardening_init(void);
 unsigned long kmm_deferred_free_pages(pg_data_t *pgdat);
 
-static void setup_per_cpu_areas_print(struct kmm_machine *m)
-{
-	pr_info("setup_percpu: NR_CPUS:%d nr_cpumask_bits:%d nr_cpu_ids:%d nr_node_ids:%d\n",
-		m->desc.nr_cpus_config, m->nr_cpus, m->nr_cpus,
-		m->nr_node_ids);
-}
 
 static void mem_init(struct kmm_machine *m)
 {
@@ -59,7 +55,7 @@ int start_kernel(void)
 	pr_notice("Linux version %d.%d.0-kmm (kmm) #1 SMP\n", m->kver / 100,
 		  m->kver % 100);
 	setup_arch();
-	setup_per_cpu_areas_print(m);
+	setup_per_cpu_areas();
 	pr_notice("Kernel command line: %s\n", m->desc.cmdline);
 	kmm_parse_args();
 	build_all_zonelists(NULL);

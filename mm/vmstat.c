@@ -1179,7 +1179,7 @@ static void meminfo_show(struct kmm_machine *m, const struct kmm_sink *out)
 	kmm_sink_printf(out, "VmallocTotal:   %8lu kB\n", VMALLOC_TOTAL >> 10);
 	show_val_kb(out, "VmallocUsed:", vmalloc_nr_pages());
 	show_val_kb(out, "VmallocChunk:", 0);
-	show_val_kb(out, "Percpu:", 0);
+	show_val_kb(out, "Percpu:", m->pcpu_nr_pages);
 	kmm_sink_printf(out, "HardwareCorrupted: %5lu kB\n", 0UL);
 	show_val_kb(out, "AnonHugePages:", global_node_page_state(NR_ANON_THPS));
 	show_val_kb(out, "ShmemHugePages:", global_node_page_state(NR_SHMEM_THPS));

@@ -516,6 +516,113 @@ KT_TEST(machines_boot_concurrently)
 }
 
 /* A boot that panics leaves the process alive and reports why. */
+/* Boot a compact machine with the given first-chunk sizes; NULL: failed. */
+static struct kmm_machine *boot_pcpu(int nodes, int cpus, u32 st, u32 rs,
+				     char *err, size_t errlen)
+{
+	struct kmm_machine_desc *d = calloc(1, sizeof(*d));
+	struct kmm_machine *m = NULL;
+
+	kmm_desc_init(d);
+	if (!kmm_desc_compact(d, 1ULL << 30, nodes, cpus, err, errlen)) {
+		d->pcpu_static_size = st;
+		d->pcpu_reserved_size = rs;
+		m = kmm_machine_create(d, err, errlen);
+		if (m && kmm_machine_boot(m, err, errlen)) {
+			kmm_machine_destroy(m);
+			m = NULL;
+		}
+	}
+	free(d);
+	return m;
+}
+
+static unsigned long meminfo_kb(struct kmm_machine *m, const char *field)
+{
+	char *r = machine_report(m, "meminfo"), *p;
+	unsigned long v = ~0UL;
+
+	p = r ? strstr(r, field) : NULL;
+	if (p)
+		v = strtoul(p + strlen(field), NULL, 10);
+	free(r);
+	return v;
+}
+
+/*
+ * The first percpu chunk worked by hand (pcpu_build_alloc_info with 2 MiB
+ * atoms): size_sum = PFN_ALIGN(s + r + 28K); the most units per 2 MiB that
+ * are page-aligned; CPUs grouped by node; units per allocation wasting at
+ * most a third of the CPUs without more allocations.  Percpu in meminfo is
+ * the unit's pages times every unit, padding included; the units' used
+ * part stays reserved, the rest goes back.
+ */
+KT_TEST(percpu_first_chunk_by_hand)
+{
+	static const struct {
+		int nodes, cpus;
+		u32 st, rs;
+		const char *line;
+		unsigned long percpu_kb;
+	} cases[] = {
+		/* 60 pages; 8 units of 256K would waste 4 of 4: 4 of 512K. */
+		{ 1, 4, 208896, 8192,
+		  "percpu: Embedded 60 pages/cpu s208896 r8192 d28672 u524288\n",
+		  60 * 4 * 4 },
+		/* 3 CPUs: still 4 units of 512K, one of them padding. */
+		{ 1, 3, 208896, 8192,
+		  "percpu: Embedded 60 pages/cpu s208896 r8192 d28672 u524288\n",
+		  60 * 4 * 4 },
+		/* Two nodes of two: 4 per allocation wastes 4, so 2 of 1M. */
+		{ 2, 4, 208896, 8192,
+		  "percpu: Embedded 60 pages/cpu s208896 r8192 d28672 u1048576\n",
+		  60 * 4 * 4 },
+		/* No modules (r0): d grows to the page, 53 pages; 2 CPUs. */
+		{ 1, 2, 185496, 0,
+		  "percpu: Embedded 53 pages/cpu s185496 r0 d31592 u1048576\n",
+		  53 * 2 * 4 },
+	};
+	char err[256];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct kmm_machine *m = boot_pcpu(cases[i].nodes, cases[i].cpus,
+						  cases[i].st, cases[i].rs,
+						  err, sizeof(err));
+		char *log;
+
+		KT_TRUE(m != NULL);
+		if (!m)
+			continue;
+		log = machine_log(m);
+		KT_CONTAINS(log, cases[i].line);
+		free(log);
+		KT_EQ(meminfo_kb(m, "Percpu:"), cases[i].percpu_kb);
+		kmm_machine_destroy(m);
+	}
+	/* Ten more static pages per CPU: 40 pages fewer in MemTotal. */
+	{
+		struct kmm_machine *a = boot_pcpu(1, 4, 208896, 8192, err,
+						  sizeof(err));
+		struct kmm_machine *b = boot_pcpu(1, 4, 208896 + 10 * 4096,
+						  8192, err, sizeof(err));
+
+		KT_TRUE(a && b);
+		if (a && b)
+			KT_EQ(meminfo_kb(a, "MemTotal:") -
+			      meminfo_kb(b, "MemTotal:"), 40 * 4);
+		if (a)
+			kmm_machine_destroy(a);
+		if (b)
+			kmm_machine_destroy(b);
+	}
+	/*
+	 * A static size no memory can hold: the embed allocator fails, the
+	 * page allocator fallback runs out, and the boot panics, as Linux's.
+	 */
+	KT_TRUE(boot_pcpu(1, 2, 0x80000000u, 8192, err, sizeof(err)) == NULL);
+	KT_CONTAINS(err, "cannot initialize percpu area");
+}
+
 KT_TEST(panic_during_boot_is_an_error)
 {
 	struct kmm_machine_desc *d = calloc(1, sizeof(*d));

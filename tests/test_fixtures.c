@@ -30,6 +30,8 @@ static const char *const classes[] = {
 	"^Movable zone start|^  Node [0-9]+: 0x",
 	"^Early memory node ranges|^  node +[0-9]+: ",
 	"^Initmem setup node|^Initializing node",
+	"^setup_percpu: ",
+	"^percpu: ",
 	"^On node [0-9]+, zone ",
 	"^On node [0-9]+ totalpages",
 	"^Zeroed struct page",

@@ -105,6 +105,12 @@ struct kmm_machine_desc {
 	bool zone_device;		/* CONFIG_ZONE_DEVICE: "Device empty" */
 	int nodes_shift;		/* CONFIG_NODES_SHIFT */
 	int nr_cpus_config;		/* CONFIG_NR_CPUS */
+	/*
+	 * The first percpu chunk's static size (__per_cpu_end -
+	 * __per_cpu_start) and module reserve (PERCPU_MODULE_RESERVE: 8 KiB
+	 * with CONFIG_MODULES, else 0): "percpu: Embedded ... sS rR".
+	 */
+	u32 pcpu_static_size, pcpu_reserved_size;
 	int migrate_types;		/* 4, 5 or 6 (CMA, MEMORY_ISOLATION) */
 	bool init_on_alloc_default;	/* CONFIG_INIT_ON_ALLOC_DEFAULT_ON */
 	bool deferred_struct_pages;	/* CONFIG_DEFERRED_STRUCT_PAGE_INIT */
@@ -166,6 +172,8 @@ struct kmm_machine {
 		const void *site[KMM_ONCE_SITES];
 	} once;
 	int nr_cpus;
+	/* The first percpu chunk's pages, all units (mm/percpu.c). */
+	unsigned long pcpu_nr_pages;
 
 	/* Command-line state (kernel/params.c). */
 	struct kmm_params {
