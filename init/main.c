@@ -22,6 +22,7 @@
 #include <kmm/printk.h>
 #include <kmm/memblock.h>
 #include <kmm/bootmem.h>
+#include <kmm/hugetlb.h>
 
 int start_kernel(void);
 void setup_arch(void);
@@ -87,6 +88,9 @@ int start_kernel(void)
 		kmm_deferred_init_all(m);
 	/* postcore_initcall: watermarks, reserves, pageset highs. */
 	init_per_zone_wmark_min();
+	/* arch_initcall gigantic_pages_init, subsys_initcall hugetlb_init. */
+	gigantic_pages_init();
+	hugetlb_init();
 	/* start_kernel's kmem_cache_init_late (SLAB: enable_cpucache). */
 	kmem_cache_init_late();
 	/* device_initcall: cacheinfo comes up for each CPU. */

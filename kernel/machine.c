@@ -334,6 +334,7 @@ struct kmm_machine *kmm_machine_create(const struct kmm_machine_desc *d,
 	INIT_LIST_HEAD(&m->shrinker_list);
 	spin_lock_init(&m->shrinker_lock);
 	spin_lock_init(&m->sysctl_lock);
+	spin_lock_init(&m->hugetlb_lock);
 	m->init_on_alloc = d->init_on_alloc_default;
 	m->pcp_not_ready = true;
 	if (!d->deferred_struct_pages)

@@ -404,6 +404,9 @@ static const struct kparam params[] = {
 	{ "noaliencache", false, p_noaliencache },
 	{ "slab_freelist_random", false, p_freelist_random },
 	{ "slab_freelist_hardened", false, p_freelist_hardened },
+	{ "hugepagesz", false, hugepagesz_setup },
+	{ "hugepages", false, hugepages_setup },
+	{ "default_hugepagesz", false, default_hugepagesz_setup },
 };
 
 /* Known to Linux, no effect on kmm's boot: accepted without a note. */
@@ -412,7 +415,7 @@ static const char *const known[] = {
 	"rootdelay", "console", "earlycon", "earlyprintk", "nokaslr", "kaslr",
 	"panic", "initrd", "noinitrd", "nosmp", "maxcpus", "nr_cpus",
 	"log_buf_len", "ignore_loglevel", "printk.time", "resume", "noresume",
-	"hugepages", "hugepagesz", "default_hugepagesz", "transparent_hugepage",
+	"transparent_hugepage",
 	"mitigations", "nopti", "pti", "spectre_v2", "iommu", "intel_iommu",
 	"amd_iommu", "acpi", "noapic", "nolapic", "apic", "pci", "nomodeset",
 	"crashkernel", "hashdist", "mminit_loglevel", "cgroup_disable", "selinux",

@@ -74,6 +74,7 @@
 #include <kmm/memblock.h>
 #include <kmm/numa.h>
 #include <kmm/gfp.h>
+#include <kmm/hugetlb.h>
 #include <kmm/platform.h>
 #include <kmm/page_debug.h>
 #include <kmm/show_mem.h>
@@ -3275,6 +3276,9 @@ int kmm_sysctl(struct kmm_machine *m, const char *name, long value)
 			m->user_min_free_kbytes = (int)value;
 			setup_per_zone_wmarks(m);
 		}
+	} else if (!kmm_strcmp(name, "vm.nr_hugepages")) {
+		ret = value < 0 ? -EINVAL :
+		      hugetlb_set_nr_hugepages(m, (unsigned long)value);
 	} else if (!kmm_strcmp(name, "vm.watermark_scale_factor")) {
 		if (value < 1 || value > 3000) {
 			ret = -EINVAL;

@@ -54,6 +54,7 @@
  * while its free areas are read, so callers must not hold a zone lock.
  */
 #include <kmm/machine.h>
+#include <kmm/hugetlb.h>
 #include <kmm/mm.h>
 #include <kmm/gfp.h>
 #include <kmm/printk.h>
@@ -514,15 +515,12 @@ static void show_free_areas(struct kmm_machine *m, unsigned int filter,
 	for_each_shown_zone(m, zone, filter, nodemask, max_zone_idx)
 		show_free_area(m, zone);
 
-	/* hugetlb_show_meminfo_node(): the 1 GiB hstate, then 2 MiB. */
+	/* hugetlb_show_meminfo_node(): each hstate, in the order added. */
 	for (int nid = 0; nid < KMM_MAX_NODES; nid++) {
 		if (!online_pgdat(m, nid) ||
 		    show_mem_node_skip(filter, nid, nodemask))
 			continue;
-		printk("Node %d hugepages_total=%u hugepages_free=%u hugepages_surp=%u hugepages_size=%lukB\n",
-		       nid, 0u, 0u, 0u, 1UL << 20);
-		printk("Node %d hugepages_total=%u hugepages_free=%u hugepages_surp=%u hugepages_size=%lukB\n",
-		       nid, 0u, 0u, 0u, 1UL << 11);
+		hugetlb_show_meminfo_node(m, nid);
 	}
 
 	printk("%ld total pagecache pages\n",

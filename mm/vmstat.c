@@ -77,6 +77,7 @@
  * read under the zone lock.
  */
 #include <kmm/machine.h>
+#include <kmm/hugetlb.h>
 #include <kmm/mm.h>
 #include <kmm/printk.h>
 #include <kmm/string.h>
@@ -1194,14 +1195,7 @@ static void meminfo_show(struct kmm_machine *m, const struct kmm_sink *out)
 			    global_zone_page_state(NR_FREE_CMA_PAGES));
 	}
 	show_val_kb(out, "Unaccepted:", global_zone_page_state(NR_UNACCEPTED));
-	/* hugetlb_report_meminfo(): the default 2 MiB hstate, no pages. */
-	kmm_sink_printf(out, "HugePages_Total:   %5lu\n"
-			"HugePages_Free:    %5lu\n"
-			"HugePages_Rsvd:    %5lu\n"
-			"HugePages_Surp:    %5lu\n"
-			"Hugepagesize:   %8lu kB\n",
-			0UL, 0UL, 0UL, 0UL, 2048UL);
-	kmm_sink_printf(out, "Hugetlb:        %8lu kB\n", 0UL);
+	hugetlb_report_meminfo(m, out);
 	/* arch_report_meminfo(). */
 	direct_map_counts(m, direct);
 	kmm_sink_printf(out, "DirectMap4k:    %8lu kB\n", direct[0] << 2);

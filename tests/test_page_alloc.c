@@ -199,6 +199,127 @@ KT_TEST(both_mobility_bits_warn_and_allocate_unmovable)
 	kmm_machine_destroy(m);
 }
 
+static unsigned long meminfo_field(struct kmm_machine *m, const char *f)
+{
+	char *r = machine_report(m, "meminfo"), *p;
+	unsigned long v = ~0UL;
+
+	p = r ? strstr(r, f) : NULL;
+	if (p)
+		v = strtoul(p + strlen(f), NULL, 10);
+	free(r);
+	return v;
+}
+
+/*
+ * hugetlb pools: hugepages= fills the default 2 MiB pool from the buddy
+ * allocator at hugetlb_init, interleaved over the nodes (or on the nodes
+ * named), hugepagesz=1G takes gigantic pages from memblock; vm.nr_hugepages
+ * moves the default pool by exactly its pages; bad parameters warn as
+ * Linux's do and change nothing; a pool that cannot be filled keeps what
+ * it got.
+ */
+KT_TEST(hugetlb_pools_at_boot_and_by_sysctl)
+{
+	struct kmm_machine *m;
+	struct hstate *h2, *h1;
+	unsigned long before;
+	char *log;
+
+	m = boot_compact(4ULL << 30, 2, 2, "hugepages=10");
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	kmm_machine_enter(m);
+	log = machine_log(m);
+	KT_CONTAINS(log, "HugeTLB: registered 1.00 GiB page size, pre-allocated 0 pages\n"
+			 "HugeTLB: 16380 KiB vmemmap can be freed for a 1.00 GiB page\n"
+			 "HugeTLB: registered 2.00 MiB page size, pre-allocated 10 pages\n"
+			 "HugeTLB: 28 KiB vmemmap can be freed for a 2.00 MiB page\n");
+	free(log);
+	h1 = &m->hugetlb.hstates[0];
+	h2 = &m->hugetlb.hstates[1];
+	KT_EQ(h1->order, 18);
+	KT_EQ(h2->order, 9);
+	KT_EQ(h2->nr_huge_pages_node[0], 5);
+	KT_EQ(h2->nr_huge_pages_node[1], 5);
+	KT_EQ(meminfo_field(m, "HugePages_Total:"), 10);
+	KT_EQ(meminfo_field(m, "HugePages_Free:"), 10);
+	KT_EQ(meminfo_field(m, "Hugepagesize:"), 2048);
+	KT_EQ(meminfo_field(m, "Hugetlb:"), 20480);
+	drain_all_pages(NULL);
+	before = global_zone_page_state(NR_FREE_PAGES);
+	KT_EQ(kmm_sysctl(m, "vm.nr_hugepages", 0), 0);
+	drain_all_pages(NULL);
+	KT_EQ(global_zone_page_state(NR_FREE_PAGES), before + 10 * 512);
+	KT_EQ(meminfo_field(m, "HugePages_Total:"), 0);
+	KT_EQ(kmm_sysctl(m, "vm.nr_hugepages", 7), 0);
+	drain_all_pages(NULL);
+	KT_EQ(global_zone_page_state(NR_FREE_PAGES), before + 3 * 512);
+	KT_EQ(h2->nr_huge_pages_node[0] + h2->nr_huge_pages_node[1], 7);
+	KT_EQ(kmm_sysctl(m, "vm.nr_hugepages", -1), -EINVAL);
+	verify(m);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+
+	/* Node-specific counts, gigantic pages, the 1 GiB default. */
+	m = boot_compact(4ULL << 30, 2, 2,
+			 "hugepagesz=2M hugepages=1:3 hugepagesz=1G hugepages=1 default_hugepagesz=1G");
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	kmm_machine_enter(m);
+	log = machine_log(m);
+	/* Command-line sizes come first. */
+	KT_CONTAINS(log, "HugeTLB: registered 2.00 MiB page size, pre-allocated 3 pages\n");
+	KT_CONTAINS(log, "HugeTLB: registered 1.00 GiB page size, pre-allocated 1 pages\n");
+	KT_TRUE(strstr(log, "registered 2.00 MiB") < strstr(log, "registered 1.00 GiB"));
+	free(log);
+	h2 = &m->hugetlb.hstates[0];
+	KT_EQ(h2->nr_huge_pages_node[0], 0);
+	KT_EQ(h2->nr_huge_pages_node[1], 3);
+	KT_EQ(meminfo_field(m, "HugePages_Total:"), 1);
+	KT_EQ(meminfo_field(m, "Hugepagesize:"), 1048576);
+	KT_EQ(meminfo_field(m, "Hugetlb:"), 1048576 + 3 * 2048);
+	/* Gigantic pools do not move at run time (no CONTIG_ALLOC). */
+	KT_EQ(kmm_sysctl(m, "vm.nr_hugepages", 2), -EINVAL);
+	verify(m);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+
+	/* Bad parameters: warned about, ignored. */
+	m = boot_compact(1ULL << 30, 1, 1,
+			 "hugepagesz=3M hugepages=5 hugepages=abc hugepagesz=2M hugepages=9:4 nogbpages");
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	log = machine_log(m);
+	KT_CONTAINS(log, "HugeTLB: unsupported hugepagesz=3M\n");
+	KT_CONTAINS(log, "HugeTLB: hugepages=5 does not follow a valid hugepagesz, ignoring\n");
+	KT_CONTAINS(log, "HugeTLB: Invalid hugepages parameter abc\n");
+	KT_CONTAINS(log, "HugeTLB: Invalid hugepages parameter 9:4\n");
+	KT_TRUE(strstr(log, "1.00 GiB") == NULL);	/* nogbpages: no 1G hstate */
+	KT_CONTAINS(log, "HugeTLB: registered 2.00 MiB page size, pre-allocated 0 pages\n");
+	free(log);
+	kmm_machine_destroy(m);
+
+	/* More than the machine holds: what fits, and Linux's warning. */
+	m = boot_compact(1ULL << 30, 1, 1, "hugepages=100000");
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	kmm_machine_enter(m);
+	log = machine_log(m);
+	KT_CONTAINS(log, "HugeTLB: allocating 100000 of page size 2.00 MiB failed.  Only allocated ");
+	free(log);
+	KT_TRUE(meminfo_field(m, "HugePages_Total:") > 300);
+	KT_TRUE(meminfo_field(m, "HugePages_Total:") < 512);
+	KT_EQ(kmm_sysctl(m, "vm.nr_hugepages", 0), 0);
+	verify(m);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(m);
+}
+
 KT_TEST(zeroing_compound_split_exact_bulk)
 {
 	struct kmm_machine *m = boot_compact(2ULL << 30, 1, 1, NULL);

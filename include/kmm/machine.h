@@ -20,6 +20,7 @@
 #ifndef KMM_MACHINE_H
 #define KMM_MACHINE_H
 
+#include <kmm/hugetlb.h>
 #include <kmm/types.h>
 #include <kmm/list.h>
 #include <kmm/spinlock.h>
@@ -174,6 +175,9 @@ struct kmm_machine {
 	int nr_cpus;
 	/* The first percpu chunk's pages, all units (mm/percpu.c). */
 	unsigned long pcpu_nr_pages;
+	/* hugetlb's hstates and pools (mm/hugetlb.c), and hugetlb_lock. */
+	struct kmm_hugetlb hugetlb;
+	spinlock_t hugetlb_lock;
 
 	/* Command-line state (kernel/params.c). */
 	struct kmm_params {
