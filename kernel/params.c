@@ -30,6 +30,7 @@
  * takes its lock; kernel/smp.c) are kmm's own parameters.
  */
 #include <kmm/machine.h>
+#include <kmm/mm.h>
 #include <kmm/printk.h>
 #include <kmm/string.h>
 #include <kmm/cmdline.h>
@@ -359,6 +360,16 @@ static int p_freelist_hardened(struct kmm_machine *m, const char *v)
 	return kstrtobool(v, &m->params.slab.freelist_hardened);
 }
 
+/* memtest[=N]: N passes of the early memory test; alone, every pattern. */
+static int p_memtest(struct kmm_machine *m, const char *v)
+{
+	if (!v) {
+		m->params.memtest_pattern = kmm_memtest_patterns();
+		return 0;
+	}
+	return kstrtouint(v, 0, &m->params.memtest_pattern);
+}
+
 struct kparam {
 	const char *name;
 	bool early;
@@ -373,6 +384,7 @@ static const struct kparam params[] = {
 	{ "movablecore", true, p_movablecore },
 	{ "movable_node", true, p_movable_node },
 	{ "numa", true, p_numa },
+	{ "memtest", true, p_memtest },
 	{ "memblock", true, p_memblock },
 	{ "loglevel", true, p_loglevel },
 	{ "quiet", true, p_quiet },
@@ -422,7 +434,7 @@ static const char *const known[] = {
 	"apparmor", "security", "audit", "elevator", "vga", "fbcon", "splash_",
 	"mce", "nmi_watchdog", "clocksource", "tsc", "idle", "intel_idle",
 	"processor", "noexec", "nx", "reservelow", "vmalloc", "nohugevmalloc",
-	"cma", "swiotlb", "efi", "noefi", "add_efi_memmap", "memtest",
+	"cma", "swiotlb", "efi", "noefi", "add_efi_memmap",
 	"numa_balancing", "zswap", "page_owner", "watermark_scale_factor",
 	"percpu_alloc", "nohz", "isolcpus", "rcu_nocbs", "threadirqs",
 	"module_blacklist", "modprobe",

@@ -1181,6 +1181,14 @@ static void meminfo_show(struct kmm_machine *m, const struct kmm_sink *out)
 	show_val_kb(out, "VmallocUsed:", vmalloc_nr_pages());
 	show_val_kb(out, "VmallocChunk:", 0);
 	show_val_kb(out, "Percpu:", m->pcpu_nr_pages);
+	/* memtest_report_meminfo(): only once a test ran. */
+	if (m->memtest_done) {
+		unsigned long bad_kb = (unsigned long)(m->memtest_bad_bytes >> 10);
+
+		if (m->memtest_bad_bytes && !bad_kb)
+			bad_kb = 1;
+		kmm_sink_printf(out, "EarlyMemtestBad:   %5lu kB\n", bad_kb);
+	}
 	kmm_sink_printf(out, "HardwareCorrupted: %5lu kB\n", 0UL);
 	show_val_kb(out, "AnonHugePages:", global_node_page_state(NR_ANON_THPS));
 	show_val_kb(out, "ShmemHugePages:", global_node_page_state(NR_SHMEM_THPS));

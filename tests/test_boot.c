@@ -623,6 +623,66 @@ KT_TEST(percpu_first_chunk_by_hand)
 	KT_CONTAINS(err, "cannot initialize percpu area");
 }
 
+/*
+ * memtest=N: N passes over memblock's free ranges at the end of
+ * init_mem_mapping, patterns from N-1 down to the zero pattern, each range
+ * printed as Linux does; meminfo shows EarlyMemtestBad once a test ran.
+ * memtest alone runs all 17 patterns, starting with "LINUXrlz".
+ */
+KT_TEST(memtest_passes_and_report)
+{
+	struct kmm_machine *m = boot_compact(256ULL << 20, 1, 1, "memtest=2");
+	char *log, *mi, *a, *b;
+	int ranges;
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	log = machine_log(m);
+	KT_CONTAINS(log, "early_memtest: # of tests: 2\n");
+	ranges = count_lines(log, "  0x");
+	KT_TRUE(ranges >= 2 && ranges % 2 == 0);
+	a = strstr(log, "pattern ffffffffffffffff\n");
+	b = strstr(log, "pattern 0000000000000000\n");
+	KT_TRUE(a && b && a < b);
+	KT_CONTAINS(log, "  0x0000000000100000 - ");
+	/* Before "Kernel command line:", inside setup_arch. */
+	KT_TRUE(b && b < strstr(log, "Kernel command line:"));
+	free(log);
+	mi = machine_report(m, "meminfo");
+	KT_CONTAINS(mi, "Percpu:");
+	KT_CONTAINS(mi, "EarlyMemtestBad:       0 kB\n");
+	KT_TRUE(strstr(mi, "EarlyMemtestBad:") > strstr(mi, "Percpu:"));
+	free(mi);
+	kmm_machine_destroy(m);
+
+	m = boot_compact(256ULL << 20, 1, 1, "memtest");
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	log = machine_log(m);
+	KT_CONTAINS(log, "early_memtest: # of tests: 17\n");
+	a = strstr(log, "pattern 4c494e5558726c7a\n");	/* patterns[16] first */
+	b = strstr(log, "pattern 5555555555555555\n");
+	KT_TRUE(a && b && a < b);
+	free(log);
+	kmm_machine_destroy(m);
+
+	/* No test, no line; a malformed count is refused. */
+	m = boot_compact(256ULL << 20, 1, 1, "memtest=many");
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	log = machine_log(m);
+	KT_CONTAINS(log, "Malformed early option 'memtest'\n");
+	KT_TRUE(strstr(log, "early_memtest") == NULL);
+	free(log);
+	mi = machine_report(m, "meminfo");
+	KT_TRUE(strstr(mi, "EarlyMemtestBad") == NULL);
+	free(mi);
+	kmm_machine_destroy(m);
+}
+
 KT_TEST(panic_during_boot_is_an_error)
 {
 	struct kmm_machine_desc *d = calloc(1, sizeof(*d));

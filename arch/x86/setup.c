@@ -216,6 +216,8 @@ static void init_mem_mapping(struct kmm_machine *m)
 					    PFN_PHYS(max_pfn)))
 		panic("alloc_low_pages: can not alloc memory");
 	memblock_set_current_limit(PFN_PHYS(max_pfn));
+	/* The direct map covers all RAM: max_pfn_mapped = max_pfn. */
+	early_memtest(0, PFN_PHYS(max_pfn));
 }
 
 /*

@@ -173,6 +173,9 @@ struct kmm_machine {
 		const void *site[KMM_ONCE_SITES];
 	} once;
 	int nr_cpus;
+	/* memtest= ran; the bytes it reserved as bad (mm/memtest.c). */
+	bool memtest_done;
+	u64 memtest_bad_bytes;
 	/* The first percpu chunk's pages, all units (mm/percpu.c). */
 	unsigned long pcpu_nr_pages;
 	/* hugetlb's hstates and pools (mm/hugetlb.c), and hugetlb_lock. */
@@ -184,6 +187,7 @@ struct kmm_machine {
 		u64 mem_limit;			/* mem= (0: none) */
 		bool userdef;			/* memmap= / mem= touched e820 */
 		bool memblock_debug;
+		unsigned int memtest_pattern;	/* memtest[=N] passes */
 		bool numa_off;
 		int numa_fake;
 		bool movable_node;

@@ -73,4 +73,8 @@ static inline bool pfn_valid(unsigned long pfn)
 int get_pageblock_migratetype(const struct page *page);
 void set_pageblock_migratetype(struct page *page, int migratetype);
 
+/* mm/memtest.c: the early memory test (memtest=), and its pattern count. */
+void early_memtest(phys_addr_t start, phys_addr_t end);
+unsigned int kmm_memtest_patterns(void);
+
 #endif /* KMM_MM_H */
