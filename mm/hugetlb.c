@@ -29,13 +29,16 @@
  * Algorithms.  The parameter rules of hugepages_setup, hugepagesz_setup
  * and default_hugepagesz_setup (their warnings included); hugetlb_init's
  * default hstate; alloc_pool_huge_folio's node interleave with
- * __GFP_THISNODE, __GFP_RETRY_MAYFAIL and, for a node that failed once,
- * __GFP_NORETRY; the "Only allocated" warnings; report_hugepages; for
+ * __GFP_THISNODE, and __GFP_RETRY_MAYFAIL except on a node that failed
+ * once (from 6.9 the boot pool in padata's chunks, each from the first
+ * node); the "Only allocated" warnings; report_hugepages; for
  * vm.nr_hugepages, set_max_huge_pages (grow by interleaved allocation,
  * shrink by freeing from the node next_nid_to_free names).
  *
- * Locking.  hugetlb_lock: m->hugetlb_lock (a spinlock) around the counts
- * and lists; allocation and freeing happen outside it.
+ * Locking.  hugetlb_lock (m->hugetlb_lock, a spinlock) around the counts
+ * and lists; allocation and freeing happen outside it.  vm.nr_hugepages
+ * writers are serialised by m->hugetlb_resize_lock (Linux's resize_lock),
+ * not the sysctl lock, since a resize allocates or frees many pages.
  *
  * Failure.  A pool that cannot be filled keeps what it got, with Linux's
  * warning; a bad parameter is warned about and ignored, as in Linux.
@@ -46,16 +49,18 @@
  * Hugetlb; show_mem's "Node N hugepages_total=..." lines.
  *
  * Differences from Linux.  No hugetlbfs, reservations or surplus pages.
- * A gigantic pool page keeps its memblock reservation and its struct pages
- * their PG_reserved (Linux makes them a folio), and vm.nr_hugepages does
- * not resize a gigantic default pool (Linux uses alloc_contig_range); the
- * vmemmap line reports what HVO could free, which kmm does not do.
+ * A gigantic pool page keeps its early reservation, and kmm does not use
+ * its struct pages (Linux makes them a folio); gigantic pools do not
+ * change size after boot (vm.nr_hugepages on a gigantic default hstate is
+ * -EINVAL; Linux can shrink one, and grow it with alloc_contig_range).
+ * The vmemmap line reports what HVO could free, which kmm does not do.
  */
 #include <kmm/machine.h>
 #include <kmm/mm.h>
 #include <kmm/gfp.h>
 #include <kmm/printk.h>
 #include <kmm/memblock.h>
+#include <kmm/bootmem.h>
 #include <kmm/numa.h>
 #include <kmm/string.h>
 #include <kmm/cmdline.h>
@@ -67,6 +72,21 @@ struct huge_bootmem_page {
 	struct list_head list;
 	struct hstate *hstate;
 };
+
+/* The early allocators' raw allocation for a gigantic page. */
+static void *alloc_gigantic_raw(struct kmm_machine *m, unsigned long size,
+				int nid)
+{
+	if (kmm_bootmem_active()) {
+		/* 4.19: memblock_virt_alloc_try_nid_raw is bootmem's. */
+		if (nid != NUMA_NO_NODE && m->node_data[nid])
+			return __alloc_bootmem_node_nopanic(m->node_data[nid],
+							    size, size, 0);
+		return __alloc_bootmem_nopanic(size, size, 0);
+	}
+	return memblock_alloc_try_nid_raw(size, size, 0,
+					  MEMBLOCK_ALLOC_ACCESSIBLE, nid);
+}
 
 static struct kmm_hugetlb *H(struct kmm_machine *m)
 {
@@ -174,26 +194,25 @@ static int nr_mem_nodes(struct kmm_machine *m)
 	return n;
 }
 
-/* __alloc_bootmem_huge_page: one gigantic page from memblock. */
+/*
+ * __alloc_bootmem_huge_page: one gigantic page from the early allocator,
+ * on @nid (falling back to any node, as memblock_alloc_try_nid_raw does)
+ * or, for NUMA_NO_NODE, on the next node in turn.
+ */
 static bool alloc_bootmem_huge_page(struct kmm_machine *m, struct hstate *h,
 				    int nid)
 {
 	struct huge_bootmem_page *hb = NULL;
 
 	if (nid != NUMA_NO_NODE) {
-		hb = memblock_alloc_exact_nid_raw(huge_page_size(h),
-						  huge_page_size(h), 0,
-						  MEMBLOCK_ALLOC_ACCESSIBLE, nid);
+		hb = alloc_gigantic_raw(m, huge_page_size(h), nid);
 	} else {
 		int n = h->next_nid_to_alloc;
 
 		if (!node_state(n, N_MEMORY) || !m->node_data[n])
 			n = first_mem_node(m);
 		for (int tries = nr_mem_nodes(m); tries > 0 && !hb; tries--) {
-			hb = memblock_alloc_try_nid_raw(huge_page_size(h),
-							huge_page_size(h), 0,
-							MEMBLOCK_ALLOC_ACCESSIBLE,
-							n);
+			hb = alloc_gigantic_raw(m, huge_page_size(h), n);
 			n = next_mem_node(m, n);
 		}
 		h->next_nid_to_alloc = n;
@@ -213,10 +232,11 @@ static struct page *alloc_fresh_huge_page(struct hstate *h, int nid,
 {
 	gfp_t gfp = GFP_HIGHUSER_MOVABLE | __GFP_THISNODE | __GFP_COMP |
 		    __GFP_NOWARN;
-	bool failed_before = *noretry & (1ULL << nid);
 	struct page *page;
 
-	gfp |= failed_before ? __GFP_NORETRY : __GFP_RETRY_MAYFAIL;
+	/* A node that failed once is not tried hard again. */
+	if (!(*noretry & (1ULL << nid)))
+		gfp |= __GFP_RETRY_MAYFAIL;
 	page = alloc_pages_node(nid, gfp, h->order);
 	if (page)
 		*noretry &= ~(1ULL << nid);
@@ -242,9 +262,9 @@ static void enqueue_huge_page(struct kmm_machine *m, struct hstate *h,
  * True if a page joined the pool.
  */
 static bool alloc_pool_huge_page(struct kmm_machine *m, struct hstate *h,
-				 u64 *noretry)
+				 u64 *noretry, int *next)
 {
-	int n = h->next_nid_to_alloc;
+	int n = *next;
 
 	if (!node_state(n, N_MEMORY) || !m->node_data[n])
 		n = first_mem_node(m);
@@ -253,13 +273,45 @@ static bool alloc_pool_huge_page(struct kmm_machine *m, struct hstate *h,
 		struct page *page = alloc_fresh_huge_page(h, nid, noretry);
 
 		n = next_mem_node(m, n);
-		h->next_nid_to_alloc = n;
+		*next = n;
 		if (page) {
 			enqueue_huge_page(m, h, page, page_to_nid(page));
 			return true;
 		}
 	}
 	return false;
+}
+
+/*
+ * hugetlb_pages_alloc_boot (6.9+): padata splits the pages into chunks
+ * (nodes * 2 threads, at least max / nodes / 2 pages a chunk, four chunks
+ * a thread for balance) and each chunk interleaves from the first node
+ * on, with its own no-retry mask.  The threads' order does not change
+ * which node each page comes from, so kmm runs the chunks in turn.
+ */
+static unsigned long alloc_boot_chunks(struct kmm_machine *m, struct hstate *h)
+{
+	unsigned long size = h->max_huge_pages;
+	unsigned long nodes = (unsigned long)nr_mem_nodes(m);
+	unsigned long min_chunk = size / nodes / 2, max_threads = nodes * 2;
+	unsigned long nworks, chunk;
+
+	nworks = size / (min_chunk ? min_chunk : 1);
+	nworks = nworks ? nworks : 1;
+	nworks = min(nworks, max_threads);
+	chunk = size / (nworks * 4);
+	chunk = max(chunk, min_chunk);
+	chunk = max(chunk, 1UL);
+	for (unsigned long start = 0; start < size; start += chunk) {
+		unsigned long num = min(chunk, size - start);
+		int next = first_mem_node(m);
+		u64 noretry = 0;
+
+		for (unsigned long i = 0; i < num; i++)
+			if (!alloc_pool_huge_page(m, h, &noretry, &next))
+				break;
+	}
+	return h->nr_huge_pages;
 }
 
 /* hugetlb_hstate_alloc_pages (boot). */
@@ -303,11 +355,14 @@ static void hstate_alloc_pages(struct kmm_machine *m, struct hstate *h)
 		while (allocated < h->max_huge_pages &&
 		       alloc_bootmem_huge_page(m, h, NUMA_NO_NODE))
 			allocated++;
+	} else if (m->kver >= KMM_KVER(6, 9)) {
+		allocated = alloc_boot_chunks(m, h);
 	} else {
 		u64 noretry = 0;
 
 		while (allocated < h->max_huge_pages &&
-		       alloc_pool_huge_page(m, h, &noretry))
+		       alloc_pool_huge_page(m, h, &noretry,
+					    &h->next_nid_to_alloc))
 			allocated++;
 	}
 	if (allocated < h->max_huge_pages) {
@@ -394,8 +449,10 @@ int hugepages_setup(struct kmm_machine *m, const char *s)
 			else
 				break;
 		} else {
-			if (start != s)
+			if (start != s) {
+				p = start;
 				goto invalid;
+			}
 			*mhp = tmp;
 			break;
 		}
@@ -484,7 +541,12 @@ void gigantic_pages_init(void)
 		add_hstate(m, HUGETLB_GIGANTIC_ORDER);
 }
 
-/* gather_bootmem_prealloc: the gigantic pages join their pools. */
+/*
+ * gather_bootmem_prealloc: the gigantic pages join their pools.  Their
+ * struct pages are not used (with deferred init they may not be set up
+ * yet): the node comes from memblock, the zone from the node's spans, and
+ * the pool links the huge_bootmem_page inside each page.
+ */
 static void gather_bootmem_prealloc(struct kmm_machine *m)
 {
 	struct kmm_hugetlb *hg = H(m);
@@ -494,26 +556,37 @@ static void gather_bootmem_prealloc(struct kmm_machine *m)
 			list_first_entry(&hg->huge_boot_pages,
 					 struct huge_bootmem_page, list);
 		struct hstate *h = hb->hstate;
-		struct page *page = virt_to_page(hb);
-		int nid = page_to_nid(page);
-		struct zone *zone = page_zone(page);
+		unsigned long pfn = PFN_DOWN(__pa(hb));
+		int nid = early_pfn_to_nid(pfn);
+		struct zone *zone = NULL;
 
-		list_del(&hb->list);
-		enqueue_huge_page(m, h, page, nid);
+		if (nid < 0 || nid >= KMM_MAX_NODES || !m->node_data[nid])
+			nid = first_mem_node(m);
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			if (zone_spans_pfn(&m->node_data[nid]->node_zones[z], pfn))
+				zone = &m->node_data[nid]->node_zones[z];
+		spin_lock(&m->hugetlb_lock);
+		list_move(&hb->list, &h->freelist[nid]);
+		h->nr_huge_pages++;
+		h->nr_huge_pages_node[nid]++;
+		h->free_huge_pages++;
+		h->free_huge_pages_node[nid]++;
+		spin_unlock(&m->hugetlb_lock);
 		/* adjust_managed_page_count: the pages count as RAM again. */
-		atomic_fetch_add(&zone->managed_pages, 1L << h->order);
+		if (zone)
+			atomic_fetch_add(&zone->managed_pages, 1L << h->order);
 		atomic_fetch_add(&m->totalram, 1L << h->order);
 	}
 }
 
-/* hugetlb_vmemmap_optimizable_size: all but one page of its memmap. */
+/*
+ * hugetlb_vmemmap_optimizable_size: all but one page of its memmap, with
+ * x86_64 Linux's 64-byte struct page (a power of two, so HVO applies).
+ */
+#define LINUX_STRUCT_PAGE_SIZE	64UL
 static unsigned long vmemmap_optimizable_kb(const struct hstate *h)
 {
-	unsigned long memmap_bytes = sizeof(struct page) << h->order;
-
-	if (sizeof(struct page) & (sizeof(struct page) - 1))
-		return 0;
-	return (memmap_bytes - PAGE_SIZE) >> 10;
+	return ((LINUX_STRUCT_PAGE_SIZE << h->order) - PAGE_SIZE) >> 10;
 }
 
 void hugetlb_init(void)
@@ -565,8 +638,12 @@ static struct page *remove_pool_huge_page(struct kmm_machine *m,
 {
 	int n = h->next_nid_to_free;
 
-	for (int tries = KMM_MAX_NODES; tries > 0; tries--) {
-		n = next_mem_node(m, n);
+	if (!node_state(n, N_MEMORY) || !m->node_data[n])
+		n = first_mem_node(m);
+	/* hstate_next_node_to_free: this node first, the next one after. */
+	for (int tries = nr_mem_nodes(m); tries > 0;
+	     tries--, n = next_mem_node(m, n)) {
+		h->next_nid_to_free = next_mem_node(m, n);
 		if (!list_empty(&h->freelist[n])) {
 			struct page *page = list_first_entry(&h->freelist[n],
 							     struct page, lru);
@@ -576,7 +653,6 @@ static struct page *remove_pool_huge_page(struct kmm_machine *m,
 			h->nr_huge_pages_node[n]--;
 			h->free_huge_pages--;
 			h->free_huge_pages_node[n]--;
-			h->next_nid_to_free = n;
 			return page;
 		}
 	}
@@ -594,7 +670,8 @@ int hugetlb_set_nr_hugepages(struct kmm_machine *m, unsigned long count)
 	if (hstate_is_gigantic(h))
 		return -EINVAL;
 	while (h->nr_huge_pages < count)
-		if (!alloc_pool_huge_page(m, h, &noretry))
+		if (!alloc_pool_huge_page(m, h, &noretry,
+					  &h->next_nid_to_alloc))
 			break;
 	while (h->nr_huge_pages > count) {
 		struct page *page;

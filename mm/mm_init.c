@@ -581,7 +581,11 @@ static bool defer_init(struct kmm_machine *m, struct defer_state *ds, int nid,
 {
 	pg_data_t *pgdat = m->node_data[nid];
 
-	if (m->params.deferred == KMM_DEFERRED_OFF)
+	/*
+	 * Off, and never with bootmem: 4.19's DEFERRED_STRUCT_PAGE_INIT
+	 * depends on NO_BOOTMEM (free_all_bootmem hands over every page).
+	 */
+	if (m->params.deferred == KMM_DEFERRED_OFF || m->params.use_bootmem)
 		return false;
 	/* Low zones always fully: address-limited allocations need them. */
 	if (end_pfn < pgdat_end_pfn(pgdat))

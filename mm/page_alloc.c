@@ -3265,8 +3265,21 @@ int kmm_sysctl(struct kmm_machine *m, const char *name, long value)
 
 	/*
 	 * Linux serialises these writes (pcp_batch_high_lock for the pageset
-	 * fraction, the handlers' recalculations); kmm takes one lock for all.
+	 * fraction, the handlers' recalculations); kmm takes one lock for all
+	 * but vm.nr_hugepages, whose resize allocates or frees many pages
+	 * (hugetlb's resize_lock).
 	 */
+	if (!kmm_strcmp(name, "vm.nr_hugepages")) {
+		if (value < 0) {
+			ret = -EINVAL;
+		} else {
+			spin_lock(&m->hugetlb_resize_lock);
+			ret = hugetlb_set_nr_hugepages(m, (unsigned long)value);
+			spin_unlock(&m->hugetlb_resize_lock);
+		}
+		kmm_machine_switch(prev);
+		return ret;
+	}
 	spin_lock(&m->sysctl_lock);
 	if (!kmm_strcmp(name, "vm.min_free_kbytes")) {
 		if (value < 0 || value > INT_MAX) {
@@ -3276,9 +3289,6 @@ int kmm_sysctl(struct kmm_machine *m, const char *name, long value)
 			m->user_min_free_kbytes = (int)value;
 			setup_per_zone_wmarks(m);
 		}
-	} else if (!kmm_strcmp(name, "vm.nr_hugepages")) {
-		ret = value < 0 ? -EINVAL :
-		      hugetlb_set_nr_hugepages(m, (unsigned long)value);
 	} else if (!kmm_strcmp(name, "vm.watermark_scale_factor")) {
 		if (value < 1 || value > 3000) {
 			ret = -EINVAL;

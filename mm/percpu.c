@@ -237,10 +237,20 @@ fail:
 	return -ENOMEM;
 }
 
-/* pcpu_page_first_chunk: each unit's pages one by one, nothing freed. */
+/*
+ * pcpu_page_first_chunk: its own layout (no dynamic reserve beyond the
+ * early size, 4 KiB atoms, one group), then each unit's pages one by one,
+ * nothing freed.
+ */
 static int page_first_chunk(struct kmm_machine *m, struct pcpu_layout *l)
 {
-	unsigned long unit_pages = l->size_sum >> PAGE_SHIFT;
+	unsigned long unit_pages;
+
+	l->size_sum = pfn_align(l->static_size + l->reserved_size +
+				PERCPU_DYNAMIC_EARLY_SIZE);
+	l->dyn_size = l->size_sum - l->static_size - l->reserved_size;
+	l->unit_size = max(l->size_sum, PCPU_MIN_UNIT_SIZE);
+	unit_pages = l->unit_size >> PAGE_SHIFT;
 
 	for (int c = 0; c < m->nr_cpus; c++)
 		for (unsigned long i = 0; i < unit_pages; i++)
@@ -264,7 +274,7 @@ void setup_per_cpu_areas(void)
 	build_alloc_info(m, &l);
 	rc = embed_first_chunk(m, &l);
 	if (rc < 0) {
-		pr_warn("percpu: embed allocator failed (%d), falling back to page size\n",
+		pr_warn("setup_percpu: auto allocator failed (%d), falling back to page size\n",
 			rc);
 		rc = page_first_chunk(m, &l);
 	}

@@ -180,7 +180,7 @@ struct kmm_machine {
 	unsigned long pcpu_nr_pages;
 	/* hugetlb's hstates and pools (mm/hugetlb.c), and hugetlb_lock. */
 	struct kmm_hugetlb hugetlb;
-	spinlock_t hugetlb_lock;
+	spinlock_t hugetlb_lock, hugetlb_resize_lock;
 
 	/* Command-line state (kernel/params.c). */
 	struct kmm_params {
