@@ -30,6 +30,8 @@
 #include <kmm/printk.h>
 #include <kmm/string.h>
 #include <kmm/memblock.h>
+#include <kmm/gfp.h>
+#include <kmm/numa.h>
 
 #define PAGE_TYPE_BUDDY		0xf0000000u
 #define MEMMAP_BUDGET		(1UL << 22)
@@ -286,6 +288,69 @@ int kmm_zone_verify(struct kmm_machine *m, struct zone *zone, char *err,
 	return ret;
 }
 
+/*
+ * hugetlb: each node's pool list holds as many pages as its counts say;
+ * a 2 MiB pool page is a compound page of its order on that node with one
+ * reference; a gigantic one lies on its node; the totals add up.
+ */
+static int check_hugetlb(struct kmm_machine *m, char *err, size_t len)
+{
+	struct kmm_hugetlb *hg = &m->hugetlb;
+
+	if (!hg->huge_boot_pages.next)
+		return 0;
+	for (int i = 0; i < hg->nr_hstates; i++) {
+		struct hstate *h = &hg->hstates[i];
+		unsigned long total = 0, nr_free = 0;
+
+		for (int nid = 0; nid < KMM_MAX_NODES; nid++) {
+			unsigned long n = 0;
+			struct list_head *e;
+
+			for (e = h->freelist[nid].next; e != &h->freelist[nid];
+			     e = e->next) {
+				unsigned long pfn;
+
+				if (++n > h->free_huge_pages_node[nid])
+					break;
+				if (h->order > MAX_PAGE_ORDER) {
+					pfn = PFN_DOWN(__pa(e));
+				} else {
+					struct page *page = container_of(e,
+							struct page, lru);
+
+					pfn = page_to_pfn(page);
+					if (!PageHead(page) ||
+					    compound_order(page) != h->order ||
+					    page_ref_count(page) != 1)
+						return fail(err, len,
+							    "hugetlb: pool page pfn %#lx is not a free order-%u page",
+							    pfn, h->order);
+				}
+				if (early_pfn_to_nid(pfn) != nid ||
+				    pfn & ((1UL << h->order) - 1))
+					return fail(err, len,
+						    "hugetlb: pool page pfn %#lx misplaced on node %d's list",
+						    pfn, nid);
+			}
+			if (n != h->free_huge_pages_node[nid] ||
+			    h->nr_huge_pages_node[nid] != n)
+				return fail(err, len,
+					    "hugetlb: node %d's %s list holds %lu pages, counts say %lu/%lu",
+					    nid, h->name, n,
+					    h->free_huge_pages_node[nid],
+					    h->nr_huge_pages_node[nid]);
+			total += h->nr_huge_pages_node[nid];
+			nr_free += h->free_huge_pages_node[nid];
+		}
+		if (total != h->nr_huge_pages || nr_free != h->free_huge_pages)
+			return fail(err, len, "hugetlb: %s totals %lu/%lu, nodes add up to %lu/%lu",
+				    h->name, h->nr_huge_pages,
+				    h->free_huge_pages, total, nr_free);
+	}
+	return 0;
+}
+
 int kmm_mm_verify(struct kmm_machine *m, char *err, size_t len)
 {
 	struct kmm_machine *prev = kmm_machine_switch(m);
@@ -312,6 +377,11 @@ int kmm_mm_verify(struct kmm_machine *m, char *err, size_t len)
 	}
 	if (!ret && m->booted)
 		ret = check_memmap(m, err, len);
+	if (!ret) {
+		spin_lock(&m->hugetlb_lock);
+		ret = check_hugetlb(m, err, len);
+		spin_unlock(&m->hugetlb_lock);
+	}
 	kmm_machine_switch(prev);
 	return ret;
 }
