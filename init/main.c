@@ -83,6 +83,11 @@ int start_kernel(void)
 	vmalloc_init();
 	/* start_kernel: the real per-CPU pagesets. */
 	setup_per_cpu_pageset();
+	/* kernel_init_freeable: smp_init brings the other CPUs up. */
+	pr_info("smp: Bringing up secondary CPUs ...\n");
+	pr_info("smp: Brought up %d node%s, %d CPU%s\n", m->nr_online_nodes,
+		m->nr_online_nodes == 1 ? "" : "s", m->nr_cpus,
+		m->nr_cpus == 1 ? "" : "s");
 	/* page_alloc_init_late: the deferred struct pages, one thread a node. */
 	if (pending && m->params.deferred == KMM_DEFERRED_PARALLEL)
 		kmm_deferred_init_all(m);

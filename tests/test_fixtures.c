@@ -40,6 +40,7 @@ static const char *const classes[] = {
 	"^Built [0-9]+ zonelists",
 	"^Policy zone:",
 	"^SLUB: ",
+	"^smp: Brought up ",
 	"^HugeTLB:? ",
 };
 #define NCLASS (sizeof(classes) / sizeof(classes[0]))
