@@ -1031,6 +1031,7 @@ static void *free_twice_fn(void *arg)
 
 	kmm_machine_enter(a[0]);
 	kmem_cache_free(a[1], a[2]);
+	a[3] = (void *)(intptr_t)smp_processor_id();
 	kmm_machine_enter(NULL);
 	return NULL;
 }
@@ -1038,8 +1039,8 @@ static void *free_twice_fn(void *arg)
 /*
  * SLUB debug cache without consistency checks: a second free of the object
  * at the slab's freelist head is refused before anything of the object is
- * touched, so its free track still names the first free (CPU 0), not the
- * refused one (made on CPU 1).
+ * touched, so its free track still names the first free's CPU, not the
+ * refused one's (another CPU).
  */
 KT_TEST(refused_double_free_keeps_the_first_free_track)
 {
@@ -1047,21 +1048,24 @@ KT_TEST(refused_double_free_keeps_the_first_free_track)
 	struct kmem_cache *c = kmem_cache_create("df_track", 64, 0,
 				SLAB_NO_MERGE | SLAB_STORE_USER | SLAB_RED_ZONE, NULL);
 	unsigned char *p, *q;
-	void *arg[3];
+	void *arg[4];
 	long e0 = kmm_slab_errors(m);
+	int first_cpu = smp_processor_id();
+	char *log, *tail, *freed, want[32];
 	size_t before;
-	char *log, *tail, *freed;
 	pthread_t t;
 
 	KT_TRUE(c != NULL);
 	p = kmem_cache_alloc(c, GFP_KERNEL);
 	q = kmem_cache_alloc(c, GFP_KERNEL);
-	kmem_cache_free(c, p);			/* on CPU 0 */
+	kmem_cache_free(c, p);			/* on this thread's CPU */
 	arg[0] = m;
 	arg[1] = c;
 	arg[2] = p;
-	pthread_create(&t, NULL, free_twice_fn, arg);	/* again, on CPU 1 */
+	pthread_create(&t, NULL, free_twice_fn, arg);	/* again, on another */
 	pthread_join(t, NULL);
+	KT_NE((int)(intptr_t)arg[3], first_cpu);
+	snprintf(want, sizeof(want), " cpu=%d ", first_cpu);
 	KT_TRUE(kmm_slab_errors(m) > e0);
 	log = machine_log(m);
 	KT_CONTAINS(log, "is already free (freelist head)");
@@ -1078,7 +1082,7 @@ KT_TEST(refused_double_free_keeps_the_first_free_track)
 
 		if (eol)
 			*eol = '\0';
-		KT_TRUE(strstr(freed, " cpu=0 ") != NULL);
+		KT_TRUE(strstr(freed, want) != NULL);
 	}
 	free(log);
 	kmem_cache_free(c, q);
