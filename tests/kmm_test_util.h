@@ -89,6 +89,20 @@ static inline char *machine_report(struct kmm_machine *m, const char *name)
 	return b.s;
 }
 
+/* The number after @field in /proc/meminfo, or ~0UL if absent. */
+static inline unsigned long meminfo_value(struct kmm_machine *m,
+					  const char *field)
+{
+	char *r = machine_report(m, "meminfo"), *p;
+	unsigned long v = ~0UL;
+
+	p = r ? strstr(r, field) : NULL;
+	if (p)
+		v = strtoul(p + strlen(field), NULL, 10);
+	free(r);
+	return v;
+}
+
 static inline char *read_text(const char *path)
 {
 	FILE *f = fopen(path, "r");

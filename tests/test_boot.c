@@ -537,18 +537,6 @@ static struct kmm_machine *boot_pcpu(int nodes, int cpus, u32 st, u32 rs,
 	return m;
 }
 
-static unsigned long meminfo_kb(struct kmm_machine *m, const char *field)
-{
-	char *r = machine_report(m, "meminfo"), *p;
-	unsigned long v = ~0UL;
-
-	p = r ? strstr(r, field) : NULL;
-	if (p)
-		v = strtoul(p + strlen(field), NULL, 10);
-	free(r);
-	return v;
-}
-
 /*
  * The first percpu chunk worked by hand (pcpu_build_alloc_info with 2 MiB
  * atoms): size_sum = PFN_ALIGN(s + r + 28K); the most units per 2 MiB that
@@ -596,7 +584,7 @@ KT_TEST(percpu_first_chunk_by_hand)
 		log = machine_log(m);
 		KT_CONTAINS(log, cases[i].line);
 		free(log);
-		KT_EQ(meminfo_kb(m, "Percpu:"), cases[i].percpu_kb);
+		KT_EQ(meminfo_value(m, "Percpu:"), cases[i].percpu_kb);
 		kmm_machine_destroy(m);
 	}
 	/* Ten more static pages per CPU: 40 pages fewer in MemTotal. */
@@ -608,8 +596,8 @@ KT_TEST(percpu_first_chunk_by_hand)
 
 		KT_TRUE(a && b);
 		if (a && b)
-			KT_EQ(meminfo_kb(a, "MemTotal:") -
-			      meminfo_kb(b, "MemTotal:"), 40 * 4);
+			KT_EQ(meminfo_value(a, "MemTotal:") -
+			      meminfo_value(b, "MemTotal:"), 40 * 4);
 		if (a)
 			kmm_machine_destroy(a);
 		if (b)

@@ -199,18 +199,6 @@ KT_TEST(both_mobility_bits_warn_and_allocate_unmovable)
 	kmm_machine_destroy(m);
 }
 
-static unsigned long meminfo_field(struct kmm_machine *m, const char *f)
-{
-	char *r = machine_report(m, "meminfo"), *p;
-	unsigned long v = ~0UL;
-
-	p = r ? strstr(r, f) : NULL;
-	if (p)
-		v = strtoul(p + strlen(f), NULL, 10);
-	free(r);
-	return v;
-}
-
 /*
  * hugetlb pools: hugepages= fills the default 2 MiB pool from the buddy
  * allocator at hugetlb_init, interleaved over the nodes (or on the nodes
@@ -243,16 +231,16 @@ KT_TEST(hugetlb_pools_at_boot_and_by_sysctl)
 	KT_EQ(h2->order, 9);
 	KT_EQ(h2->nr_huge_pages_node[0], 5);
 	KT_EQ(h2->nr_huge_pages_node[1], 5);
-	KT_EQ(meminfo_field(m, "HugePages_Total:"), 10);
-	KT_EQ(meminfo_field(m, "HugePages_Free:"), 10);
-	KT_EQ(meminfo_field(m, "Hugepagesize:"), 2048);
-	KT_EQ(meminfo_field(m, "Hugetlb:"), 20480);
+	KT_EQ(meminfo_value(m, "HugePages_Total:"), 10);
+	KT_EQ(meminfo_value(m, "HugePages_Free:"), 10);
+	KT_EQ(meminfo_value(m, "Hugepagesize:"), 2048);
+	KT_EQ(meminfo_value(m, "Hugetlb:"), 20480);
 	drain_all_pages(NULL);
 	before = global_zone_page_state(NR_FREE_PAGES);
 	KT_EQ(kmm_sysctl(m, "vm.nr_hugepages", 0), 0);
 	drain_all_pages(NULL);
 	KT_EQ(global_zone_page_state(NR_FREE_PAGES), before + 10 * 512);
-	KT_EQ(meminfo_field(m, "HugePages_Total:"), 0);
+	KT_EQ(meminfo_value(m, "HugePages_Total:"), 0);
 	KT_EQ(kmm_sysctl(m, "vm.nr_hugepages", 7), 0);
 	drain_all_pages(NULL);
 	KT_EQ(global_zone_page_state(NR_FREE_PAGES), before + 3 * 512);
@@ -278,9 +266,9 @@ KT_TEST(hugetlb_pools_at_boot_and_by_sysctl)
 	h2 = &m->hugetlb.hstates[0];
 	KT_EQ(h2->nr_huge_pages_node[0], 0);
 	KT_EQ(h2->nr_huge_pages_node[1], 3);
-	KT_EQ(meminfo_field(m, "HugePages_Total:"), 1);
-	KT_EQ(meminfo_field(m, "Hugepagesize:"), 1048576);
-	KT_EQ(meminfo_field(m, "Hugetlb:"), 1048576 + 3 * 2048);
+	KT_EQ(meminfo_value(m, "HugePages_Total:"), 1);
+	KT_EQ(meminfo_value(m, "Hugepagesize:"), 1048576);
+	KT_EQ(meminfo_value(m, "Hugetlb:"), 1048576 + 3 * 2048);
 	/* Gigantic pools do not move at run time (no CONTIG_ALLOC). */
 	KT_EQ(kmm_sysctl(m, "vm.nr_hugepages", 2), -EINVAL);
 	verify(m);
@@ -325,10 +313,10 @@ KT_TEST(hugetlb_pools_at_boot_and_by_sysctl)
 				KT_EQ(h1->nr_huge_pages_node[1], 3);
 			else
 				KT_EQ(h1->nr_huge_pages_node[1], 1);
-			KT_EQ(meminfo_field(g, "MemTotal:"),
-			      meminfo_field(p0, "MemTotal:"));
-			KT_TRUE(meminfo_field(p0, "MemFree:") -
-				meminfo_field(g, "MemFree:") >= want << 20);
+			KT_EQ(meminfo_value(g, "MemTotal:"),
+			      meminfo_value(p0, "MemTotal:"));
+			KT_TRUE(meminfo_value(p0, "MemFree:") -
+				meminfo_value(g, "MemFree:") >= want << 20);
 			/* Grow lazy zones: take and give back up to 64 4-MiB blocks. */
 			kmm_machine_enter(g);
 			while (n < 64 && (pages[n] = alloc_pages(GFP_KERNEL |
@@ -370,8 +358,8 @@ KT_TEST(hugetlb_pools_at_boot_and_by_sysctl)
 	log = machine_log(m);
 	KT_CONTAINS(log, "HugeTLB: allocating 100000 of page size 2.00 MiB failed.  Only allocated ");
 	free(log);
-	KT_TRUE(meminfo_field(m, "HugePages_Total:") > 300);
-	KT_TRUE(meminfo_field(m, "HugePages_Total:") < 512);
+	KT_TRUE(meminfo_value(m, "HugePages_Total:") > 300);
+	KT_TRUE(meminfo_value(m, "HugePages_Total:") < 512);
 	KT_EQ(kmm_sysctl(m, "vm.nr_hugepages", 0), 0);
 	verify(m);
 	kmm_machine_enter(NULL);
