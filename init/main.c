@@ -23,6 +23,7 @@
 #include <kmm/memblock.h>
 #include <kmm/bootmem.h>
 #include <kmm/hugetlb.h>
+#include <kmm/numa.h>
 
 int start_kernel(void);
 void setup_arch(void);
@@ -39,6 +40,32 @@ void report_meminit(void);
 void mem_debugging_and_hardening_init(void);
 unsigned long kmm_deferred_free_pages(pg_data_t *pgdat);
 
+
+/*
+ * vfs_caches_init_early: the dentry and inode hash tables, from memblock,
+ * when they are not spread over the nodes (hashdist: one node with memory,
+ * or hashdist=0).  kmm has no VFS; the tables are allocated because they
+ * take their memory here, before mem_init.  With hashdist, Linux vmallocs
+ * them after mm_core_init: kmm does not model that.
+ */
+static void vfs_caches_init_early(struct kmm_machine *m)
+{
+	int with_memory = 0, hashdist;
+
+	for (int nid = 0; nid < KMM_MAX_NODES; nid++)
+		with_memory += node_state(nid, N_MEMORY);
+	/* HASHDIST_DEFAULT on 64-bit NUMA, fixed up for one memory node. */
+	hashdist = with_memory > 1;
+	if (m->params.hashdist >= 0)
+		hashdist = m->params.hashdist;
+	if (hashdist)
+		return;
+	/* sizeof(struct hlist_bl_head) and sizeof(struct hlist_head): 8. */
+	alloc_large_system_hash_early("Dentry cache", 8,
+				      m->params.dhash_entries, 13, 2);
+	alloc_large_system_hash_early("Inode-cache", 8,
+				      m->params.ihash_entries, 14, 0);
+}
 
 static void mem_init(struct kmm_machine *m)
 {
@@ -59,6 +86,7 @@ int start_kernel(void)
 	setup_per_cpu_areas();
 	pr_notice("Kernel command line: %s\n", m->desc.cmdline);
 	kmm_parse_args();
+	vfs_caches_init_early(m);
 	build_all_zonelists(NULL);
 	mem_debugging_and_hardening_init();
 	report_meminit();

@@ -336,6 +336,7 @@ struct kmm_machine *kmm_machine_create(const struct kmm_machine_desc *d,
 	spin_lock_init(&m->sysctl_lock);
 	spin_lock_init(&m->hugetlb_lock);
 	spin_lock_init(&m->hugetlb_resize_lock);
+	m->params.hashdist = -1;
 	m->init_on_alloc = d->init_on_alloc_default;
 	m->pcp_not_ready = true;
 	if (!d->deferred_struct_pages)

@@ -370,6 +370,37 @@ static int p_memtest(struct kmm_machine *m, const char *v)
 	return kstrtouint(v, 0, &m->params.memtest_pattern);
 }
 
+/* hashdist=, dhash_entries=, ihash_entries= (simple_strtoul, base 0). */
+static int p_ulong(const char *v, unsigned long *out)
+{
+	unsigned long long x;
+
+	if (!v || kstrtoull(v, 0, &x))
+		return -EINVAL;
+	*out = (unsigned long)x;
+	return 0;
+}
+
+static int p_hashdist(struct kmm_machine *m, const char *v)
+{
+	unsigned long x;
+	int ret = p_ulong(v, &x);
+
+	if (!ret)
+		m->params.hashdist = x != 0;
+	return ret;
+}
+
+static int p_dhash_entries(struct kmm_machine *m, const char *v)
+{
+	return p_ulong(v, &m->params.dhash_entries);
+}
+
+static int p_ihash_entries(struct kmm_machine *m, const char *v)
+{
+	return p_ulong(v, &m->params.ihash_entries);
+}
+
 struct kparam {
 	const char *name;
 	bool early;
@@ -419,6 +450,9 @@ static const struct kparam params[] = {
 	{ "hugepagesz", false, hugepagesz_setup },
 	{ "hugepages", false, hugepages_setup },
 	{ "default_hugepagesz", false, default_hugepagesz_setup },
+	{ "hashdist", false, p_hashdist },
+	{ "dhash_entries", false, p_dhash_entries },
+	{ "ihash_entries", false, p_ihash_entries },
 };
 
 /* Known to Linux, no effect on kmm's boot: accepted without a note. */
@@ -430,7 +464,7 @@ static const char *const known[] = {
 	"transparent_hugepage",
 	"mitigations", "nopti", "pti", "spectre_v2", "iommu", "intel_iommu",
 	"amd_iommu", "acpi", "noapic", "nolapic", "apic", "pci", "nomodeset",
-	"crashkernel", "hashdist", "mminit_loglevel", "cgroup_disable", "selinux",
+	"crashkernel", "mminit_loglevel", "cgroup_disable", "selinux",
 	"apparmor", "security", "audit", "elevator", "vga", "fbcon", "splash_",
 	"mce", "nmi_watchdog", "clocksource", "tsc", "idle", "intel_idle",
 	"processor", "noexec", "nx", "reservelow", "vmalloc", "nohugevmalloc",

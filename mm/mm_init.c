@@ -50,6 +50,7 @@
 #include <kmm/printk.h>
 #include <kmm/string.h>
 #include <kmm/memblock.h>
+#include <kmm/bootmem.h>
 #include <kmm/numa.h>
 #include <kmm/platform.h>
 #include <kmm/page_debug.h>
@@ -1021,4 +1022,84 @@ void kmm_deferred_init_all(struct kmm_machine *m)
 	if (n)
 		kmm_plat_run_parallel(n, deferred_thread, a);
 	kmm_plat_free(a);
+}
+
+/* --- alloc_large_system_hash (the early, linear case) ------------------- */
+
+/*
+ * From 64 GiB of memory on, a quarter as many buckets per byte for every
+ * fourfold more memory (64-bit, no high_limit given).
+ */
+#define ADAPT_SCALE_BASE	(64UL << 30)
+#define ADAPT_SCALE_SHIFT	2
+#define ADAPT_SCALE_NPAGES	(ADAPT_SCALE_BASE >> PAGE_SHIFT)
+
+/*
+ * alloc_large_system_hash with HASH_EARLY | HASH_ZERO, as Linux sizes and
+ * prints it: @numentries, or one bucket per 2^@scale bytes of the kernel's
+ * pages (nr_kernel_pages, rounded up to a MiB, @scale adapted above 64
+ * GiB), a power of two, at most 1/16 of all memory, at least @low_limit;
+ * taken from memblock, halving until it fits.  kmm's tables hold nothing:
+ * the memory is reserved and reads as zero (whole pages are handed back to
+ * the host rather than written).  Return: log2 of the entries.
+ */
+unsigned int alloc_large_system_hash_early(const char *name,
+					   unsigned long bucketsize,
+					   unsigned long numentries, int scale,
+					   unsigned long low_limit)
+{
+	struct kmm_machine *m = kmm_current();
+	unsigned long long max;
+	unsigned long log2qty, size;
+	void *table;
+
+	if (!numentries) {
+		numentries = m->nr_kernel_pages;
+		numentries = ALIGN(numentries, (1UL << 20) >> PAGE_SHIFT);
+		for (unsigned long adapt = ADAPT_SCALE_NPAGES; adapt < numentries;
+		     adapt <<= ADAPT_SCALE_SHIFT)
+			scale++;
+		if (scale > PAGE_SHIFT)
+			numentries >>= (scale - PAGE_SHIFT);
+		else
+			numentries <<= (PAGE_SHIFT - scale);
+		if (numentries * bucketsize < PAGE_SIZE)
+			numentries = PAGE_SIZE / bucketsize;
+	}
+	numentries = roundup_pow_of_two(numentries);
+	max = ((unsigned long long)m->nr_all_pages << PAGE_SHIFT) >> 4;
+	max /= bucketsize;
+	if (max > 0x80000000ULL)
+		max = 0x80000000ULL;
+	if (numentries < low_limit)
+		numentries = low_limit;
+	if (numentries > max)
+		numentries = (unsigned long)max;
+	log2qty = (unsigned long)ilog2(numentries);
+	do {
+		size = bucketsize << log2qty;
+		/* 4.19 with bootmem: memblock_virt_alloc_nopanic is bootmem's. */
+		if (kmm_bootmem_active())
+			table = __alloc_bootmem_nopanic(size, SMP_CACHE_BYTES,
+							BOOTMEM_LOW_LIMIT);
+		else
+			table = memblock_alloc_raw(size, SMP_CACHE_BYTES);
+	} while (!table && size > PAGE_SIZE && --log2qty);
+	if (!table)
+		panic("Failed to allocate %s hash table\n", name);
+	if (!kmm_bootmem_active()) {	/* bootmem has zeroed it */
+		/* HASH_ZERO: whole pages back to the host, the edges cleared. */
+		u64 pa = (u64)__pa(table), end = pa + size;
+		u64 a = PFN_PHYS(PFN_UP(pa)), b = PFN_PHYS(PFN_DOWN(end));
+
+		if (a < b && !kmm_plat_discard(m->backing, a, b - a)) {
+			memset(table, 0, (size_t)(a - pa));
+			memset(m->phys_base + b, 0, (size_t)(end - b));
+		} else {
+			memset(table, 0, size);
+		}
+	}
+	pr_info("%s hash table entries: %lu (order: %u, %lu bytes, linear)\n",
+		name, 1UL << log2qty, get_order(size), size);
+	return (unsigned int)log2qty;
 }

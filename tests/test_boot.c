@@ -671,6 +671,53 @@ KT_TEST(memtest_passes_and_report)
 	kmm_machine_destroy(m);
 }
 
+/*
+ * vfs_caches_init_early on one memory node: alloc_large_system_hash sizes
+ * the dentry table at one bucket per 8 KiB of the kernel's pages and the
+ * inode table at one per 16 KiB, rounded up to powers of two, from
+ * memblock (4 GiB: about 2^20 pages, so 2^19 and 2^18 buckets of 8
+ * bytes).  dhash_entries=/ihash_entries= set the counts; with two nodes
+ * the tables are spread (hashdist) and kmm does not allocate them early,
+ * unless hashdist=0.
+ */
+KT_TEST(early_hash_tables)
+{
+	struct kmm_machine *a = boot_compact(4ULL << 30, 1, 1, NULL);
+	struct kmm_machine *b = boot_compact(4ULL << 30, 1, 1,
+					     "dhash_entries=1000 ihash_entries=1");
+	struct kmm_machine *c = boot_compact(4ULL << 30, 2, 2, NULL);
+	struct kmm_machine *d = boot_compact(4ULL << 30, 2, 2, "hashdist=0");
+	char *log;
+	long diff;
+
+	KT_TRUE(a && b && c && d);
+	if (!a || !b || !c || !d)
+		return;
+	log = machine_log(a);
+	KT_CONTAINS(log, "Dentry cache hash table entries: 524288 (order: 10, 4194304 bytes, linear)\n"
+			 "Inode-cache hash table entries: 262144 (order: 9, 2097152 bytes, linear)\n");
+	KT_TRUE(strstr(log, "Inode-cache") < strstr(log, "Built 1 zonelists"));
+	free(log);
+	log = machine_log(b);
+	KT_CONTAINS(log, "Dentry cache hash table entries: 1024 (order: 1, 8192 bytes, linear)\n"
+			 "Inode-cache hash table entries: 1 (order: 0, 8 bytes, linear)\n");
+	free(log);
+	/* The tables' 6 MiB, less b's two pages or so, are missing from a. */
+	diff = (long)meminfo_value(b, "MemTotal:") -
+	       (long)meminfo_value(a, "MemTotal:");
+	KT_TRUE(diff >= 6144 - 16 && diff <= 6144);
+	log = machine_log(c);
+	KT_TRUE(strstr(log, "hash table entries") == NULL);
+	free(log);
+	log = machine_log(d);
+	KT_CONTAINS(log, "Dentry cache hash table entries: ");
+	free(log);
+	kmm_machine_destroy(a);
+	kmm_machine_destroy(b);
+	kmm_machine_destroy(c);
+	kmm_machine_destroy(d);
+}
+
 KT_TEST(panic_during_boot_is_an_error)
 {
 	struct kmm_machine_desc *d = calloc(1, sizeof(*d));

@@ -40,6 +40,7 @@ static const char *const classes[] = {
 	"^Built [0-9]+ zonelists",
 	"^Policy zone:",
 	"^SLUB: ",
+	"^(Dentry cache|Inode-cache) hash table entries: ",
 	"^smp: Brought up ",
 	"^HugeTLB:? ",
 };

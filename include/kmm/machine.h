@@ -188,6 +188,9 @@ struct kmm_machine {
 		bool userdef;			/* memmap= / mem= touched e820 */
 		bool memblock_debug;
 		unsigned int memtest_pattern;	/* memtest[=N] passes */
+		/* hashdist= (-1: not given), dhash_entries=, ihash_entries= */
+		int hashdist;
+		unsigned long dhash_entries, ihash_entries;
 		bool numa_off;
 		int numa_fake;
 		bool movable_node;

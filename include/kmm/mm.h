@@ -77,4 +77,10 @@ void set_pageblock_migratetype(struct page *page, int migratetype);
 void early_memtest(phys_addr_t start, phys_addr_t end);
 unsigned int kmm_memtest_patterns(void);
 
+/* mm/mm_init.c: alloc_large_system_hash, HASH_EARLY | HASH_ZERO. */
+unsigned int alloc_large_system_hash_early(const char *name,
+					   unsigned long bucketsize,
+					   unsigned long numentries, int scale,
+					   unsigned long low_limit);
+
 #endif /* KMM_MM_H */
