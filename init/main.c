@@ -54,8 +54,11 @@ static void vfs_caches_init_early(struct kmm_machine *m)
 
 	for (int nid = 0; nid < KMM_MAX_NODES; nid++)
 		with_memory += node_state(nid, N_MEMORY);
-	/* HASHDIST_DEFAULT on 64-bit NUMA, fixed up for one memory node. */
-	hashdist = with_memory > 1;
+	/*
+	 * HASHDIST_DEFAULT on 64-bit NUMA; from 5.3 fixed up to 0 for one
+	 * memory node (before, the tables always came later).
+	 */
+	hashdist = m->kver < KMM_KVER(5, 3) || with_memory > 1;
 	if (m->params.hashdist >= 0)
 		hashdist = m->params.hashdist;
 	if (hashdist)
@@ -113,9 +116,21 @@ int start_kernel(void)
 	setup_per_cpu_pageset();
 	/* kernel_init_freeable: smp_init brings the other CPUs up. */
 	pr_info("smp: Bringing up secondary CPUs ...\n");
-	pr_info("smp: Brought up %d node%s, %d CPU%s\n", m->nr_online_nodes,
-		m->nr_online_nodes == 1 ? "" : "s", m->nr_cpus,
-		m->nr_cpus == 1 ? "" : "s");
+	{
+		/* num_online_nodes(): nodes with memory, and those with CPUs. */
+		int nodes = 0;
+
+		for (int nid = 0; nid < KMM_MAX_NODES; nid++) {
+			bool on = node_online(nid);
+
+			for (int c = 0; c < m->nr_cpus && !on; c++)
+				on = m->cpu_to_node[c] == nid;
+			nodes += on;
+		}
+		pr_info("smp: Brought up %d node%s, %d CPU%s\n", nodes,
+			nodes == 1 ? "" : "s", m->nr_cpus,
+			m->nr_cpus == 1 ? "" : "s");
+	}
 	/* page_alloc_init_late: the deferred struct pages, one thread a node. */
 	if (pending && m->params.deferred == KMM_DEFERRED_PARALLEL)
 		kmm_deferred_init_all(m);

@@ -370,14 +370,13 @@ static int p_memtest(struct kmm_machine *m, const char *v)
 	return kstrtouint(v, 0, &m->params.memtest_pattern);
 }
 
-/* hashdist=, dhash_entries=, ihash_entries= (simple_strtoul, base 0). */
+/*
+ * hashdist=, dhash_entries=, ihash_entries=: simple_strtoul, base 0, as
+ * Linux reads them (what does not parse reads as 0, a suffix is ignored).
+ */
 static int p_ulong(const char *v, unsigned long *out)
 {
-	unsigned long long x;
-
-	if (!v || kstrtoull(v, 0, &x))
-		return -EINVAL;
-	*out = (unsigned long)x;
+	*out = v ? (unsigned long)kmm_strtoull(v, NULL, 0) : 0;
 	return 0;
 }
 

@@ -27,10 +27,11 @@
  * ...", "  ... bad mem addr ... reserved"; meminfo's EarlyMemtestBad once a
  * test ran.
  *
- * Differences from Linux.  The test touches the memory it tests, as on
- * real hardware; after the last pass kmm hands the host the whole pages of
- * each tested range back (they read as zero, as Linux leaves them), so a
- * tested machine does not keep its memory resident.
+ * Differences from Linux.  The test writes and reads the memory it tests,
+ * as on real hardware, a chunk at a time; each checked chunk's whole pages
+ * go back to the host (they read as zero, as the last pass leaves them,
+ * while a page edge keeps the pattern until the next pass), so a test never
+ * keeps more than a chunk resident.
  */
 #include <kmm/machine.h>
 #include <kmm/mm.h>
@@ -78,26 +79,47 @@ static void reserve_bad_mem(struct kmm_machine *m, u64 pattern,
 	m->memtest_bad_bytes += end_bad - start_bad;
 }
 
+/*
+ * kmm tests a range a chunk at a time and hands each chunk's whole pages
+ * back to the host once checked (they read as zero, the state the last
+ * pass leaves), so a test never makes the host hold more than a chunk.
+ */
+#define MEMTEST_CHUNK	(4UL << 20)
+
 static void memtest(struct kmm_machine *m, u64 pattern, phys_addr_t start_phys,
 		    phys_addr_t size)
 {
 	phys_addr_t aligned = (start_phys + 7) & ~(phys_addr_t)7;
-	volatile u64 *start = (volatile u64 *)(m->phys_base + aligned);
-	volatile u64 *end = start + (size - (aligned - start_phys)) / 8;
+	phys_addr_t end = aligned + (size - (aligned - start_phys)) / 8 * 8;
 	phys_addr_t start_bad = 0, last_bad = 0;
 
-	for (volatile u64 *p = start; p < end; p++)
-		*p = pattern;
-	for (volatile u64 *p = start; p < end; p++, aligned += 8) {
-		if (*p == pattern)
-			continue;
-		if (aligned == last_bad + 8) {
-			last_bad += 8;
-			continue;
+	while (aligned < end) {
+		phys_addr_t cend = min(end, (aligned + MEMTEST_CHUNK) &
+					    ~(phys_addr_t)(PAGE_SIZE - 1));
+		volatile u64 *start = (volatile u64 *)(m->phys_base + aligned);
+		volatile u64 *stop = (volatile u64 *)(m->phys_base + cend);
+		phys_addr_t pa = aligned, a, b;
+
+		for (volatile u64 *p = start; p < stop; p++)
+			*p = pattern;
+		for (volatile u64 *p = start; p < stop; p++, pa += 8) {
+			if (*p == pattern)
+				continue;
+			if (pa == last_bad + 8) {
+				last_bad += 8;
+				continue;
+			}
+			if (start_bad)
+				reserve_bad_mem(m, pattern, start_bad,
+						last_bad + 8);
+			start_bad = last_bad = pa;
 		}
-		if (start_bad)
-			reserve_bad_mem(m, pattern, start_bad, last_bad + 8);
-		start_bad = last_bad = aligned;
+		/* Whole pages back to the host; the edges keep the pattern. */
+		a = PFN_PHYS(PFN_UP(aligned));
+		b = PFN_PHYS(PFN_DOWN(cend));
+		if (a < b)
+			kmm_plat_discard(m->backing, a, b - a);
+		aligned = cend;
 	}
 	if (start_bad)
 		reserve_bad_mem(m, pattern, start_bad, last_bad + 8);
@@ -110,7 +132,7 @@ static phys_addr_t clamp_pa(phys_addr_t x, phys_addr_t lo, phys_addr_t hi)
 }
 
 static void do_one_pass(struct kmm_machine *m, u64 pattern, phys_addr_t start,
-			phys_addr_t end, bool last)
+			phys_addr_t end)
 {
 	phys_addr_t this_start, this_end;
 	u64 i;
@@ -126,14 +148,6 @@ static void do_one_pass(struct kmm_machine *m, u64 pattern, phys_addr_t start,
 			(unsigned long long)this_end,
 			(unsigned long long)__builtin_bswap64(pattern));
 		memtest(m, pattern, this_start, this_end - this_start);
-		if (last) {
-			/* Zeroed now: the host may have the whole pages back. */
-			phys_addr_t a = PFN_PHYS(PFN_UP(this_start));
-			phys_addr_t b = PFN_PHYS(PFN_DOWN(this_end));
-
-			if (a < b)
-				kmm_plat_discard(m->backing, a, b - a);
-		}
 	}
 }
 
@@ -146,5 +160,5 @@ void early_memtest(phys_addr_t start, phys_addr_t end)
 		return;
 	pr_info("early_memtest: # of tests: %u\n", n);
 	for (unsigned int i = n - 1; i != ~0u; --i)
-		do_one_pass(m, patterns[i % NR_PATTERNS], start, end, i == 0);
+		do_one_pass(m, patterns[i % NR_PATTERNS], start, end);
 }

@@ -1181,8 +1181,8 @@ static void meminfo_show(struct kmm_machine *m, const struct kmm_sink *out)
 	show_val_kb(out, "VmallocUsed:", vmalloc_nr_pages());
 	show_val_kb(out, "VmallocChunk:", 0);
 	show_val_kb(out, "Percpu:", m->pcpu_nr_pages);
-	/* memtest_report_meminfo(): only once a test ran. */
-	if (m->memtest_done) {
+	/* memtest_report_meminfo() (6.4+): only once a test ran. */
+	if (m->memtest_done && m->kver >= KMM_KVER(6, 4)) {
 		unsigned long bad_kb = (unsigned long)(m->memtest_bad_bytes >> 10);
 
 		if (m->memtest_bad_bytes && !bad_kb)
