@@ -8,9 +8,10 @@
  * "Kernel command line:" and the unknown-parameter note, then mm_core_init:
  * build_all_zonelists, and mem_init's hand-over of all free memory from the
  * early allocator (memblock, or bootmem on kmm's bootmem path) to the buddy
- * free lists and the "Memory:" line; then the per-CPU pagesets,
- * page_alloc_init_late's deferred struct pages (deferred_init=parallel; lazy
- * leaves them to zones that run short), and the postcore initcall that sets
+ * free lists (with the "Memory:" line up to 6.11); then the per-CPU
+ * pagesets, smp_init's lines, page_alloc_init_late's deferred struct pages
+ * (deferred_init=parallel; lazy leaves them to zones that run short) and,
+ * from 6.12, the "Memory:" line; the postcore initcall that sets
  * watermarks, lowmem reserves and pageset sizes (init_per_zone_wmark_min),
  * and the device initcall that brings cacheinfo up (setup_pcp_cacheinfo:
  * the last-level cache's slice per CPU against each pageset's batch).
@@ -78,6 +79,20 @@ static void mem_init(struct kmm_machine *m)
 		memblock_free_all();
 }
 
+static bool late_mem_info(struct kmm_machine *m)
+{
+	return m->kver >= KMM_KVER(6, 12);
+}
+
+/* The lazy mode's note (6.18's log has it) and mem_init_print_info. */
+static void mem_init_info(struct kmm_machine *m, unsigned long pending)
+{
+	if (pending && m->params.deferred == KMM_DEFERRED_LAZY)
+		pr_info("deferred_init=lazy: %lu pages left to deferred_grow_zone()\n",
+			pending);
+	mem_init_print_info();
+}
+
 int start_kernel(void)
 {
 	struct kmm_machine *m = kmm_current();
@@ -103,10 +118,13 @@ int start_kernel(void)
 		}
 	}
 	atomic_store(&m->deferred_pages_left, (long)pending);
-	if (pending && m->params.deferred == KMM_DEFERRED_LAZY)
-		pr_info("deferred_init=lazy: %lu pages left to deferred_grow_zone()\n",
-			pending);
-	mem_init_print_info();
+	/*
+	 * Up to 6.11 mm_core_init prints the Memory: line right after
+	 * mem_init; 6.12 (6.12.118, the reference) prints it at the end of
+	 * page_alloc_init_late, once deferred struct pages are in.
+	 */
+	if (!late_mem_info(m))
+		mem_init_info(m, pending);
 	m->buddy_up = true;
 	/* mm_core_init: the slab allocator. */
 	kmem_cache_init();
@@ -134,6 +152,8 @@ int start_kernel(void)
 	/* page_alloc_init_late: the deferred struct pages, one thread a node. */
 	if (pending && m->params.deferred == KMM_DEFERRED_PARALLEL)
 		kmm_deferred_init_all(m);
+	if (late_mem_info(m))
+		mem_init_info(m, (unsigned long)atomic_load(&m->deferred_pages_left));
 	/* postcore_initcall: watermarks, reserves, pageset highs. */
 	init_per_zone_wmark_min();
 	/* arch_initcall gigantic_pages_init, subsys_initcall hugetlb_init. */
