@@ -106,7 +106,6 @@
  *    previous allocation's last page even if that page was freed since.
  */
 #include <kmm/bootmem.h>
-#include <kmm/platform.h>
 #include <kmm/machine.h>
 #include <kmm/memblock.h>
 #include <kmm/mm.h>
@@ -426,26 +425,6 @@ static unsigned long align_off(const bootmem_data_t *bdata, unsigned long off,
 	return ALIGN(base + off, align) - base;
 }
 
-/*
- * The zeroing of a bootmem allocation.  Whole pages are handed back to the
- * host instead (they read as zero), so that a large allocation - a
- * gigantic page - does not make the host back it all.
- */
-static void bootmem_clear(void *region, unsigned long size)
-{
-	struct kmm_machine *m = kmm_current();
-	u64 pa = (u64)__pa(region), end = pa + size;
-	u64 a = PFN_PHYS(PFN_UP(pa)), b = PFN_PHYS(PFN_DOWN(end));
-
-	if (size >= 16 * PAGE_SIZE && a < b &&
-	    !kmm_plat_discard(m->backing, a, b - a)) {
-		memset(region, 0, (size_t)(a - pa));
-		memset(m->phys_base + b, 0, (size_t)(end - b));
-		return;
-	}
-	memset(region, 0, size);
-}
-
 static void *alloc_bootmem_bdata(bootmem_data_t *bdata, unsigned long size,
 				 unsigned long align, unsigned long goal,
 				 unsigned long limit)
@@ -535,7 +514,7 @@ static void *alloc_bootmem_bdata(bootmem_data_t *bdata, unsigned long size,
 			BUG();
 
 		region = __va(PFN_PHYS(bdata->node_min_pfn) + start_off);
-		bootmem_clear(region, size);
+		kmm_zero_early(region, size);
 		return region;
 	}
 }

@@ -92,6 +92,7 @@
  *  - No kmemleak, KMSAN or accept_memory hooks; no physmem type.
  */
 #include <kmm/memblock.h>
+#include <kmm/platform.h>
 #include <kmm/machine.h>
 #include <kmm/mm.h>
 #include <kmm/printk.h>
@@ -1120,6 +1121,27 @@ void *memblock_alloc_try_nid_raw(phys_addr_t size, phys_addr_t align,
 				       false);
 }
 
+/*
+ * Zero early memory at @va: a large range's whole pages are handed back to
+ * the host instead (they read as zero), so that a big early allocation -
+ * a hash table, a gigantic page - does not make the host back it all; the
+ * edges, and anything small or that the host refuses, are written.
+ */
+void kmm_zero_early(void *va, u64 size)
+{
+	struct kmm_machine *m = kmm_current();
+	u64 pa = (u64)__pa(va), end = pa + size;
+	u64 a = PFN_PHYS(PFN_UP(pa)), b = PFN_PHYS(PFN_DOWN(end));
+
+	if (size >= 16 * PAGE_SIZE && a < b &&
+	    !kmm_plat_discard(m->backing, a, b - a)) {
+		memset(va, 0, (size_t)(a - pa));
+		memset(m->phys_base + b, 0, (size_t)(end - b));
+		return;
+	}
+	memset(va, 0, (size_t)size);
+}
+
 /* Node @nid preferred; zeroed memory.  Return: pointer or NULL. */
 void *memblock_alloc_try_nid(phys_addr_t size, phys_addr_t align,
 			     phys_addr_t min_addr, phys_addr_t max_addr,
@@ -1131,7 +1153,7 @@ void *memblock_alloc_try_nid(phys_addr_t size, phys_addr_t align,
 	ptr = memblock_alloc_internal(size, align, min_addr, max_addr, nid,
 				      false);
 	if (ptr)
-		memset(ptr, 0, size);
+		kmm_zero_early(ptr, size);
 	return ptr;
 }
 

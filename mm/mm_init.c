@@ -1040,8 +1040,9 @@ void kmm_deferred_init_all(struct kmm_machine *m)
  * pages (nr_kernel_pages, rounded up to a MiB, @scale adapted above 64
  * GiB), a power of two, at most 1/16 of all memory, at least @low_limit;
  * taken from memblock, halving until it fits.  kmm's tables hold nothing:
- * the memory is reserved and reads as zero (whole pages are handed back to
- * the host rather than written).  Return: log2 of the entries.
+ * the memory is reserved and reads as zero (the early allocators zero large
+ * ranges by handing their pages back to the host).  Return: log2 of the
+ * entries.
  */
 unsigned int alloc_large_system_hash_early(const char *name,
 					   unsigned long bucketsize,
@@ -1083,22 +1084,10 @@ unsigned int alloc_large_system_hash_early(const char *name,
 			table = __alloc_bootmem_nopanic(size, SMP_CACHE_BYTES,
 							BOOTMEM_LOW_LIMIT);
 		else
-			table = memblock_alloc_raw(size, SMP_CACHE_BYTES);
+			table = memblock_alloc(size, SMP_CACHE_BYTES);
 	} while (!table && size > PAGE_SIZE && --log2qty);
 	if (!table)
 		panic("Failed to allocate %s hash table\n", name);
-	if (!kmm_bootmem_active()) {	/* bootmem has zeroed it */
-		/* HASH_ZERO: whole pages back to the host, the edges cleared. */
-		u64 pa = (u64)__pa(table), end = pa + size;
-		u64 a = PFN_PHYS(PFN_UP(pa)), b = PFN_PHYS(PFN_DOWN(end));
-
-		if (a < b && !kmm_plat_discard(m->backing, a, b - a)) {
-			memset(table, 0, (size_t)(a - pa));
-			memset(m->phys_base + b, 0, (size_t)(end - b));
-		} else {
-			memset(table, 0, size);
-		}
-	}
 	pr_info("%s hash table entries: %lu (order: %u, %lu bytes, linear)\n",
 		name, 1UL << log2qty, get_order(size), size);
 	return (unsigned int)log2qty;

@@ -201,6 +201,8 @@ void *memblock_alloc_exact_nid_raw(phys_addr_t size, phys_addr_t align,
 void *memblock_alloc_try_nid_raw(phys_addr_t size, phys_addr_t align,
 				 phys_addr_t min_addr, phys_addr_t max_addr,
 				 int nid);
+/* Zero early memory, handing a large range's whole pages back to the host. */
+void kmm_zero_early(void *va, u64 size);
 void *memblock_alloc_try_nid(phys_addr_t size, phys_addr_t align,
 			     phys_addr_t min_addr, phys_addr_t max_addr,
 			     int nid);
