@@ -27,7 +27,8 @@
  * ns/op is wall time, best of 5 runs, the allocators interleaved within
  * each run.  Objects are not written to (as in slab_bulk_test01 and
  * slab_test).  --callgrind N OP [ALLOC] only does N pairs (OP cachepair256
- * or kmalloc<size>) or N rounds of bulk<N>, so that two callgrind runs
+ * or kmalloc<size>), N kmallocs and kfrees in held batches of 64 freed
+ * LIFO (lifo<size>) or N rounds of bulk<N>, so that two callgrind runs
  * give instructions per operation by difference (bench/callgrind_slab.sh).
  */
 #include <dlfcn.h>
@@ -834,6 +835,7 @@ static int callgrind(long n, const char *op, const char *who)
 	size_t size = 256;
 	bool cache = false;
 	int bulk = 0;
+	enum order order = O_PAIR;
 
 	if (!strcmp(who, "slab") || !strcmp(who, "--slab"))
 		a = A_SLAB;
@@ -851,11 +853,15 @@ static int callgrind(long n, const char *op, const char *who)
 		cache = true;
 	else if (!strncmp(op, "kmalloc", 7) && atol(op + 7) > 0)
 		size = (size_t)atol(op + 7);
+	else if (!strncmp(op, "lifo", 4) && atol(op + 4) > 0) {
+		size = (size_t)atol(op + 4);
+		order = O_LIFO;
+	}
 	else if (!strncmp(op, "bulk", 4) && atoi(op + 4) > 0 &&
 		 atoi(op + 4) <= MAX_BULK)
 		bulk = atoi(op + 4);
 	else {
-		fprintf(stderr, "OP is cachepair256, kmalloc<size> or bulk<N> (N <= %d)\n",
+		fprintf(stderr, "OP is cachepair256, kmalloc<size>, lifo<size> or bulk<N> (N <= %d)\n",
 			MAX_BULK);
 		return 2;
 	}
@@ -880,7 +886,7 @@ static int callgrind(long n, const char *op, const char *who)
 	if (bulk)	/* N rounds of bulk alloc+free of @bulk objects */
 		bulk_of(a, false)(cache256[a], size, bulk, n * bulk);
 	else
-		run_of(a, cache)(cache256[a], size, O_PAIR, n);
+		run_of(a, cache)(cache256[a], size, order, n);
 	return 0;
 }
 
@@ -922,7 +928,7 @@ int main(int argc, char **argv)
 				 argc > 4 ? argv[4] : "slub");
 	if (argc > 1) {
 		fprintf(stderr,
-			"usage: %s [--callgrind N cachepair256|kmalloc<size>|bulk<N> [slub|slab|glibc|floor|mimalloc]]\n",
+			"usage: %s [--callgrind N cachepair256|kmalloc<size>|lifo<size>|bulk<N> [slub|slab|glibc|floor|mimalloc]]\n",
 			argv[0]);
 		return 2;
 	}

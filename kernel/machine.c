@@ -260,6 +260,7 @@ static void unregister_live(struct kmm_machine *m)
 		cur_tls = NULL;
 	if (kmm_self.cpu_uid == m->uid) {
 		kmm_self.cpu_uid = 0;
+		kmm_self.owner_uid = 0;
 		kmm_cpu_id = -1;
 	}
 }
@@ -427,6 +428,7 @@ int kmm_machine_boot(struct kmm_machine *m, char *err, size_t errlen)
 {
 	struct kmm_machine *prev = cur_tls;
 	unsigned long long prev_uid = kmm_self.cpu_uid;
+	unsigned long long prev_owner = kmm_self.owner_uid;
 	int prev_cpu = cpu_id;
 	u64 t0;
 	int ret;
@@ -444,6 +446,7 @@ int kmm_machine_boot(struct kmm_machine *m, char *err, size_t errlen)
 	m->boot_ns = kmm_plat_now_ns() - t0;
 	cur_tls = prev;
 	kmm_self.cpu_uid = prev_uid;
+	kmm_self.owner_uid = prev_owner;
 	cpu_id = prev_cpu;
 	if (ret) {
 		m->failed = true;

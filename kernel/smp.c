@@ -19,7 +19,9 @@
  * outside.  Each per-CPU structure has a struct kmm_pcpu_lock
  * (include/kmm/pcpu_lock.h): a spinlock and the owner's busy flag.
  * Thread-locals (kmm_self): the uid of the machine and the CPU the thread
- * runs as, and its token.  The uid, not the address: a machine created
+ * runs as, its token, and owner_uid: the machine's uid again if the thread
+ * took the CPU as its owner (0 otherwise), so that a fast path tests "runs
+ * here" and "owns its CPU" in one compare (kmm_owns_cpu_of).  The uid, not the address: a machine created
  * where a destroyed one was must not inherit its threads' CPUs.
  *
  * Invariants.  A CPU's owner changes only FREE -> token (the thread
@@ -117,10 +119,19 @@ static void share(struct kmm_machine *m, int cpu)
 	kmm_plat_membarrier();
 }
 
+/* The calling thread runs as @cpu of @m from now on, its owner or not. */
+static void run_as(struct kmm_machine *m, int cpu, bool owned)
+{
+	kmm_self.cpu_uid = m->uid;
+	kmm_self.owner_uid = owned ? m->uid : 0;
+	kmm_cpu_id = cpu;
+}
+
 /* First call of a thread in a machine: give it a CPU (see above). */
 int kmm_assign_cpu(struct kmm_machine *m)
 {
 	int n, start, cpu = -1;
+	bool owned = false;
 
 	if (!m)
 		return 0;
@@ -137,14 +148,14 @@ int kmm_assign_cpu(struct kmm_machine *m)
 		for (int k = 0; k < n && cpu < 0; k++)
 			if (take(m, (start + k) % n))
 				cpu = (start + k) % n;
+		owned = cpu >= 0;
 	}
 	if (cpu < 0) {
 		cpu = start % n;
 		if (m->cpu_bias_on)
 			share(m, cpu);
 	}
-	kmm_self.cpu_uid = m->uid;
-	kmm_cpu_id = cpu;
+	run_as(m, cpu, owned);
 	return cpu;
 }
 
@@ -155,22 +166,30 @@ int kmm_cpu_bind(struct kmm_machine *m, int cpu)
 	if (kmm_runs_on(m) && kmm_cpu_id == cpu)
 		return 0;
 	/* The CPUs it owned here are for other threads now. */
+	bool owned = false;
+
 	if (kmm_cpu_token)
 		release_in(m);
-	if (m->cpu_bias_on && !take(m, cpu))
-		share(m, cpu);
-	kmm_self.cpu_uid = m->uid;
-	kmm_cpu_id = cpu;
+	if (m->cpu_bias_on) {
+		owned = take(m, cpu);
+		if (!owned)
+			share(m, cpu);
+	}
+	run_as(m, cpu, owned);
 	return 0;
 }
 
 /* The boot thread runs as CPU 0 and owns it (nobody else is there yet). */
 void kmm_claim_boot_cpu(struct kmm_machine *m)
 {
-	kmm_self.cpu_uid = m->uid;
-	kmm_cpu_id = 0;
-	if (m->cpu_bias_on && !take(m, 0))
-		share(m, 0);
+	bool owned = false;
+
+	if (m->cpu_bias_on) {
+		owned = take(m, 0);
+		if (!owned)
+			share(m, 0);
+	}
+	run_as(m, 0, owned);
 }
 
 /* Turn ownership off (kmm_cpu_owner=off), before any other thread runs. */
@@ -179,6 +198,8 @@ void kmm_cpu_bias_disable(struct kmm_machine *m)
 	m->cpu_bias_on = false;
 	for (int cpu = 0; cpu < m->nr_cpus; cpu++)
 		atomic_store(&m->cpu_bias[cpu].owner, KMM_CPU_FREE);
+	if (kmm_self.owner_uid == m->uid)
+		kmm_self.owner_uid = 0;
 }
 
 /*
@@ -194,6 +215,7 @@ void kmm_cpu_release(struct kmm_machine *m)
 		release_in(m);
 	if (kmm_self.cpu_uid == m->uid) {
 		kmm_self.cpu_uid = 0;
+		kmm_self.owner_uid = 0;
 		kmm_cpu_id = -1;
 	}
 }

@@ -281,19 +281,14 @@ struct slab_backend {
 	void (*free)(struct kmem_cache *s, struct slab *slab, void *x,
 		     unsigned long caller);
 	/*
-	 * kmem_cache_alloc/kmem_cache_free in one function each, for the
-	 * cache's cache_alloc/cache_free; anything but the fast path goes to
-	 * kmem_cache_alloc_general/kmem_cache_free_general.  May be NULL.
+	 * Choose @s's cache_alloc and cache_free (kmem_cache_alloc and
+	 * kmem_cache_free in one function each; anything but the fast path
+	 * goes to kmem_cache_alloc_general/kmem_cache_free_general, which
+	 * slab_common sets before).  Called after create, and again with
+	 * @kmalloc for the caches create_kmalloc_cache makes (never
+	 * destroyed).  May be NULL: the general paths stay.
 	 */
-	void *(*cache_alloc)(struct kmem_cache *s, gfp_t gfp,
-			     unsigned long caller, size_t orig_size);
-	void (*cache_free)(struct kmem_cache *s, void *x, unsigned long caller);
-	/*
-	 * cache_alloc for the caches create_kmalloc_cache makes (never
-	 * destroyed); may be NULL (cache_alloc).
-	 */
-	void *(*kmalloc_alloc)(struct kmem_cache *s, gfp_t gfp,
-			       unsigned long caller, size_t orig_size);
+	void (*set_fast_paths)(struct kmem_cache *s, bool kmalloc);
 	/*
 	 * kfree of a pointer past ZERO_OR_NULL_PTR; may be NULL (kfree_lookup,
 	 * which a backend's kfree calls for what it does not recognise).

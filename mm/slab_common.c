@@ -367,16 +367,16 @@ static int do_kmem_cache_create(struct kmem_cache *s, const char *name,
 	s->machine = M();
 	s->be_alloc = st->be->alloc;
 	s->be_free = st->be->free;
-	s->cache_alloc = st->be->cache_alloc ? st->be->cache_alloc :
-					       kmem_cache_alloc_general;
-	s->cache_free = st->be->cache_free ? st->be->cache_free :
-					     kmem_cache_free_general;
+	s->cache_alloc = kmem_cache_alloc_general;
+	s->cache_free = kmem_cache_free_general;
 	INIT_LIST_HEAD(&s->list);
 	atomic_store(&s->nr_slabs, 0);
 	atomic_store(&s->total_objects, 0);
 	err = st->be->create(s);
 	if (err)
 		slab_free_name(s);
+	else if (st->be->set_fast_paths)
+		st->be->set_fast_paths(s, false);
 	return err;
 }
 
@@ -423,8 +423,8 @@ struct kmem_cache *create_kmalloc_cache(const char *name, unsigned int size,
 	 * machine, may become a CPU's kfree_hint (a user cache created with
 	 * SLAB_KMALLOC may be destroyed).
 	 */
-	if (st->be->kmalloc_alloc)
-		s->cache_alloc = st->be->kmalloc_alloc;
+	if (st->be->set_fast_paths)
+		st->be->set_fast_paths(s, true);
 	return s;
 }
 

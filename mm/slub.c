@@ -40,23 +40,28 @@
  * kmem_cache_free_bulk builds 6.12's detached freelists (one do_slab_free
  * per run of one slab's objects), linking only objects it has checked.
  *
- * Fast paths.  slab_common calls the cache's cache_alloc/cache_free
- * (slub_cache_alloc/slub_cache_free) for kmem_cache_alloc, kmem_cache_free
- * and kmalloc on the local node: one function each, which takes the CPU's
- * section at the first try and works on its freelist, or hands the request
- * over untouched to the general path.  kmem_cache_cpu also keeps where its
- * slab's objects lie (slab_base, slab_span, set with slab by
- * set_cpu_slab), so a free recognises an object of the CPU slab - Linux's
- * slab == c->slab - and checks that it starts an object from the address
- * alone; any other free looks the page up first.  Invariants of the fast
- * paths, checked by flush_slab: a CPU freelist is never without its slab,
- * and the range matches the slab.  kfree: the caches of the kmalloc table
- * (never destroyed) allocate through slub_kmalloc_alloc, which also names
- * the cache in the CPU's line of m->cpu_bias (kfree_hint, a relaxed hint);
- * slub_kfree first frees the object into that cache's CPU slab when the
- * range says it is one of its objects (under the CPU's lock, as the cache
- * free fast path), and otherwise leaves it to kfree_lookup, Linux's page
- * lookup.  The outcome is the same; the common kfree - of a recent kmalloc
+ * Fast paths.  slab_common calls the cache's cache_alloc/cache_free for
+ * kmem_cache_alloc, kmem_cache_free and kmalloc on the local node: one
+ * function each (slub_cache_alloc_* and slub_cache_free_*, a copy for
+ * each setting of the freelist hardening, chosen by slub_set_fast_paths,
+ * which leaves machines with init_on_alloc or init_on_free the general
+ * paths), which takes the CPU's section at the first try and works on its
+ * freelist, or hands the request over untouched to the general path.
+ * kmem_cache_cpu also keeps where its slab's objects lie (slab_base,
+ * slab_objects, set with slab by set_cpu_slab), so a free recognises an
+ * object of the CPU slab - Linux's slab == c->slab - and checks that it
+ * starts an object from the address alone, with one multiplication, one
+ * rotation and one compare (slub_object_at: exact division by the object
+ * size through its inverse modulo 2^64); any other free looks the page up
+ * first.  Invariants of the fast paths, checked by flush_slab: a CPU
+ * freelist is never without its slab, and the range matches the slab.
+ * kfree: the caches of the kmalloc table (never destroyed) allocate
+ * through slub_kmalloc_alloc_*, which also name the cache in the CPU's
+ * line of m->cpu_bias (kfree_hint, a relaxed hint); slub_kfree first frees
+ * the object into that cache's CPU slab when the range says it is one of
+ * its objects (under the CPU's lock, as the cache free fast path), and
+ * otherwise leaves it to kfree_lookup, Linux's page lookup.  The outcome
+ * is the same; the common kfree - of a recent kmalloc
  * of the same size - skips the dependent loads of the lookup.
  *
  * init_on_free clears an object only once its pointer has been checked
@@ -152,13 +157,14 @@ struct kmem_cache_cpu {
 	struct slab *partial;
 	struct kmm_pcpu_lock lock;	/* local_lock (kernel/smp.c) */
 	/*
-	 * kmm: where the objects of slab lie (objects x size bytes from the
-	 * first), so that the free fast path tests "this CPU's slab" and
-	 * "the start of an object" from the address alone.  Set with slab
-	 * (set_cpu_slab); 0 bytes without one.
+	 * kmm: where the objects of slab lie (slab_objects of them, size
+	 * bytes apart from the first), so that the free fast path tests
+	 * "this CPU's slab" and "the start of an object" from the address
+	 * alone (slub_object_at).  Set with slab (set_cpu_slab); 0 objects
+	 * without one.
 	 */
 	u8 *slab_base;
-	unsigned long slab_span;
+	unsigned long slab_objects;
 } __attribute__((aligned(64)));
 
 struct kmem_cache_node {
@@ -185,6 +191,12 @@ struct slub_cache {
 	unsigned int inuse;
 	unsigned int red_left_pad;
 	unsigned int reciprocal_size;	/* 2^32 / size, rounded up */
+	/*
+	 * kmm: size = odd << size_shift, and size_inv * odd == 1 mod 2^64,
+	 * the exact division by size of slub_object_at.
+	 */
+	unsigned int size_shift;
+	unsigned long size_inv;
 	bool hardened;			/* SLAB_FREELIST_HARDENED */
 	unsigned long random;
 	unsigned int *random_seq;
@@ -330,6 +342,33 @@ static inline void set_freepointer(struct kmem_cache *s, void *object,
 	*(unsigned long *)addr = freelist_ptr_encode(s, fp, addr);
 }
 
+/*
+ * The fast paths' free pointers: @hardened is SC(s)->hardened, a constant
+ * in the copies of the fast paths made for each setting.
+ */
+static inline __attribute__((always_inline)) void *
+get_freepointer_fast(struct kmem_cache *s, void *object, bool hardened)
+{
+	unsigned long addr = (unsigned long)object + SC(s)->offset;
+	unsigned long v = *(unsigned long *)addr;
+
+	if (hardened)
+		v ^= SC(s)->random ^ swab_ul(addr);
+	return (void *)v;
+}
+
+static inline __attribute__((always_inline)) void
+set_freepointer_fast(struct kmem_cache *s, void *object, void *fp,
+		     bool hardened)
+{
+	unsigned long addr = (unsigned long)object + SC(s)->offset;
+	unsigned long v = (unsigned long)fp;
+
+	if (hardened)
+		v ^= SC(s)->random ^ swab_ul(addr);
+	*(unsigned long *)addr = v;
+}
+
 static inline bool freeptr_outside_object(struct kmem_cache *s)
 {
 	return SC(s)->offset >= SC(s)->inuse;
@@ -358,6 +397,42 @@ static inline unsigned int obj_to_index(struct kmem_cache *s, void *addr,
 					void *obj)
 {
 	return offset_to_index(s, (unsigned long)((u8 *)obj - (u8 *)addr));
+}
+
+/*
+ * size_inv and size_shift for objects of @size bytes: size is odd << shift,
+ * and the inverse of odd modulo 2^64 comes from Newton's iteration (each
+ * step doubles the correct low bits; odd * odd == 1 mod 8 to start with).
+ */
+static void slub_set_size_inv(struct slub_cache *sc, unsigned int size)
+{
+	unsigned int shift = (unsigned int)__builtin_ctz(size);
+	unsigned long odd = size >> shift, inv = odd;
+
+	for (int i = 0; i < 5; i++)
+		inv *= 2 - odd * inv;
+	sc->size_shift = shift;
+	sc->size_inv = inv;
+}
+
+/*
+ * @x starts one of the objects of the CPU slab of @c: its offset from the
+ * first is i * size with i < slab_objects.  For off = x - slab_base (any
+ * 64-bit value, so a pointer below the slab too), rotating off * size_inv
+ * right by size_shift gives i exactly when size divides off, and a value
+ * above (2^64 - 1) / size - so above any object count - when it does not
+ * (the exact-division test of Granlund and Montgomery): one compare
+ * checks the range and the object boundary together.
+ */
+static inline __attribute__((always_inline)) bool
+slub_object_at(struct kmem_cache *s, struct kmem_cache_cpu *c, void *x)
+{
+	unsigned long q = ((unsigned long)((u8 *)x - c->slab_base)) *
+			  SC(s)->size_inv;
+	unsigned int k = SC(s)->size_shift;
+
+	q = (q >> k) | (q << ((64 - k) & 63));
+	return q < c->slab_objects;
 }
 
 /* --- Double-word updates ------------------------------------------------------ */
@@ -407,7 +482,7 @@ static inline void set_cpu_slab(struct kmem_cache *s, struct kmem_cache_cpu *c,
 {
 	c->slab = slab;
 	c->slab_base = slab ? slab_address_m(s->machine, slab) : NULL;
-	c->slab_span = slab ? (unsigned long)slab->objects * s->size : 0;
+	c->slab_objects = slab ? slab->objects : 0;
 }
 
 static inline struct kmem_cache_cpu *this_cpu_slab(struct kmem_cache *s)
@@ -1664,7 +1739,7 @@ static void flush_slab(struct kmem_cache *s, struct kmem_cache_cpu *c)
 	/* kmm's invariants of the fast paths (set_cpu_slab, slub_take_fast). */
 	if (unlikely((freelist && !slab) ||
 		     c->slab_base != (slab ? slab_address_m(s->machine, slab) : NULL) ||
-		     c->slab_span != (slab ? (unsigned long)slab->objects * s->size : 0))) {
+		     c->slab_objects != (slab ? slab->objects : 0u))) {
 		pr_err("SLUB %s: CPU slab and its range out of step\n", s->name);
 		slab_count_error();
 	}
@@ -2249,15 +2324,14 @@ static __attribute__((noinline)) void slub_free_slow(struct kmem_cache *s,
  * the freelist's head (the hardened double-free check).
  */
 static inline __attribute__((always_inline)) bool
-slub_put_fast(struct kmem_cache *s, struct kmem_cache_cpu *c, void *x)
+slub_put_fast(struct kmem_cache *s, struct kmem_cache_cpu *c, void *x,
+	      bool hardened)
 {
-	unsigned long off = (unsigned long)((u8 *)x - c->slab_base);
 	void *freelist = c->freelist;
 
-	if (unlikely(off >= c->slab_span ||
-		     offset_to_index(s, off) * s->size != off || freelist == x))
+	if (unlikely(!slub_object_at(s, c, x) || freelist == x))
 		return false;
-	set_freepointer(s, x, freelist);
+	set_freepointer_fast(s, x, freelist, hardened);
 	c->freelist = x;
 	c->tid = next_tid(c->tid);
 	return true;
@@ -2272,16 +2346,16 @@ slub_put_fast(struct kmem_cache *s, struct kmem_cache_cpu *c, void *x)
  */
 static inline __attribute__((always_inline)) bool
 slub_free_fast_on(struct kmem_cache *s, struct kmem_cache_cpu *c,
-		  struct kmm_cpu_bias *b, void *x)
+		  struct kmm_cpu_bias *b, void *x, bool owned, bool hardened)
 {
-	int how = kmm_pcpu_trylock(b, &c->lock);
+	int how = kmm_pcpu_trylock_as(owned, b, &c->lock);
 	bool done;
 
 	if (likely(how > 0)) {
-		done = slub_put_fast(s, c, x);
+		done = slub_put_fast(s, c, x, hardened);
 		slub_cpu_unlock(c, 1);
 	} else if (how == 0) {
-		done = slub_put_fast(s, c, x);
+		done = slub_put_fast(s, c, x, hardened);
 		slub_cpu_unlock(c, 0);
 	} else {
 		done = false;
@@ -2290,15 +2364,26 @@ slub_free_fast_on(struct kmem_cache *s, struct kmem_cache_cpu *c,
 }
 
 static inline __attribute__((always_inline)) bool
-slub_free_fast(struct kmm_machine *m, struct kmem_cache *s, void *x)
+slub_free_fast(struct kmm_machine *m, struct kmem_cache *s, void *x,
+	       bool hardened)
 {
+	bool owned = kmm_owns_cpu_of(m);
 	int cpu;
 
-	if (unlikely(!kmm_runs_on(m)))
+	if (unlikely(!owned && !kmm_runs_on(m)))
 		return false;
 	cpu = kmm_cpu_id;
 	return slub_free_fast_on(s, &SC(s)->cpu_slab[cpu], &m->cpu_bias[cpu],
-				 x);
+				 x, owned, hardened);
+}
+
+/* The fast free for a caller that has not settled the hardening. */
+static bool slub_free_fast_any(struct kmm_machine *m, struct kmem_cache *s,
+			       void *x)
+{
+	if (SC(s)->hardened)
+		return slub_free_fast(m, s, x, true);
+	return slub_free_fast(m, s, x, false);
 }
 
 /*
@@ -2309,7 +2394,7 @@ static void slub_free(struct kmem_cache *s, struct slab *slab, void *x,
 		      unsigned long caller)
 {
 	if (likely(!s->machine->init_on_free &&
-		   slub_free_fast(s->machine, s, x)))
+		   slub_free_fast_any(s->machine, s, x)))
 		return;
 	slub_free_slow(s, slab, x, caller);
 }
@@ -2321,13 +2406,13 @@ static void slub_free(struct kmem_cache *s, struct slab *slab, void *x,
  * slab: a freelist is never left without its slab), any node, or NULL.
  */
 static inline __attribute__((always_inline)) void *
-slub_take_fast(struct kmem_cache *s, struct kmem_cache_cpu *c)
+slub_take_fast(struct kmem_cache *s, struct kmem_cache_cpu *c, bool hardened)
 {
 	void *object = c->freelist;
 
 	if (unlikely(!object))
 		return NULL;
-	c->freelist = get_freepointer(s, object);
+	c->freelist = get_freepointer_fast(s, object, hardened);
 	c->tid = next_tid(c->tid);
 	return object;
 }
@@ -2354,20 +2439,25 @@ slub_kmalloc_alloc_general(struct kmem_cache *s, gfp_t gfp,
 /*
  * The cache's cache_alloc: what kmem_cache_alloc, slab_alloc and
  * slub_alloc do when slab_common would hand the request straight over (no
- * zeroing, no init_on_alloc, no DMA32 or HIGHMEM) and the CPU's freelist
- * has an object.  Anything else goes to kmem_cache_alloc_general as it
- * came.  The locked section is written twice, so that each copy knows how
- * it unlocks; the entry is spelled out rather than slub_cpu_enter_fast()'s,
- * whose NULL-or-how return costs this path 2 instructions (so too in
- * slub_free_fast).  Written once, for slub_cache_alloc and, with @hint,
- * for the kmalloc caches' slub_kmalloc_alloc, which also names @s as this
- * CPU's kfree_hint (one store on a line the trylock has just read).
+ * zeroing, no DMA32 or HIGHMEM) and the CPU's freelist has an object.
+ * Anything else goes to kmem_cache_alloc_general as it came.  Machines
+ * with init_on_alloc or init_on_free never come here (slub_set_fast_paths
+ * chooses the general path for their caches).  The locked section is
+ * written twice, so that each copy knows how it unlocks; the entry is
+ * spelled out rather than slub_cpu_enter_fast()'s, whose NULL-or-how
+ * return costs this path 2 instructions (so too in slub_free_fast).
+ * Written once, for slub_cache_alloc_{plain,hard} and, with @hint, for
+ * the kmalloc caches' slub_kmalloc_alloc_{plain,hard}, which also name @s
+ * as this CPU's kfree_hint (one store on a line the trylock has just
+ * read).  @hardened is the machine's SLAB_FREELIST_HARDENED, a constant in
+ * each copy as it is in a kernel build.
  */
 static inline __attribute__((always_inline)) void *
 slub_cache_alloc_fast(struct kmem_cache *s, gfp_t gfp, unsigned long caller,
-		      size_t orig_size, bool hint)
+		      size_t orig_size, bool hint, bool hardened)
 {
 	struct kmm_machine *m = s->machine;
+	bool owned = kmm_owns_cpu_of(m);
 	struct kmem_cache_cpu *c;
 	struct kmm_cpu_bias *b;
 	void *object;
@@ -2375,52 +2465,66 @@ slub_cache_alloc_fast(struct kmem_cache *s, gfp_t gfp, unsigned long caller,
 
 	if (unlikely((gfp & (__GFP_DMA32 | __GFP_HIGHMEM | __GFP_ZERO |
 			     ~__GFP_BITS_MASK)) ||
-		     m->init_on_alloc_or_free || !kmm_runs_on(m)))
+		     (!owned && !kmm_runs_on(m))))
 		goto general;
 	cpu = kmm_cpu_id;
 	c = &SC(s)->cpu_slab[cpu];
 	b = &m->cpu_bias[cpu];
-	how = kmm_pcpu_trylock(b, &c->lock);
+	how = kmm_pcpu_trylock_as(owned, b, &c->lock);
 	if (likely(how > 0)) {
-		object = slub_take_fast(s, c);
+		object = slub_take_fast(s, c, hardened);
 		slub_cpu_unlock(c, 1);
 	} else if (how == 0) {
-		object = slub_take_fast(s, c);
+		object = slub_take_fast(s, c, hardened);
 		slub_cpu_unlock(c, 0);
 	} else {
 		goto general;
 	}
-	if (hint)
-		atomic_store_explicit(&b->kfree_hint, s, memory_order_relaxed);
-	if (likely(object))
+	if (likely(object)) {
+		if (hint)
+			atomic_store_explicit(&b->kfree_hint, s,
+					      memory_order_relaxed);
 		return object;
+	}
 general:
 	if (hint)
 		return slub_kmalloc_alloc_general(s, gfp, caller, orig_size);
 	return kmem_cache_alloc_general(s, gfp, caller, orig_size);
 }
 
-static void *slub_cache_alloc(struct kmem_cache *s, gfp_t gfp,
-			      unsigned long caller, size_t orig_size)
+static void *slub_cache_alloc_plain(struct kmem_cache *s, gfp_t gfp,
+				    unsigned long caller, size_t orig_size)
 {
-	return slub_cache_alloc_fast(s, gfp, caller, orig_size, false);
+	return slub_cache_alloc_fast(s, gfp, caller, orig_size, false, false);
 }
 
-static void *slub_kmalloc_alloc(struct kmem_cache *s, gfp_t gfp,
-				unsigned long caller, size_t orig_size)
+static void *slub_cache_alloc_hard(struct kmem_cache *s, gfp_t gfp,
+				   unsigned long caller, size_t orig_size)
 {
-	return slub_cache_alloc_fast(s, gfp, caller, orig_size, true);
+	return slub_cache_alloc_fast(s, gfp, caller, orig_size, false, true);
+}
+
+static void *slub_kmalloc_alloc_plain(struct kmem_cache *s, gfp_t gfp,
+				      unsigned long caller, size_t orig_size)
+{
+	return slub_cache_alloc_fast(s, gfp, caller, orig_size, true, false);
+}
+
+static void *slub_kmalloc_alloc_hard(struct kmem_cache *s, gfp_t gfp,
+				     unsigned long caller, size_t orig_size)
+{
+	return slub_cache_alloc_fast(s, gfp, caller, orig_size, true, true);
 }
 
 /*
  * The cache's cache_free: what kmem_cache_free, slab_free and slub_free do
  * for an object of @s freed into this CPU's slab, which the fast path
- * recognises from the address alone (in that slab's range, the start of
- * an object), so no lookup of the page is needed.  An object of another
- * slab of @s goes to slub_free_slow; anything else - NULL, another
- * cache's object, not a slab object, init_on_free - to
- * kmem_cache_free_general, which looks it up, checks it and reports as
- * before.
+ * recognises from the address alone (slub_object_at), so no lookup of
+ * the page is needed.  An object of another slab of @s goes to
+ * slub_free_slow; anything else - NULL, another cache's object, not a
+ * slab object - to kmem_cache_free_general, which looks it up, checks it
+ * and reports as before.  Under init_on_free every free goes the general
+ * way (slub_set_fast_paths), which clears the object once it is checked.
  */
 static __attribute__((noinline)) void
 slub_cache_free_other(struct kmem_cache *s, void *x, unsigned long caller)
@@ -2435,38 +2539,81 @@ slub_cache_free_other(struct kmem_cache *s, void *x, unsigned long caller)
 		kmem_cache_free_general(s, x, caller);
 }
 
-static void slub_cache_free(struct kmem_cache *s, void *x,
-			    unsigned long caller)
+static void slub_cache_free_plain(struct kmem_cache *s, void *x,
+				  unsigned long caller)
 {
-	struct kmm_machine *m = s->machine;
-
-	if (likely(!m->init_on_free && slub_free_fast(m, s, x)))
+	if (likely(slub_free_fast(s->machine, s, x, false)))
 		return;
 	slub_cache_free_other(s, x, caller);
+}
+
+static void slub_cache_free_hard(struct kmem_cache *s, void *x,
+				 unsigned long caller)
+{
+	if (likely(slub_free_fast(s->machine, s, x, true)))
+		return;
+	slub_cache_free_other(s, x, caller);
+}
+
+/*
+ * The cache's cache_alloc and cache_free, chosen once the cache is made
+ * (slab_common calls it after create, and again with @kmalloc for the
+ * caches of the kmalloc table, which are never destroyed and so may be a
+ * CPU's kfree_hint): the copies for the machine's hardening, or the
+ * general paths when init_on_alloc or init_on_free is on (boot options,
+ * settled by mem_debugging_and_hardening_init before the first cache).
+ */
+static void slub_set_fast_paths(struct kmem_cache *s, bool kmalloc)
+{
+	struct kmm_machine *m = s->machine;
+	bool hard = SC(s)->hardened;
+
+	if (m->init_on_alloc_or_free)
+		s->cache_alloc = kmalloc ? slub_kmalloc_alloc_general :
+					   kmem_cache_alloc_general;
+	else if (kmalloc)
+		s->cache_alloc = hard ? slub_kmalloc_alloc_hard :
+					slub_kmalloc_alloc_plain;
+	else
+		s->cache_alloc = hard ? slub_cache_alloc_hard :
+					slub_cache_alloc_plain;
+	if (m->init_on_free)
+		s->cache_free = kmem_cache_free_general;
+	else
+		s->cache_free = hard ? slub_cache_free_hard :
+				       slub_cache_free_plain;
 }
 
 /*
  * kfree past its NULL test (slab_common's kfree): first the kmalloc cache
  * this CPU last allocated from (its kfree_hint), freeing @x into that
  * cache's CPU slab when it starts an object there - then its page need
- * not be looked up.  Anything else, and every free under init_on_free,
- * goes to kfree_lookup.
+ * not be looked up.  Anything else goes to kfree_lookup.  Under
+ * init_on_free slub_init makes kfree_lookup the kfree.
  */
 static void slub_kfree(struct kmm_machine *m, const void *x,
 		       unsigned long caller)
 {
+	bool owned = kmm_owns_cpu_of(m);
 	struct kmm_cpu_bias *b;
 	struct kmem_cache *s;
 	int cpu;
 
-	if (unlikely(!kmm_runs_on(m) || m->init_on_free))
+	if (unlikely(!owned && !kmm_runs_on(m)))
 		goto lookup;
 	cpu = kmm_cpu_id;
 	b = &m->cpu_bias[cpu];
 	s = atomic_load_explicit(&b->kfree_hint, memory_order_relaxed);
-	if (likely(s && slub_free_fast_on(s, &SC(s)->cpu_slab[cpu], b,
-					  (void *)x)))
+	if (unlikely(!s))
+		goto lookup;
+	if (SC(s)->hardened) {
+		if (likely(slub_free_fast_on(s, &SC(s)->cpu_slab[cpu], b,
+					     (void *)x, owned, true)))
+			return;
+	} else if (likely(slub_free_fast_on(s, &SC(s)->cpu_slab[cpu], b,
+					    (void *)x, owned, false))) {
 		return;
+	}
 lookup:
 	kfree_lookup(m, x, caller);
 }
@@ -2663,7 +2810,7 @@ static void slub_free_bulk(struct kmem_cache *s, size_t size, void **p,
 			cnt++;
 		}
 		/* A list of one: as kmem_cache_free would, fast if it can. */
-		if (cnt == 1 && slub_free_fast(m, s, head))
+		if (cnt == 1 && slub_free_fast_any(m, s, head))
 			continue;
 		do_slab_free(s, df.slab, head, tail, cnt, caller);
 	}
@@ -2754,6 +2901,7 @@ static bool calculate_sizes(struct kmem_cache *s)
 	size = ALIGN(size, s->align);
 	s->size = size;
 	sc->reciprocal_size = (unsigned int)(((1ULL << 32) + size - 1) / size);
+	slub_set_size_inv(sc, size);
 	order = calculate_order(size);
 	if (order < 0)
 		return false;
@@ -3275,6 +3423,9 @@ static int slub_init(void)
 		if (node_state(node, N_NORMAL_MEMORY))
 			node_set(node, &g->slab_nodes);
 
+	/* init_on_free: no fast free, whose objects would not be cleared. */
+	if (m->init_on_free)
+		st->kfree = kfree_lookup;
 	st->kmem_cache_node = boot_node;
 	st->kmem_cache = boot_cache;
 	if (slab_bootstrap_cache(boot_node, "kmem_cache_node",
@@ -3348,10 +3499,8 @@ const struct slab_backend kmm_slub_backend = {
 	.release		= slub_release,
 	.alloc			= slub_alloc,
 	.free			= slub_free,
-	.cache_alloc		= slub_cache_alloc,
-	.kmalloc_alloc		= slub_kmalloc_alloc,
+	.set_fast_paths		= slub_set_fast_paths,
 	.kfree			= slub_kfree,
-	.cache_free		= slub_cache_free,
 	.alloc_bulk		= slub_alloc_bulk,
 	.free_bulk		= slub_free_bulk,
 	.shrink			= slub_shrink,

@@ -781,6 +781,86 @@ KT_TEST(misuse_on_fast_path_caches_is_caught)
 }
 
 /*
+ * The free fast path tells an object's start from the address alone
+ * (SLUB: exact division through the size's inverse modulo 2^64, rotated by
+ * the size's power of two).  For object sizes odd, even and powers of two
+ * times an odd number, with and without the freelist hardening (whose
+ * fast paths are separate copies): pointers into an object, just before
+ * it and past the slab are refused, object starts are taken, and the
+ * hardening shows in the stored free pointer.
+ */
+KT_TEST(fast_free_recognises_object_starts)
+{
+	static const unsigned int sizes[] = { 8, 24, 40, 56, 96, 104, 136,
+					      192, 200, 264, 520, 1000, 1352,
+					      3000, 4096 };
+
+	for (int hard = 0; hard < 2; hard++) {
+		FOR_EACH_BACKEND(b) {
+			struct kmm_machine *m = boot_slab(b, 256ULL << 20, 1, 1,
+				hard ? "slab_freelist_hardened=1 init_on_alloc=0" :
+				       "slab_freelist_hardened=0 init_on_alloc=0");
+
+			for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+				unsigned int sz = sizes[i];
+				struct kmem_cache *c = kmem_cache_create("shape", sz, 0,
+									 SLAB_NO_MERGE, NULL);
+				long e0 = kmm_slab_errors(m), e;
+				unsigned char *a, *p, *q;
+				const long bad[] = { 1, 8, (long)sz / 2 / 8 * 8,
+						     (long)sz - 8, -8, -(long)sz / 2 };
+				unsigned int got;
+
+				KT_TRUE(c != NULL);
+				if (!c)
+					continue;
+				got = kmem_cache_size(c);
+				KT_TRUE(got >= sz);
+				a = kmem_cache_alloc(c, GFP_KERNEL);
+				p = kmem_cache_alloc(c, GFP_KERNEL);
+				KT_TRUE(a && p);
+				if (!a || !p)
+					continue;
+				for (size_t j = 0; j < sizeof(bad) / sizeof(bad[0]); j++) {
+					/* Not 0 and not another object's start. */
+					if (bad[j] % 8 || bad[j] % (long)sz == 0)
+						continue;
+					kmem_cache_free(c, p + bad[j]);
+					e = kmm_slab_errors(m);
+					KT_TRUE(e > e0);
+					e0 = e;
+				}
+				/* a, then p, onto the freelist: p's pointer names a. */
+				kmem_cache_free(c, a);
+				kmem_cache_free(c, p);
+				KT_EQ(kmm_slab_errors(m), e0);
+				if (is_slub(m) && sz >= 16) {
+					void *stored;
+
+					memcpy(&stored, p + (sz / 2 / 8 * 8),
+					       sizeof(stored));
+					if (hard)
+						KT_TRUE(stored != (void *)a);
+					else
+						KT_TRUE(stored == (void *)a);
+				}
+				/* Neither interior pointer reached a freelist. */
+				q = kmem_cache_alloc(c, GFP_KERNEL);
+				KT_TRUE(q == p);
+				q = kmem_cache_alloc(c, GFP_KERNEL);
+				KT_TRUE(q == a);
+				kmem_cache_free(c, p);
+				kmem_cache_free(c, a);
+				KT_EQ(kmm_slab_errors(m), e0);
+				KT_EQ(kmm_slab_validate(m), 0);
+				kmem_cache_destroy(c);
+			}
+			done(m);
+		}
+	}
+}
+
+/*
  * kmem_cache_free_bulk of objects from many slabs in a shuffled order: all
  * are freed (SLUB in detached freelists, one per slab run), a bad pointer
  * among them is reported and left alone, a repeated one is caught, and

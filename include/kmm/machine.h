@@ -445,6 +445,11 @@ static inline bool kmm_runs_on(const struct kmm_machine *m)
 {
 	return kmm_self.cpu_uid == m->uid;
 }
+/* ... and owns that CPU (kernel/smp.c; implies kmm_runs_on). */
+static inline bool kmm_owns_cpu_of(const struct kmm_machine *m)
+{
+	return kmm_self.owner_uid == m->uid;
+}
 int kmm_assign_cpu(struct kmm_machine *m);
 /*
  * CPU ownership (kernel/smp.c, include/kmm/pcpu_lock.h).  Revoke before

@@ -81,6 +81,15 @@ struct kmm_thread {
 	 * vmstat tick, which Linux runs on the CPU itself); 0: its own.
 	 */
 	int stat_cpu;
+	/*
+	 * cpu_uid again while the thread owns that CPU, else 0: kernel/smp.c
+	 * and kernel/machine.c set it with cpu_uid.  The fast paths' one
+	 * test for "a CPU of this machine, and mine" (kmm_owns_cpu_of()).
+	 * It is not cleared when another thread joins the CPU: the revoke
+	 * count the first sharer raises for good sends the owner to the
+	 * spinlock instead.
+	 */
+	unsigned long long owner_uid;
 };
 extern _Thread_local __attribute__((tls_model("initial-exec")))
 	struct kmm_thread kmm_self;
@@ -99,14 +108,13 @@ static inline void kmm_pcpu_wait_owner(struct kmm_pcpu_lock *l)
 		kmm_plat_cpu_relax();
 }
 
-/* The owner's way in; false (and nothing held) for anyone else. */
-static inline bool kmm_pcpu_enter_owner(struct kmm_cpu_bias *b,
+/*
+ * The owner's way in, for a thread known to own @b's CPU: busy, then the
+ * revoke count.  False (and nothing held): take the spinlock instead.
+ */
+static inline bool kmm_pcpu_enter_owned(struct kmm_cpu_bias *b,
 					struct kmm_pcpu_lock *l)
 {
-	uintptr_t me = kmm_cpu_token;
-
-	if (atomic_load_explicit(&b->owner, memory_order_relaxed) != me)
-		return false;
 	atomic_store_explicit(&l->busy, 1, memory_order_relaxed);
 	atomic_signal_fence(memory_order_seq_cst);
 	/* A shared CPU keeps a revoke count of its own (kernel/smp.c). */
@@ -115,6 +123,33 @@ static inline bool kmm_pcpu_enter_owner(struct kmm_cpu_bias *b,
 		return true;
 	atomic_store_explicit(&l->busy, 0, memory_order_release);
 	return false;
+}
+
+/* The owner's way in; false (and nothing held) for anyone else. */
+static inline bool kmm_pcpu_enter_owner(struct kmm_cpu_bias *b,
+					struct kmm_pcpu_lock *l)
+{
+	uintptr_t me = kmm_cpu_token;
+
+	if (atomic_load_explicit(&b->owner, memory_order_relaxed) != me)
+		return false;
+	return kmm_pcpu_enter_owned(b, l);
+}
+
+/*
+ * The spinlock's trylock, for a thread that does not own the CPU or
+ * could not enter as its owner: 0 entered, -1 the spinlock was taken or
+ * an owner section is still running.
+ */
+static inline int kmm_pcpu_trylock_other(struct kmm_pcpu_lock *l)
+{
+	if (!spin_trylock(&l->lock))
+		return -1;
+	if (atomic_load_explicit(&l->busy, memory_order_acquire)) {
+		spin_unlock(&l->lock);
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -128,14 +163,21 @@ static inline int kmm_pcpu_trylock(struct kmm_cpu_bias *b,
 {
 	if (__builtin_expect(kmm_pcpu_enter_owner(b, l), 1))
 		return 1;
-	if (!spin_trylock(&l->lock))
-		return -1;
-	/* An owner section still running counts as the lock being taken. */
-	if (atomic_load_explicit(&l->busy, memory_order_acquire)) {
-		spin_unlock(&l->lock);
-		return -1;
-	}
-	return 0;
+	return kmm_pcpu_trylock_other(l);
+}
+
+/*
+ * kmm_pcpu_trylock for the fast paths, which have read kmm_owns_cpu_of()
+ * (@owned) as their test that the thread runs on the machine at all, so
+ * the CPU's owner need not be read again.
+ */
+static inline int kmm_pcpu_trylock_as(bool owned, struct kmm_cpu_bias *b,
+				      struct kmm_pcpu_lock *l)
+{
+	if (__builtin_expect(owned, 1) &&
+	    __builtin_expect(kmm_pcpu_enter_owned(b, l), 1))
+		return 1;
+	return kmm_pcpu_trylock_other(l);
 }
 
 /* The spinlock, then the owner's section out of the way (kernel/smp.c). */
