@@ -57,7 +57,7 @@
  * freelist is never without its slab, and the range matches the slab.
  * kfree: the caches of the kmalloc table (never destroyed) allocate
  * through slub_kmalloc_alloc_*, which also name the cache in the CPU's
- * line of m->cpu_bias (kfree_hint, a relaxed hint); slub_kfree first frees
+ * line of m->cpu_bias (kfree_hint, a relaxed hint); slub_kfree_* first frees
  * the object into that cache's CPU slab when the range says it is one of
  * its objects (under the CPU's lock, as the cache free fast path), and
  * otherwise leaves it to kfree_lookup, Linux's page lookup.  The outcome
@@ -2588,11 +2588,13 @@ static void slub_set_fast_paths(struct kmem_cache *s, bool kmalloc)
  * kfree past its NULL test (slab_common's kfree): first the kmalloc cache
  * this CPU last allocated from (its kfree_hint), freeing @x into that
  * cache's CPU slab when it starts an object there - then its page need
- * not be looked up.  Anything else goes to kfree_lookup.  Under
- * init_on_free slub_init makes kfree_lookup the kfree.
+ * not be looked up.  Anything else goes to kfree_lookup.  slub_init
+ * makes slub_kfree_hard or slub_kfree_plain the machine's kfree, after
+ * its freelist hardening, or kfree_lookup under init_on_free.
  */
-static void slub_kfree(struct kmm_machine *m, const void *x,
-		       unsigned long caller)
+static inline __attribute__((always_inline)) void
+slub_kfree_fast(struct kmm_machine *m, const void *x, unsigned long caller,
+		bool hardened)
 {
 	bool owned = kmm_owns_cpu_of(m);
 	struct kmm_cpu_bias *b;
@@ -2604,18 +2606,23 @@ static void slub_kfree(struct kmm_machine *m, const void *x,
 	cpu = kmm_cpu_id;
 	b = &m->cpu_bias[cpu];
 	s = atomic_load_explicit(&b->kfree_hint, memory_order_relaxed);
-	if (unlikely(!s))
-		goto lookup;
-	if (SC(s)->hardened) {
-		if (likely(slub_free_fast_on(s, &SC(s)->cpu_slab[cpu], b,
-					     (void *)x, owned, true)))
-			return;
-	} else if (likely(slub_free_fast_on(s, &SC(s)->cpu_slab[cpu], b,
-					    (void *)x, owned, false))) {
+	if (likely(s && slub_free_fast_on(s, &SC(s)->cpu_slab[cpu], b,
+					  (void *)x, owned, hardened)))
 		return;
-	}
 lookup:
 	kfree_lookup(m, x, caller);
+}
+
+static void slub_kfree_plain(struct kmm_machine *m, const void *x,
+			     unsigned long caller)
+{
+	slub_kfree_fast(m, x, caller, false);
+}
+
+static void slub_kfree_hard(struct kmm_machine *m, const void *x,
+			    unsigned long caller)
+{
+	slub_kfree_fast(m, x, caller, true);
 }
 
 /* --- Bulk ---------------------------------------------------------------------- */
@@ -3426,6 +3433,10 @@ static int slub_init(void)
 	/* init_on_free: no fast free, whose objects would not be cleared. */
 	if (m->init_on_free)
 		st->kfree = kfree_lookup;
+	else if (m->params.slab.freelist_hardened)
+		st->kfree = slub_kfree_hard;
+	else
+		st->kfree = slub_kfree_plain;
 	st->kmem_cache_node = boot_node;
 	st->kmem_cache = boot_cache;
 	if (slab_bootstrap_cache(boot_node, "kmem_cache_node",
@@ -3500,7 +3511,7 @@ const struct slab_backend kmm_slub_backend = {
 	.alloc			= slub_alloc,
 	.free			= slub_free,
 	.set_fast_paths		= slub_set_fast_paths,
-	.kfree			= slub_kfree,
+	.kfree			= slub_kfree_hard,	/* slub_init chooses */
 	.alloc_bulk		= slub_alloc_bulk,
 	.free_bulk		= slub_free_bulk,
 	.shrink			= slub_shrink,

@@ -855,6 +855,27 @@ KT_TEST(fast_free_recognises_object_starts)
 				KT_EQ(kmm_slab_validate(m), 0);
 				kmem_cache_destroy(c);
 			}
+			/* kfree's first guess, the kmalloc cache just used. */
+			for (size_t sz = 16; sz <= 4096; sz = sz * 3 / 2 / 8 * 8) {
+				long e0 = kmm_slab_errors(m), e;
+				unsigned char *a = kmalloc(sz, GFP_KERNEL);
+				unsigned char *p = kmalloc(sz, GFP_KERNEL);
+
+				KT_TRUE(a && p);
+				if (!a || !p)
+					continue;
+				kfree(p + 8);
+				e = kmm_slab_errors(m);
+				KT_TRUE(e > e0);
+				kfree(a);
+				kfree(p);
+				KT_EQ(kmm_slab_errors(m), e);
+				KT_TRUE(kmalloc(sz, GFP_KERNEL) == p);
+				KT_TRUE(kmalloc(sz, GFP_KERNEL) == a);
+				kfree(p);
+				kfree(a);
+			}
+			KT_EQ(kmm_slab_validate(m), 0);
 			done(m);
 		}
 	}
