@@ -87,11 +87,19 @@ static void release_in(struct kmm_machine *m)
 	}
 }
 
-/* At thread exit: the CPUs this thread owned are free again. */
+/*
+ * At thread exit: the CPUs this thread owned are free again, and it runs
+ * as no CPU, so that a later exit destructor that calls in is given a
+ * CPU anew instead of entering as the owner of one another thread may
+ * have taken meanwhile.
+ */
 static void release_all(void)
 {
 	if (kmm_cpu_token)
 		kmm_for_each_live_machine(release_in);
+	kmm_self.cpu_uid = 0;
+	kmm_self.owner_uid = 0;
+	kmm_cpu_id = -1;
 }
 
 static bool take(struct kmm_machine *m, int cpu)

@@ -333,6 +333,8 @@ struct slab_backend {
 };
 
 extern const struct slab_backend kmm_slub_backend;
+/* SLUB: frees of @s that took the page lookup (mm/slub.c). */
+unsigned long slub_lookup_frees(struct kmem_cache *s);
 extern const struct slab_backend kmm_slab_backend;
 
 /*

@@ -198,6 +198,12 @@ struct slub_cache {
 	unsigned int size_shift;
 	unsigned long size_inv;
 	bool hardened;			/* SLAB_FREELIST_HARDENED */
+	/*
+	 * kmm: frees that took slub_free_slow, the page lookup's way (not
+	 * the address-only fast path): another slab's object, a bad pointer,
+	 * init_on_free.  Slow paths only; slub_lookup_frees() reads it.
+	 */
+	atomic_ulong lookup_frees;
 	unsigned long random;
 	unsigned int *random_seq;
 	/* nr_node_ids entries (node_array_tail): kmem_cache's size, as Linux. */
@@ -2304,6 +2310,7 @@ static __attribute__((noinline)) void slub_free_slow(struct kmem_cache *s,
 	u8 *base = slab_address_m(s->machine, slab);
 	u8 *o = restore_red_left(s, x);
 
+	atomic_fetch_add_explicit(&SC(s)->lookup_frees, 1, memory_order_relaxed);
 	if (unlikely(o < base ||
 		     o >= base + (unsigned long)slab->objects * s->size ||
 		     obj_to_index(s, base, o) * s->size !=
@@ -2623,6 +2630,11 @@ static void slub_kfree_hard(struct kmm_machine *m, const void *x,
 			    unsigned long caller)
 {
 	slub_kfree_fast(m, x, caller, true);
+}
+
+unsigned long slub_lookup_frees(struct kmem_cache *s)
+{
+	return atomic_load_explicit(&SC(s)->lookup_frees, memory_order_relaxed);
 }
 
 /* --- Bulk ---------------------------------------------------------------------- */

@@ -807,8 +807,9 @@ KT_TEST(fast_free_recognises_object_starts)
 									 SLAB_NO_MERGE, NULL);
 				long e0 = kmm_slab_errors(m), e;
 				unsigned char *a, *p, *q;
-				const long bad[] = { 1, 8, (long)sz / 2 / 8 * 8,
-						     (long)sz - 8, -8, -(long)sz / 2 };
+				const long bad[] = { 4, 8, (long)sz / 2 / 8 * 8,
+						     (long)sz - 8, -4, -8, -(long)sz / 2 };
+				unsigned long lf0 = 0;
 				unsigned int got;
 
 				KT_TRUE(c != NULL);
@@ -823,17 +824,25 @@ KT_TEST(fast_free_recognises_object_starts)
 					continue;
 				for (size_t j = 0; j < sizeof(bad) / sizeof(bad[0]); j++) {
 					/* Not 0 and not another object's start. */
-					if (bad[j] % 8 || bad[j] % (long)sz == 0)
+					if (bad[j] % 4 || bad[j] % (long)sz == 0)
 						continue;
 					kmem_cache_free(c, p + bad[j]);
 					e = kmm_slab_errors(m);
 					KT_TRUE(e > e0);
 					e0 = e;
 				}
-				/* a, then p, onto the freelist: p's pointer names a. */
+				/*
+				 * a, then p, onto the freelist: p's pointer names
+				 * a.  Both are objects of the CPU slab, so SLUB
+				 * frees them without the page lookup.
+				 */
+				if (is_slub(m))
+					lf0 = slub_lookup_frees(c);
 				kmem_cache_free(c, a);
 				kmem_cache_free(c, p);
 				KT_EQ(kmm_slab_errors(m), e0);
+				if (is_slub(m))
+					KT_EQ(slub_lookup_frees(c), lf0);
 				if (is_slub(m) && sz >= 16) {
 					void *stored;
 
@@ -860,16 +869,24 @@ KT_TEST(fast_free_recognises_object_starts)
 				long e0 = kmm_slab_errors(m), e;
 				unsigned char *a = kmalloc(sz, GFP_KERNEL);
 				unsigned char *p = kmalloc(sz, GFP_KERNEL);
+				struct kmem_cache *kc;
+				unsigned long lf0;
 
 				KT_TRUE(a && p);
 				if (!a || !p)
 					continue;
+				kc = kmm_virt_to_slab_m(m, a)->slab_cache;
 				kfree(p + 8);
 				e = kmm_slab_errors(m);
 				KT_TRUE(e > e0);
+				/* The first guess frees both without a lookup. */
+				lf0 = is_slub(m) ? slub_lookup_frees(kc) : 0;
 				kfree(a);
 				kfree(p);
 				KT_EQ(kmm_slab_errors(m), e);
+				if (is_slub(m) && kmm_virt_to_slab_m(m, a) ==
+						  kmm_virt_to_slab_m(m, p))
+					KT_EQ(slub_lookup_frees(kc), lf0);
 				KT_TRUE(kmalloc(sz, GFP_KERNEL) == p);
 				KT_TRUE(kmalloc(sz, GFP_KERNEL) == a);
 				kfree(p);

@@ -384,4 +384,78 @@ KT_TEST(revoke_while_owners_run)
 	kmm_machine_destroy(m);
 }
 
+/*
+ * A thread's exit destructor gives its CPU back; another destructor that
+ * runs after it and calls in must not enter as that CPU's owner, which
+ * another thread may have become meanwhile: it is given a CPU anew.  Both
+ * threads then run kmalloc/kfree flat out, and the caches stay sound.
+ */
+static struct kmm_machine *exit_m;
+static pthread_key_t exit_key2;
+static int exit_cpu;
+static atomic_int exit_phase;
+static bool exit_stale_owner, exit_cpu_valid;
+
+static void late_destructor(void *v)
+{
+	(void)v;
+	/* kmm's own destructor (an older key) has run. */
+	exit_stale_owner = kmm_owns_cpu_of(exit_m) || kmm_runs_on(exit_m);
+	atomic_store(&exit_phase, 1);
+	while (atomic_load(&exit_phase) != 2)
+		sched_yield();
+	for (long i = 0; i < 200000; i++)
+		kfree(kmalloc(64, GFP_KERNEL));
+	exit_cpu_valid = kmm_runs_on(exit_m) && kmm_cpu_id >= 0 &&
+			 kmm_cpu_id < exit_m->nr_cpus;
+	atomic_store(&exit_phase, 3);
+}
+
+static void *exiting_thread(void *arg)
+{
+	(void)arg;
+	kmm_machine_enter(exit_m);
+	exit_cpu = kmm_cpu_of(exit_m);
+	kfree(kmalloc(64, GFP_KERNEL));
+	pthread_setspecific(exit_key2, (void *)1);
+	return NULL;
+}
+
+KT_TEST(calls_after_thread_exit_get_a_cpu_anew)
+{
+	pthread_t t;
+
+	exit_m = boot_compact(1ULL << 30, 1, 2, "init_on_alloc=0");
+	KT_TRUE(exit_m != NULL);
+	if (!exit_m)
+		return;
+	kmm_machine_enter(exit_m);
+	if (!exit_m->cpu_bias_on) {
+		kmm_machine_enter(NULL);
+		kmm_machine_destroy(exit_m);
+		return;
+	}
+	/* Made after kmm's exit key (the boot took CPU 0): runs after it. */
+	KT_EQ(pthread_key_create(&exit_key2, late_destructor), 0);
+	kmm_cpu_release(exit_m);
+	pthread_create(&t, NULL, exiting_thread, NULL);
+	while (atomic_load(&exit_phase) != 1)
+		sched_yield();
+	KT_FALSE(exit_stale_owner);
+	KT_EQ(owner_of(exit_m, exit_cpu), KMM_CPU_FREE);
+	/* This thread becomes the owner of the exiting thread's CPU. */
+	KT_EQ(kmm_cpu_bind(exit_m, exit_cpu), 0);
+	KT_TRUE(owned(exit_m));
+	atomic_store(&exit_phase, 2);
+	while (atomic_load(&exit_phase) != 3)
+		kfree(kmalloc(64, GFP_KERNEL));
+	pthread_join(t, NULL);
+	pthread_key_delete(exit_key2);
+	KT_TRUE(exit_cpu_valid);
+	KT_EQ(kmm_slab_errors(exit_m), 0);
+	KT_EQ(kmm_slab_validate(exit_m), 0);
+	kmm_machine_enter(NULL);
+	kmm_machine_destroy(exit_m);
+}
+
 KT_MAIN()
