@@ -433,7 +433,7 @@ static void slub_set_size_inv(struct slub_cache *sc, unsigned int size)
 static inline __attribute__((always_inline)) bool
 slub_object_at(struct kmem_cache *s, struct kmem_cache_cpu *c, void *x)
 {
-	unsigned long q = ((unsigned long)((u8 *)x - c->slab_base)) *
+	unsigned long q = ((uintptr_t)x - (uintptr_t)c->slab_base) *
 			  SC(s)->size_inv;
 	unsigned int k = SC(s)->size_shift;
 
