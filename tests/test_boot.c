@@ -245,7 +245,13 @@ KT_TEST(numa_off_and_fake)
 	kmm_machine_destroy(m);
 }
 
-/* A node with CPUs but no memory: possible, memoryless, no NODE_DATA line. */
+/*
+ * A node with CPUs but no memory: possible, memoryless, no NODE_DATA line.
+ * init_cpu_to_node puts CPU 1 on it and brings it online after the zones
+ * (Linux 6.12), so it counts in the zonelists and smp lines, /proc/zoneinfo
+ * shows its empty zones, and CPU 1's pages and objects come from node 0
+ * (counted numa_other), for both slab backends.
+ */
 KT_TEST(memoryless_node)
 {
 	struct kmm_machine_desc *d = calloc(1, sizeof(*d));
@@ -266,16 +272,58 @@ KT_TEST(memoryless_node)
 	d->nr_slit = 2;
 	d->slit[0][0] = d->slit[1][1] = 10;
 	d->slit[0][1] = d->slit[1][0] = 20;
-	m = boot_desc(d);
-	KT_TRUE(m != NULL);
-	if (m) {
+	for (int b = 0; b < 2; b++) {
+		char *zi;
+		struct page *pg;
+		void *obj;
+
+		snprintf(d->cmdline, sizeof(d->cmdline), "%s",
+			 b ? "slab=slab" : "slab=slub");
+		m = boot_desc(d);
+		KT_TRUE(m != NULL);
+		if (!m)
+			continue;
 		log = machine_log(m);
 		KT_CONTAINS(log, "Initmem setup node 1 as memoryless\n");
 		KT_EQ(count_lines(log, "NODE_DATA(1)"), 0);
 		KT_EQ(m->node_data[1]->node_present_pages, 0);
 		/* 6.12: a memoryless node's list starts with the nearest node. */
 		KT_CONTAINS(log, "Fallback order for Node 1: 0 \n");
+		KT_CONTAINS(log, "Built 2 zonelists, mobility grouping on.");
+		KT_CONTAINS(log, "smp: Brought up 2 nodes, 2 CPUs\n");
+		KT_EQ(m->cpu_to_node[0], 0);
+		KT_EQ(m->cpu_to_node[1], 1);
+		KT_TRUE(node_isset(1, &m->node_states[N_ONLINE]));
+		KT_TRUE(node_isset(1, &m->node_states[N_CPU]));
+		KT_FALSE(node_isset(1, &m->node_states[N_MEMORY]));
+		zi = machine_report(m, "zoneinfo");
+		KT_TRUE(zi != NULL);
+		if (zi)
+			KT_CONTAINS(zi, "Node 1, zone   Normal\n  pages free     0\n");
+		free(zi);
 		free(log);
+		/* CPU 1 allocates from the nearest node with memory. */
+		kmm_machine_enter(m);
+		KT_EQ(kmm_cpu_bind(m, 1), 0);
+		pg = alloc_pages(GFP_KERNEL, 0);
+		KT_TRUE(pg != NULL);
+		if (pg) {
+			KT_EQ(page_to_nid(pg), 0);
+			__free_pages(pg, 0);
+		}
+		for (int i = 0; i < 1000; i++) {
+			obj = kmalloc(64 + (size_t)(i % 7) * 100, GFP_KERNEL);
+			KT_TRUE(obj != NULL);
+			if (obj)
+				KT_EQ(page_to_nid(virt_to_page(obj)), 0);
+			kfree(obj);
+		}
+		obj = kmalloc_node(128, GFP_KERNEL, 1);
+		KT_TRUE(obj != NULL);
+		kfree(obj);
+		KT_EQ(kmm_slab_errors(m), 0);
+		KT_EQ(kmm_slab_validate(m), 0);
+		kmm_machine_enter(NULL);
 		kmm_machine_destroy(m);
 	}
 	free(d);

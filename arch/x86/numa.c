@@ -529,6 +529,16 @@ void alloc_node_data(int nid)
 	kmm_pgdat_init(m->node_data[nid], nid);
 }
 
+/* N_CPU and the online count, after the CPUs' nodes changed. */
+static void set_cpu_nodes(struct kmm_machine *m)
+{
+	memset(&m->node_states[N_CPU], 0, sizeof(nodemask_t));
+	for (int c = 0; c < m->nr_cpus; c++)
+		if (m->cpu_to_node[c] >= 0)
+			node_set_state(m->cpu_to_node[c], N_CPU);
+	m->nr_online_nodes = num_node_state(N_ONLINE);
+}
+
 static int numa_register_nodes(struct kmm_machine *m)
 {
 	if (!memblock_validate_numa_coverage(SZ_1M))
@@ -599,6 +609,14 @@ static int numa_init(struct kmm_machine *m, int (*init_func)(struct kmm_machine 
 	ret = numa_register_nodes(m);
 	if (ret < 0)
 		return ret;
+	/*
+	 * __apicid_to_node as the SRAT (and numa=fake) left it; the fake
+	 * node of dummy_numa_init gives none.  Until init_cpu_to_node(),
+	 * CPUs of nodes without memory go round robin (numa_init_array).
+	 */
+	for (int c = 0; c < m->nr_cpus; c++)
+		m->cpu_fw_node[c] = init_func == srat_numa_init ?
+				    m->cpu_to_node[c] : NUMA_NO_NODE;
 	for (int c = 0; c < m->nr_cpus; c++) {
 		int nid = m->cpu_to_node[c];
 
@@ -620,14 +638,36 @@ void x86_numa_init(void)
 	if (numa_init(m, dummy_numa_init))
 		panic("NUMA: cannot set up even the fake node");
 done:
-	for (int c = 0; c < m->nr_cpus; c++)
-		if (m->cpu_to_node[c] >= 0)
-			node_set_state(m->cpu_to_node[c], N_CPU);
+	set_cpu_nodes(m);
 	m->nr_node_ids = 0;
 	for (int n = 0; n < KMM_MAX_NODES; n++)
 		if (node_isset(n, &m->node_states[N_POSSIBLE]))
 			m->nr_node_ids = n + 1;
-	m->nr_online_nodes = num_node_state(N_ONLINE);
+}
+
+/*
+ * Linux's init_cpu_to_node(), which setup_arch calls after paging_init:
+ * each CPU goes to the node the SRAT gives it.  A node with CPUs but no
+ * memory is set online here (its NODE_DATA was made by free_area_init),
+ * so it counts in "Built N zonelists" and "smp: Brought up N nodes", and
+ * its CPUs allocate through its zonelist, whose first zones are the
+ * nearest node's.  Without an SRAT (the fake node, numa=off) the round
+ * robin of numa_init stays.
+ */
+void init_cpu_to_node(void)
+{
+	struct kmm_machine *m = kmm_current();
+
+	for (int c = 0; c < m->nr_cpus; c++) {
+		int nid = m->cpu_fw_node[c];
+
+		if (nid == NUMA_NO_NODE || !m->node_data[nid])
+			continue;
+		if (!node_online(nid))
+			node_set_state(nid, N_ONLINE);
+		m->cpu_to_node[c] = nid;
+	}
+	set_cpu_nodes(m);
 }
 
 int early_pfn_to_nid(unsigned long pfn)

@@ -19,6 +19,7 @@
  *   initmem_init		NUMA: SRAT or a fake node, NODE_DATA
  *   [bootmem]			kmm's bootmem path takes over from memblock
  *   paging_init		sparse_init (memmap), zone_sizes_init
+ *   init_cpu_to_node		CPUs to their SRAT nodes, memoryless ones online
  *
  * Version differences reproduced (kver = the machine's Linux version):
  * before 5.13 only page 0 is reserved early and the low 64 KiB after the
@@ -312,6 +313,7 @@ void setup_arch(void)
 
 	sparse_init();
 	zone_sizes_init();
+	init_cpu_to_node();
 	/* Firmware-map changes the log shows after the zones were set up. */
 	apply_events(m, KMM_EV_POST_ZONES);
 }

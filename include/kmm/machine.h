@@ -254,6 +254,12 @@ struct kmm_machine {
 	int nr_node_ids, nr_online_nodes;
 	pg_data_t *node_data[KMM_MAX_NODES];
 	int cpu_to_node[KMM_MAX_CPUS];
+	/*
+	 * Linux's __apicid_to_node by CPU: the SRAT's node of each CPU (after
+	 * numa=fake's remapping), NUMA_NO_NODE without an SRAT; what
+	 * init_cpu_to_node() applies once the zones are set up.
+	 */
+	int cpu_fw_node[KMM_MAX_CPUS];
 	int pxm_to_node[KMM_MAX_NODES * 4];
 
 	/* Zones (mm/mm_init.c). */

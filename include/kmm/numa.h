@@ -77,6 +77,11 @@ int numa_add_memblk(int nid, u64 start, u64 end);
 int numa_cleanup_meminfo(struct numa_meminfo *mi);
 void numa_set_distance(int from, int to, int distance);
 void x86_numa_init(void);
+/*
+ * After the zones: each CPU to its SRAT node, a memoryless node coming
+ * online for its CPUs (Linux's init_cpu_to_node).
+ */
+void init_cpu_to_node(void);
 void alloc_node_data(int nid);
 void get_pfn_range_for_nid(unsigned int nid, unsigned long *start_pfn,
 			   unsigned long *end_pfn);
