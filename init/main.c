@@ -5,8 +5,10 @@
  * What: the order in which Linux 6.12's start_kernel brings memory up:
  * the banner, setup_arch (firmware map to zones), the per-CPU areas
  * (mm/percpu.c: the first chunk, from the early allocator),
- * "Kernel command line:" and the unknown-parameter note, then mm_core_init:
- * build_all_zonelists, and mem_init's hand-over of all free memory from the
+ * "Kernel command line:" and the unknown-parameter note, the early dentry
+ * and inode hash tables, then mm_core_init: build_all_zonelists (up to 6.3
+ * start_kernel called it right after the per-CPU areas, before the
+ * command line), and mem_init's hand-over of all free memory from the
  * early allocator (memblock, or bootmem on kmm's bootmem path) to the buddy
  * free lists (with the "Memory:" line up to 6.11); then the per-CPU
  * pagesets, smp_init's lines, page_alloc_init_late's deferred struct pages
@@ -102,10 +104,18 @@ int start_kernel(void)
 		  m->kver % 100);
 	setup_arch();
 	setup_per_cpu_areas();
+	/*
+	 * Up to 6.3 start_kernel builds the zonelists right after the
+	 * percpu areas, before the command line line; 6.4 moved the call
+	 * into mm_core_init, after the early hash tables.
+	 */
+	if (m->kver < KMM_KVER(6, 4))
+		build_all_zonelists(NULL);
 	pr_notice("Kernel command line: %s\n", m->desc.cmdline);
 	kmm_parse_args();
 	vfs_caches_init_early(m);
-	build_all_zonelists(NULL);
+	if (m->kver >= KMM_KVER(6, 4))
+		build_all_zonelists(NULL);
 	mem_debugging_and_hardening_init();
 	report_meminit();
 	mem_init(m);

@@ -764,6 +764,34 @@ KT_TEST(early_hash_tables)
 			 "Inode-cache hash table entries: 262144 (order: 9, 2097152 bytes, linear)\n");
 	KT_TRUE(strstr(log, "Inode-cache") < strstr(log, "Built 1 zonelists"));
 	free(log);
+	/*
+	 * Up to 6.3 start_kernel builds the zonelists right after the percpu
+	 * areas, before the command line and the hash tables (5.15, 6.1).
+	 */
+	for (int v = 0; v < 2; v++) {
+		struct kmm_machine_desc *dv = calloc(1, sizeof(*dv));
+		char err[256];
+		struct kmm_machine *old;
+		char *ol, *pe, *bz, *cl, *de;
+
+		kmm_desc_init(dv);
+		KT_EQ(kmm_desc_compact(dv, 4ULL << 30, 1, 1, err, sizeof(err)), 0);
+		KT_EQ(kmm_desc_set_kver(dv, v ? "6.1" : "5.15"), 0);
+		old = boot_desc(dv);
+		free(dv);
+		KT_TRUE(old != NULL);
+		if (!old)
+			continue;
+		ol = machine_log(old);
+		pe = strstr(ol, "percpu: Embedded");
+		bz = strstr(ol, "Built 1 zonelists");
+		cl = strstr(ol, "Kernel command line:");
+		de = strstr(ol, "Dentry cache hash table");
+		KT_TRUE(pe && bz && cl && de);
+		KT_TRUE(pe < bz && bz < cl && cl < de);
+		free(ol);
+		kmm_machine_destroy(old);
+	}
 	log = machine_log(b);
 	KT_CONTAINS(log, "Dentry cache hash table entries: 1024 (order: 1, 8192 bytes, linear)\n"
 			 "Inode-cache hash table entries: 1 (order: 0, 8 bytes, linear)\n");
