@@ -27,7 +27,9 @@
  * `deferred_init=parallel|lazy|off`, `kmm_verify` (check the zone's
  * lists after every allocation and free; single-threaded debugging) and
  * `kmm_cpu_owner=off` (no thread owns its CPU: every per-CPU section
- * takes its lock; kernel/smp.c) are kmm's own parameters.
+ * takes its lock; kernel/smp.c) are kmm's own parameters.  maxcpus=N
+ * above 0 is accepted and changes nothing (every possible CPU of a kmm
+ * machine is online).
  */
 #include <kmm/machine.h>
 #include <kmm/mm.h>
@@ -400,6 +402,45 @@ static int p_ihash_entries(struct kmm_machine *m, const char *v)
 	return p_ulong(v, &m->params.ihash_entries);
 }
 
+/*
+ * nr_cpus=N: at most N possible CPUs (nr_cpu_ids) when that is fewer than
+ * the machine has; maxcpus=0 and nosmp leave one (6.12's
+ * topology_apply_cmdline_limits_early).  The CPUs above are never used:
+ * no thread runs as one, and nothing is set up for them (percpu units,
+ * pagesets, the SLUB line's CPUs=).  maxcpus=N above 0, which Linux
+ * applies when it brings CPUs online, is accepted and changes nothing:
+ * every possible CPU of a kmm machine is online.
+ */
+static int limit_cpus(struct kmm_machine *m, int n)
+{
+	if (n > 0 && n < m->nr_cpus)
+		m->nr_cpus = n;
+	return 0;
+}
+
+static int p_nr_cpus(struct kmm_machine *m, const char *v)
+{
+	int n;
+
+	if (!v || kstrtoint(v, 0, &n))
+		return -EINVAL;
+	return limit_cpus(m, n);
+}
+
+static int p_maxcpus(struct kmm_machine *m, const char *v)
+{
+	int n;
+
+	if (!v || kstrtoint(v, 0, &n) || n < 0)
+		return -EINVAL;
+	return n ? 0 : limit_cpus(m, 1);
+}
+
+static int p_nosmp(struct kmm_machine *m, const char *v)
+{
+	return limit_cpus(m, 1);
+}
+
 struct kparam {
 	const char *name;
 	bool early;
@@ -423,6 +464,9 @@ static const struct kparam params[] = {
 	{ "deferred_init", true, p_deferred },
 	{ "kmm_verify", true, p_verify },
 	{ "kmm_cpu_owner", true, p_cpu_owner },
+	{ "nr_cpus", true, p_nr_cpus },
+	{ "maxcpus", true, p_maxcpus },
+	{ "nosmp", true, p_nosmp },
 	{ "debug_pagealloc", true, p_debug_pagealloc },
 	{ "debug_guardpage_minorder", true, p_debug_guardpage_minorder },
 	{ "gbpages", true, p_gbpages },
@@ -458,7 +502,7 @@ static const struct kparam params[] = {
 static const char *const known[] = {
 	"root", "ro", "rw", "init", "rootfstype", "rootflags", "rootwait",
 	"rootdelay", "console", "earlycon", "earlyprintk", "nokaslr", "kaslr",
-	"panic", "initrd", "noinitrd", "nosmp", "maxcpus", "nr_cpus",
+	"panic", "initrd", "noinitrd",
 	"log_buf_len", "ignore_loglevel", "printk.time", "resume", "noresume",
 	"transparent_hugepage",
 	"mitigations", "nopti", "pti", "spectre_v2", "iommu", "intel_iommu",

@@ -329,6 +329,74 @@ KT_TEST(memoryless_node)
 	free(d);
 }
 
+/*
+ * nr_cpus= limits the possible CPUs (maxcpus=0 and nosmp to one): the
+ * percpu, SLUB and smp lines, the pagesets in zoneinfo and the CPUs
+ * threads run as all follow; a bad value is reported and ignored.
+ */
+static void *cpu_of_thread(void *arg)
+{
+	struct kmm_machine *m = arg;
+	int cpu;
+
+	kmm_machine_enter(m);
+	cpu = kmm_cpu_of(m);
+	kmm_cpu_release(m);
+	return (void *)(long)cpu;
+}
+
+KT_TEST(nr_cpus_and_maxcpus)
+{
+	static const struct {
+		const char *cmdline;
+		int cpus;
+	} cases[] = {
+		{ "nr_cpus=2", 2 }, { "maxcpus=0", 1 }, { "nosmp", 1 },
+		{ "nr_cpus=9", 4 }, { "maxcpus=2", 4 }, { "nr_cpus=two", 4 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct kmm_machine *m = boot_compact(2ULL << 30, 1, 4,
+						     cases[i].cmdline);
+		int n = cases[i].cpus;
+		char want[128], *log, *zi;
+		pthread_t t;
+		void *ret;
+
+		KT_TRUE(m != NULL);
+		if (!m)
+			continue;
+		KT_EQ(m->nr_cpus, n);
+		log = machine_log(m);
+		snprintf(want, sizeof(want), "nr_cpu_ids:%d nr_node_ids:1\n", n);
+		KT_CONTAINS(log, want);
+		snprintf(want, sizeof(want), "MinObjects=0, CPUs=%d, Nodes=1\n", n);
+		KT_CONTAINS(log, want);
+		snprintf(want, sizeof(want), "smp: Brought up 1 node, %d CPU%s\n",
+			 n, n == 1 ? "" : "s");
+		KT_CONTAINS(log, want);
+		if (!strcmp(cases[i].cmdline, "nr_cpus=two"))
+			KT_CONTAINS(log, "Malformed early option 'nr_cpus'\n");
+		free(log);
+		zi = machine_report(m, "zoneinfo");
+		KT_TRUE(zi != NULL);
+		if (zi) {
+			snprintf(want, sizeof(want), "\n    cpu: %d\n", n - 1);
+			KT_CONTAINS(zi, want);
+			snprintf(want, sizeof(want), "\n    cpu: %d\n", n);
+			KT_TRUE(strstr(zi, want) == NULL);
+		}
+		free(zi);
+		/* A second thread runs as a CPU the machine has. */
+		pthread_create(&t, NULL, cpu_of_thread, m);
+		pthread_join(t, &ret);
+		KT_TRUE((long)ret >= 0 && (long)ret < n);
+		KT_EQ(kmm_cpu_bind(m, n), -EINVAL);
+		kmm_machine_enter(NULL);
+		kmm_machine_destroy(m);
+	}
+}
+
 /* mem= cuts RAM; memmap= reserves; the user map is printed. */
 KT_TEST(mem_and_memmap)
 {
