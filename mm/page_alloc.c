@@ -48,7 +48,10 @@
  * goes to the general functions, which do what Linux's
  * get_page_from_freelist and free_unref_page do.  Their lookups use two
  * machine tables set with the zonelists: each CPU's node (cpu_pgdat) and
- * every zone by the node and zone bits of page->flags (zone_tab).
+ * every zone by the node and zone bits of page->flags (zone_tab).  Each
+ * comes in two copies: one for a thread that owns its CPU (tested once,
+ * with the machine, through the thread-local owner_uid) and one for the
+ * rest, which takes the pageset's spinlock.
  *
  * Locking: the zone lock guards free lists and counters.  A per-CPU
  * pageset is the CPU's (kernel/smp.c): the thread that owns the CPU works
@@ -936,6 +939,21 @@ static inline int pcp_trylock(struct kmm_machine *m, int cpu,
 			      struct per_cpu_pages *pcp)
 {
 	return kmm_pcpu_trylock(&m->cpu_bias[cpu], &pcp->lock);
+}
+
+/*
+ * The fast paths' pcp_trylock: @owned (a constant in each copy of the
+ * path) is kmm_owns_cpu_of(m), read once for "runs here" and "owns its
+ * CPU"; a thread that does not own its CPU goes straight to the spinlock.
+ */
+static inline __attribute__((always_inline)) int
+pcp_trylock_as(struct kmm_machine *m, int cpu, struct per_cpu_pages *pcp,
+	       bool owned)
+{
+	if (owned && likely(kmm_pcpu_enter_owned(&m->cpu_bias[cpu],
+						 &pcp->lock)))
+		return 1;
+	return kmm_pcpu_trylock_other(&pcp->lock);
 }
 
 static inline void pcp_unlock(struct per_cpu_pages *pcp, int how)
@@ -2066,7 +2084,7 @@ pcp_take_fast(struct zone *zone, struct per_cpu_pages *pcp,
  */
 static inline __attribute__((always_inline)) struct page *
 rmqueue_pcp_fast(struct kmm_machine *m, gfp_t gfp, unsigned int order,
-		 int nid)
+		 int nid, bool owned)
 {
 	/*
 	 * gfp_zone() as a byte table: one load instead of a shift.  Indexed
@@ -2095,9 +2113,11 @@ rmqueue_pcp_fast(struct kmm_machine *m, gfp_t gfp, unsigned int order,
 
 	/*
 	 * kmm_cpu_of() without its call: a new thread goes the long way, as
-	 * does __GFP_THISNODE (the other zonelist).
+	 * does __GFP_THISNODE (the other zonelist).  @owned (a constant in
+	 * each copy): the caller found kmm_owns_cpu_of(m), which implies
+	 * kmm_runs_on(m) and lets the section skip the owner word.
 	 */
-	if (unlikely(!kmm_runs_on(m) || (gfp & __GFP_THISNODE)))
+	if (unlikely((!owned && !kmm_runs_on(m)) || (gfp & __GFP_THISNODE)))
 		return NULL;
 	pgdat = m->cpu_pgdat[cpu];
 	local = pgdat->node_id;
@@ -2146,7 +2166,7 @@ rmqueue_pcp_fast(struct kmm_machine *m, gfp_t gfp, unsigned int order,
 	list = (struct list_head *)((char *)&pcp->lists[MIGRATE_PCPTYPES * order] +
 				    ((gfp & GFP_MOVABLE_MASK) << 1));
 	/* The section twice, so that each knows how it unlocks. */
-	how = pcp_trylock(m, cpu, pcp);
+	how = pcp_trylock_as(m, cpu, pcp, owned);
 	if (likely(how > 0)) {
 		page = pcp_take_fast(zone, pcp, list, order, local);
 		pcp_unlock(pcp, 1);
@@ -2220,12 +2240,17 @@ alloc_fast_finish(struct kmm_machine *m, struct page *page, gfp_t gfp,
 	return page;
 }
 
-/* The fast path for orders 1..3 (it calls __zone_watermark_ok). */
+/*
+ * The fast path for orders 1..3 (it calls __zone_watermark_ok), and for
+ * order 0 when the thread does not own its CPU.
+ */
 static __attribute__((noinline)) struct page *
 alloc_pages_fast_order(struct kmm_machine *m, gfp_t gfp, unsigned int order,
 		       int nid)
 {
-	struct page *page = rmqueue_pcp_fast(m, gfp, order, nid);
+	struct page *page = kmm_owns_cpu_of(m) ?
+			    rmqueue_pcp_fast(m, gfp, order, nid, true) :
+			    rmqueue_pcp_fast(m, gfp, order, nid, false);
 
 	if (!page)
 		return alloc_pages_general(m, gfp, order, nid, NULL);
@@ -2244,7 +2269,7 @@ alloc_pages_other(gfp_t gfp, unsigned int order, int preferred_nid,
 	struct kmm_machine *m = M();
 
 	gfp &= __GFP_BITS_MASK;
-	if (m && order && order <= PAGE_ALLOC_COSTLY_ORDER && !nodemask &&
+	if (m && order <= PAGE_ALLOC_COSTLY_ORDER && !nodemask &&
 	    pa_fast_ok(m))
 		return alloc_pages_fast_order(m, gfp, order, preferred_nid);
 	return alloc_pages_general(m, gfp, order, preferred_nid, nodemask);
@@ -2261,8 +2286,9 @@ alloc_pages_entry(gfp_t gfp, unsigned int order, int preferred_nid,
 	struct kmm_machine *m = M();
 	struct page *page;
 
-	if (likely(m && !nodemask && !(order | m->page_slow_opts))) {
-		page = rmqueue_pcp_fast(m, gfp, 0, preferred_nid);
+	if (likely(m && !nodemask && !(order | m->page_slow_opts) &&
+		   kmm_owns_cpu_of(m))) {
+		page = rmqueue_pcp_fast(m, gfp, 0, preferred_nid, true);
 		if (likely(page)) {
 			if (likely(!m->init_on_alloc && !(gfp & __GFP_ZERO))) {
 				page->private = 0;
@@ -2359,7 +2385,7 @@ free_commit_fast(struct zone *zone, struct per_cpu_pages *pcp,
 
 static inline __attribute__((always_inline)) void
 free_page_fast(struct kmm_machine *m, struct page *page,
-	       const struct mem_section *ms, unsigned long pfn)
+	       const struct mem_section *ms, unsigned long pfn, bool owned)
 {
 	struct per_cpu_pages *pcp;
 	unsigned long flags;
@@ -2384,13 +2410,13 @@ free_page_fast(struct kmm_machine *m, struct page *page,
 		goto general;
 	/* get_pfnblock_migratetype, with the section already in hand. */
 	mt = pb_mt_ms(ms, pfn);
-	if (unlikely(mt >= MIGRATE_PCPTYPES || !kmm_runs_on(m)))
+	if (unlikely(mt >= MIGRATE_PCPTYPES || (!owned && !kmm_runs_on(m))))
 		goto general;
 	cpu = kmm_cpu_id;
 	zone = zone_of_flags(m, flags);
 	pcp = &zone->per_cpu_pageset[cpu];
 	/* The section twice, so that each knows how it unlocks. */
-	how = pcp_trylock(m, cpu, pcp);
+	how = pcp_trylock_as(m, cpu, pcp, owned);
 	if (likely(how > 0)) {
 		free_commit_fast(zone, pcp, page, flags, mt, 1);
 		return;
@@ -2458,7 +2484,10 @@ void __free_pages(struct page *page, unsigned int order)
 	if (unlikely(!ms->has_memmap))
 		goto foreign;
 	if (likely(!(order | m->page_slow_opts))) {
-		free_page_fast(m, page, ms, pfn);
+		if (likely(kmm_owns_cpu_of(m)))
+			free_page_fast(m, page, ms, pfn, true);
+		else
+			free_page_fast(m, page, ms, pfn, false);
 		return;
 	}
 	free_pages_general(m, page, order);
