@@ -409,7 +409,9 @@ static int p_ihash_entries(struct kmm_machine *m, const char *v)
  * no thread runs as one, and nothing is set up for them (percpu units,
  * pagesets, the SLUB line's CPUs=).  maxcpus=N above 0, which Linux
  * applies when it brings CPUs online, is accepted and changes nothing:
- * every possible CPU of a kmm machine is online.
+ * every possible CPU of a kmm machine is online.  6.12's "CPU topo:"
+ * lines ("Limiting to 1 possible CPUs" among them) are not printed: kmm
+ * models no CPU topology.
  */
 static int limit_cpus(struct kmm_machine *m, int n)
 {
@@ -418,22 +420,25 @@ static int limit_cpus(struct kmm_machine *m, int n)
 	return 0;
 }
 
+/* Both read a leading integer (get_option) and never fail, as Linux's. */
 static int p_nr_cpus(struct kmm_machine *m, const char *v)
 {
+	char *p = (char *)v;
 	int n;
 
-	if (!v || kstrtoint(v, 0, &n))
-		return -EINVAL;
-	return limit_cpus(m, n);
+	if (v && get_option(&p, &n))
+		limit_cpus(m, n);
+	return 0;
 }
 
 static int p_maxcpus(struct kmm_machine *m, const char *v)
 {
+	char *p = (char *)v;
 	int n;
 
-	if (!v || kstrtoint(v, 0, &n) || n < 0)
-		return -EINVAL;
-	return n ? 0 : limit_cpus(m, 1);
+	if (v && get_option(&p, &n) && n == 0)
+		limit_cpus(m, 1);
+	return 0;
 }
 
 static int p_nosmp(struct kmm_machine *m, const char *v)

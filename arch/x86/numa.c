@@ -294,10 +294,15 @@ static int srat_numa_init(struct kmm_machine *m)
 		if (s->hotplug)
 			memblock_mark_hotplug(s->start, s->end - s->start);
 	}
-	/* CPU-only proximity domains make memoryless nodes. */
+	/*
+	 * The processor affinities: each CPU's node (__apicid_to_node);
+	 * CPU-only proximity domains make memoryless nodes.
+	 */
 	for (int c = 0; c < d->nr_cpus; c++)
-		if (d->cpu_node[c] >= 0 && d->cpu_node[c] < KMM_MAX_NODES)
+		if (d->cpu_node[c] >= 0 && d->cpu_node[c] < KMM_MAX_NODES) {
 			node_set(d->cpu_node[c], &m->numa_nodes_parsed);
+			m->cpu_fw_node[c] = d->cpu_node[c];
+		}
 	if (d->nr_slit) {
 		for (int i = 0; i < d->nr_slit; i++)
 			for (int j = 0; j < d->nr_slit; j++)
@@ -449,16 +454,19 @@ static void numa_emulation(struct kmm_machine *m)
 			max_emu = ei.blk[i].nid;
 	}
 	m->numa_meminfo = ei;
-	/* CPUs follow their physical node to its first emulated node. */
-	for (int c = 0; c < m->nr_cpus; c++) {
-		int phys_nid = m->cpu_to_node[c];
+	/*
+	 * numa_emu_update_cpu_to_node: a CPU with a node follows it to its
+	 * first emulated node, or to node 0 if none was made from it.
+	 */
+	for (int c = 0; c < KMM_MAX_CPUS; c++) {
+		int phys_nid = m->cpu_fw_node[c], e;
 
-		m->cpu_to_node[c] = NUMA_NO_NODE;
-		for (int e = 0; e <= max_emu; e++)
-			if (emu_nid_to_phys[e] == phys_nid) {
-				m->cpu_to_node[c] = e;
+		if (phys_nid == NUMA_NO_NODE)
+			continue;
+		for (e = 0; e <= max_emu; e++)
+			if (emu_nid_to_phys[e] == phys_nid)
 				break;
-			}
+		m->cpu_fw_node[c] = e <= max_emu ? e : 0;
 	}
 	numa_reset_distance();
 	for (int i = 0; i <= max_emu; i++)
@@ -581,9 +589,15 @@ static int numa_init(struct kmm_machine *m, int (*init_func)(struct kmm_machine 
 {
 	int ret;
 
-	for (int c = 0; c < m->nr_cpus; c++)
-		m->cpu_to_node[c] = m->desc.cpu_node[c] < KMM_MAX_NODES ?
-				    m->desc.cpu_node[c] : NUMA_NO_NODE;
+	/*
+	 * No CPU has a node yet (Linux learns the CPUs' APIC ids later in
+	 * setup_arch), and the processor affinities start empty: the SRAT
+	 * fills them, the fake node leaves them so.
+	 */
+	for (int c = 0; c < KMM_MAX_CPUS; c++) {
+		m->cpu_to_node[c] = NUMA_NO_NODE;
+		m->cpu_fw_node[c] = NUMA_NO_NODE;
+	}
 	memset(&m->numa_nodes_parsed, 0, sizeof(m->numa_nodes_parsed));
 	memset(&m->node_states[N_POSSIBLE], 0, sizeof(nodemask_t));
 	memset(&m->node_states[N_ONLINE], 0, sizeof(nodemask_t));
@@ -610,13 +624,9 @@ static int numa_init(struct kmm_machine *m, int (*init_func)(struct kmm_machine 
 	if (ret < 0)
 		return ret;
 	/*
-	 * __apicid_to_node as the SRAT (and numa=fake) left it; the fake
-	 * node of dummy_numa_init gives none.  Until init_cpu_to_node(),
-	 * CPUs of nodes without memory go round robin (numa_init_array).
+	 * Every CPU round robin over the online nodes (numa_init_array)
+	 * until init_cpu_to_node() gives those with an affinity their node.
 	 */
-	for (int c = 0; c < m->nr_cpus; c++)
-		m->cpu_fw_node[c] = init_func == srat_numa_init ?
-				    m->cpu_to_node[c] : NUMA_NO_NODE;
 	for (int c = 0; c < m->nr_cpus; c++) {
 		int nid = m->cpu_to_node[c];
 
