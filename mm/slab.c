@@ -124,6 +124,10 @@
  * a mix no Linux build has, so that SLAB's checks can be used at all.
  * The "kmem_cache" cache holds kmm's struct kmem_cache with SLAB's part,
  * larger than 6.6's 128 + 8 x nodes, so its slabinfo row shows kmm's size.
+ * A CPU on a node without memory works on the nearest node with memory
+ * (cpu_mem, what numa_mem_id() gives where HAVE_MEMORYLESS_NODES is set);
+ * x86 has no such option, so its SLAB uses the memoryless node's own
+ * kmem_cache_node, whose slabs come from elsewhere.
  */
 #include <kmm/machine.h>
 #include <kmm/printk.h>
