@@ -151,13 +151,13 @@ int start_kernel(void)
 		for (int nid = 0; nid < KMM_MAX_NODES; nid++) {
 			bool on = node_online(nid);
 
-			for (int c = 0; c < m->nr_cpus && !on; c++)
+			for (int c = 0; c < m->nr_online_cpus && !on; c++)
 				on = m->cpu_to_node[c] == nid;
 			nodes += on;
 		}
 		pr_info("smp: Brought up %d node%s, %d CPU%s\n", nodes,
-			nodes == 1 ? "" : "s", m->nr_cpus,
-			m->nr_cpus == 1 ? "" : "s");
+			nodes == 1 ? "" : "s", m->nr_online_cpus,
+			m->nr_online_cpus == 1 ? "" : "s");
 	}
 	/* page_alloc_init_late: the deferred struct pages, one thread a node. */
 	if (pending && m->params.deferred == KMM_DEFERRED_PARALLEL)
@@ -172,7 +172,7 @@ int start_kernel(void)
 	/* start_kernel's kmem_cache_init_late (SLAB: enable_cpucache). */
 	kmem_cache_init_late();
 	/* device_initcall: cacheinfo comes up for each CPU. */
-	for (int cpu = 0; cpu < m->nr_cpus; cpu++)
+	for (int cpu = 0; cpu < m->nr_online_cpus; cpu++)
 		setup_pcp_cacheinfo(cpu);
 	return 0;
 }

@@ -314,6 +314,8 @@ struct kmm_machine *kmm_machine_create(const struct kmm_machine_desc *d,
 	m->desc = *d;
 	m->kver = d->kver;
 	m->nr_cpus = d->nr_cpus;
+	m->nr_online_cpus = d->nr_cpus;
+	m->max_cpus = -1;
 	m->console_loglevel = CONSOLE_LOGLEVEL_DEFAULT;
 	m->params.loglevel = -1;
 	m->params.slab.min_order = -1;

@@ -407,9 +407,10 @@ static int p_ihash_entries(struct kmm_machine *m, const char *v)
  * the machine has; maxcpus=0 and nosmp leave one (6.12's
  * topology_apply_cmdline_limits_early).  The CPUs above are never used:
  * no thread runs as one, and nothing is set up for them (percpu units,
- * pagesets, the SLUB line's CPUs=).  maxcpus=N above 0, which Linux
- * applies when it brings CPUs online, is accepted and changes nothing:
- * every possible CPU of a kmm machine is online.  6.12's "CPU topo:"
+ * pagesets, the SLUB line's CPUs=).  maxcpus=N above 0 brings only N
+ * CPUs up (setup_arch sets nr_online_cpus): the others stay possible
+ * (percpu units, pagesets, SLUB's CPUs=) but no thread runs as one, and
+ * what Linux counts over online CPUs counts only these.  6.12's "CPU topo:"
  * lines ("Limiting to 1 possible CPUs" among them) are not printed: kmm
  * models no CPU topology.
  */
@@ -436,8 +437,11 @@ static int p_maxcpus(struct kmm_machine *m, const char *v)
 	char *p = (char *)v;
 	int n;
 
-	if (v && get_option(&p, &n) && n == 0)
-		limit_cpus(m, 1);
+	if (v && get_option(&p, &n)) {
+		m->max_cpus = n;
+		if (n == 0)
+			limit_cpus(m, 1);
+	}
 	return 0;
 }
 

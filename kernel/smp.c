@@ -145,7 +145,7 @@ int kmm_assign_cpu(struct kmm_machine *m)
 		return 0;
 	if (kmm_runs_on(m))
 		return kmm_cpu_id;
-	n = m->nr_cpus > 0 ? m->nr_cpus : 1;
+	n = m->nr_online_cpus > 0 ? m->nr_online_cpus : 1;
 	start = atomic_fetch_add(&next_cpu_seq, 1);
 	if (m->cpu_bias_on) {
 		uintptr_t me = my_token();
@@ -169,7 +169,7 @@ int kmm_assign_cpu(struct kmm_machine *m)
 
 int kmm_cpu_bind(struct kmm_machine *m, int cpu)
 {
-	if (!m || cpu < 0 || cpu >= m->nr_cpus)
+	if (!m || cpu < 0 || cpu >= m->nr_online_cpus)
 		return -EINVAL;
 	if (kmm_runs_on(m) && kmm_cpu_id == cpu)
 		return 0;

@@ -2995,7 +2995,7 @@ static int cpus_on_node(struct kmm_machine *m, int nid)
 {
 	int n = 0;
 
-	for (int c = 0; c < m->nr_cpus; c++)
+	for (int c = 0; c < m->nr_online_cpus; c++)
 		n += m->cpu_to_node[c] == nid;
 	return n;
 }
@@ -3012,7 +3012,7 @@ static int zone_highsize(struct kmm_machine *m, struct zone *zone, int batch,
 		total = zone_managed_pages(zone) / (unsigned long)high_fraction;
 	nr_split = cpus_on_node(m, zone->node) + cpu_online;
 	if (!nr_split)
-		nr_split = m->nr_cpus;
+		nr_split = m->nr_online_cpus;
 	high = (int)(total / (unsigned long)nr_split);
 	return max(high, batch << 2);
 }
@@ -3265,7 +3265,8 @@ static void refresh_zone_stat_thresholds(struct kmm_machine *m)
 
 	for_each_zone_m(m, zone) {
 		int mem = (int)(zone_managed_pages(zone) >> (27 - PAGE_SHIFT));
-		int t = 2 * fls((unsigned int)m->nr_cpus) * (1 + fls((unsigned int)mem));
+		int t = 2 * fls((unsigned int)m->nr_online_cpus) *
+			(1 + fls((unsigned int)mem));
 
 		zone->stat_threshold = populated_zone(zone) ? min(t, 125) : 0;
 	}

@@ -585,7 +585,7 @@ static bool purge_vmap_area_lazy(struct kmm_vmalloc_state *vs)
 
 static unsigned long lazy_max_pages(struct kmm_machine *m)
 {
-	return (unsigned long)fls((unsigned int)m->nr_cpus) *
+	return (unsigned long)fls((unsigned int)m->nr_online_cpus) *
 	       (32UL * 1024 * 1024 / PAGE_SIZE);
 }
 

@@ -624,7 +624,7 @@ static void zoneinfo_zone(struct kmm_machine *m, const struct kmm_sink *out,
 		kmm_sink_printf(out, "\n      %-12s %lu", numa_stat_names[i],
 				zone_numa_event_state(zone, i));
 	kmm_sink_printf(out, "\n  pagesets");
-	for (int cpu = 0; cpu < m->nr_cpus; cpu++)
+	for (int cpu = 0; cpu < m->nr_online_cpus; cpu++)
 		zoneinfo_pageset(m, out, zone, cpu);
 	kmm_sink_printf(out, "\n  node_unreclaimable:  %u"
 			"\n  start_pfn:           %lu\n",

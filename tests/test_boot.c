@@ -412,7 +412,8 @@ KT_TEST(cpu_to_node_map)
 /*
  * nr_cpus= limits the possible CPUs (maxcpus=0 and nosmp to one): the
  * percpu, SLUB and smp lines, the pagesets in zoneinfo and the CPUs
- * threads run as all follow; as Linux, a leading number counts and
+ * threads run as all follow; maxcpus=N brings up N of them (the smp line,
+ * zoneinfo, the pageset sizes and the threads' CPUs follow); as Linux, a leading number counts and
  * anything else is ignored without a word.
  */
 static void *cpu_of_thread(void *arg)
@@ -426,21 +427,30 @@ static void *cpu_of_thread(void *arg)
 	return (void *)(long)cpu;
 }
 
+/* high_min of CPU 0's DMA32 pageset (zone_highsize over the online CPUs). */
+static long pcp0_high_min(struct kmm_machine *m)
+{
+	return m->node_data[0]->node_zones[ZONE_DMA32].per_cpu_pageset[0].high_min;
+}
+
 KT_TEST(nr_cpus_and_maxcpus)
 {
 	static const struct {
 		const char *cmdline;
-		int cpus;
+		int cpus, online;
 	} cases[] = {
-		{ "nr_cpus=2", 2 }, { "maxcpus=0", 1 }, { "nosmp", 1 },
-		{ "nr_cpus=9", 4 }, { "maxcpus=2", 4 }, { "nr_cpus=two", 4 },
-		{ "nr_cpus=3x", 3 }, { "maxcpus=abc", 4 }, { "maxcpus", 4 },
+		{ "nr_cpus=2", 2, 2 }, { "maxcpus=0", 1, 1 }, { "nosmp", 1, 1 },
+		{ "nr_cpus=9", 4, 4 }, { "maxcpus=2", 4, 2 },
+		{ "nr_cpus=two", 4, 4 }, { "nr_cpus=3x", 3, 3 },
+		{ "maxcpus=abc", 4, 4 }, { "maxcpus", 4, 4 },
+		{ "maxcpus=3 nr_cpus=2", 2, 2 }, { "maxcpus=9", 4, 4 },
 	};
+	long high2 = -1, high4 = -1;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct kmm_machine *m = boot_compact(2ULL << 30, 1, 4,
 						     cases[i].cmdline);
-		int n = cases[i].cpus;
+		int n = cases[i].cpus, on = cases[i].online;
 		char want[128], *log, *zi;
 		pthread_t t;
 		void *ret;
@@ -449,31 +459,49 @@ KT_TEST(nr_cpus_and_maxcpus)
 		if (!m)
 			continue;
 		KT_EQ(m->nr_cpus, n);
+		KT_EQ(m->nr_online_cpus, on);
 		log = machine_log(m);
+		/* Possible CPUs: the percpu and SLUB lines. */
 		snprintf(want, sizeof(want), "nr_cpu_ids:%d nr_node_ids:1\n", n);
 		KT_CONTAINS(log, want);
 		snprintf(want, sizeof(want), "MinObjects=0, CPUs=%d, Nodes=1\n", n);
 		KT_CONTAINS(log, want);
+		/* Online CPUs: the smp line. */
 		snprintf(want, sizeof(want), "smp: Brought up 1 node, %d CPU%s\n",
-			 n, n == 1 ? "" : "s");
+			 on, on == 1 ? "" : "s");
 		KT_CONTAINS(log, want);
 		/* Linux reads a leading number and never complains. */
 		KT_TRUE(strstr(log, "Malformed early option") == NULL);
 		free(log);
+		/* zoneinfo shows the online CPUs' pagesets. */
 		zi = machine_report(m, "zoneinfo");
 		KT_TRUE(zi != NULL);
 		if (zi) {
-			snprintf(want, sizeof(want), "\n    cpu: %d\n", n - 1);
+			snprintf(want, sizeof(want), "\n    cpu: %d\n", on - 1);
 			KT_CONTAINS(zi, want);
-			snprintf(want, sizeof(want), "\n    cpu: %d\n", n);
+			snprintf(want, sizeof(want), "\n    cpu: %d\n", on);
 			KT_TRUE(strstr(zi, want) == NULL);
+			/*
+			 * Pagesets are sized by the online CPUs: two
+			 * brought up of four as two possible, not as four.
+			 */
+			long hm = pcp0_high_min(m);
+
+			if (!strcmp(cases[i].cmdline, "nr_cpus=2"))
+				high2 = hm;
+			if (!strcmp(cases[i].cmdline, "nr_cpus=9"))
+				high4 = hm;
+			if (!strcmp(cases[i].cmdline, "maxcpus=2")) {
+				KT_EQ(hm, high2);
+				KT_TRUE(hm != high4 && hm > 0);
+			}
 		}
 		free(zi);
-		/* A second thread runs as a CPU the machine has. */
+		/* A second thread runs as a CPU the machine brought up. */
 		pthread_create(&t, NULL, cpu_of_thread, m);
 		pthread_join(t, &ret);
-		KT_TRUE((long)ret >= 0 && (long)ret < n);
-		KT_EQ(kmm_cpu_bind(m, n), -EINVAL);
+		KT_TRUE((long)ret >= 0 && (long)ret < on);
+		KT_EQ(kmm_cpu_bind(m, on), -EINVAL);
 		kmm_machine_enter(NULL);
 		kmm_machine_destroy(m);
 	}

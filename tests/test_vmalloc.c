@@ -589,9 +589,9 @@ KT_TEST(lazy_free_purges_past_lazy_max_pages)
 	if (!m)
 		return;
 	KT_EQ(kmm_vmalloc_lazy_max_pages(m), 8192);	/* fls(1) * 32 MiB */
-	m->nr_cpus = 8;
+	m->nr_online_cpus = 8;	/* num_online_cpus() */
 	KT_EQ(kmm_vmalloc_lazy_max_pages(m), 32768);	/* the facts' example */
-	m->nr_cpus = 1;
+	m->nr_online_cpus = 1;
 	purges = stats(m).nr_purges;
 	/* The area and its guard page, and its vmalloc'ed page array. */
 	per = chunk / PAGE_SIZE + 1 + (chunk / PAGE_SIZE * 8 / PAGE_SIZE + 1);

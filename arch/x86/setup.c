@@ -268,6 +268,9 @@ void setup_arch(void)
 	early_reserve_memory(m);
 	e820__memory_setup(m);
 	kmm_parse_early_params();
+	/* smp_init will bring up min(maxcpus=, possible) CPUs. */
+	m->nr_online_cpus = m->max_cpus > 0 && m->max_cpus < m->nr_cpus ?
+			    m->max_cpus : m->nr_cpus;
 	if (m->params.loglevel >= 0)
 		m->console_loglevel = m->params.loglevel;
 	apply_events(m, KMM_EV_SETUP_DATA);

@@ -173,6 +173,12 @@ struct kmm_machine {
 		const void *site[KMM_ONCE_SITES];
 	} once;
 	int nr_cpus;
+	/*
+	 * CPUs online: the first nr_online_cpus of them (maxcpus= brings up
+	 * fewer than nr_cpus; kmm has no CPU hotplug).  max_cpus: maxcpus=,
+	 * or -1.
+	 */
+	int nr_online_cpus, max_cpus;
 	/* memtest= ran; the bytes it reserved as bad (mm/memtest.c). */
 	bool memtest_done;
 	u64 memtest_bad_bytes;
@@ -475,7 +481,8 @@ void kmm_claim_boot_cpu(struct kmm_machine *m);
  * Run the calling thread as CPU @cpu of @m from now on (as a task pinned
  * with sched_setaffinity): owned if the CPU is free, shared otherwise;
  * a CPU of @m it owned before is free again.
- * 0, or -EINVAL for a CPU the machine does not have.
+ * 0, or -EINVAL for a CPU the machine does not have or did not bring up
+ * (maxcpus=).
  */
 int kmm_cpu_bind(struct kmm_machine *m, int cpu);
 /* The calling thread's CPU in @m (smp_processor_id without a lookup). */
