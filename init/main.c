@@ -144,21 +144,13 @@ int start_kernel(void)
 	setup_per_cpu_pageset();
 	/* kernel_init_freeable: smp_init brings the other CPUs up. */
 	pr_info("smp: Bringing up secondary CPUs ...\n");
-	{
-		/* num_online_nodes(): nodes with memory, and those with CPUs. */
-		int nodes = 0;
-
-		for (int nid = 0; nid < KMM_MAX_NODES; nid++) {
-			bool on = node_online(nid);
-
-			for (int c = 0; c < m->nr_online_cpus && !on; c++)
-				on = m->cpu_to_node[c] == nid;
-			nodes += on;
-		}
-		pr_info("smp: Brought up %d node%s, %d CPU%s\n", nodes,
-			nodes == 1 ? "" : "s", m->nr_online_cpus,
-			m->nr_online_cpus == 1 ? "" : "s");
-	}
+	/*
+	 * num_online_nodes(): the nodes with memory, and those init_cpu_to_node
+	 * brought online for their CPUs.
+	 */
+	pr_info("smp: Brought up %d node%s, %d CPU%s\n", m->nr_online_nodes,
+		m->nr_online_nodes == 1 ? "" : "s", m->nr_online_cpus,
+		m->nr_online_cpus == 1 ? "" : "s");
 	/* page_alloc_init_late: the deferred struct pages, one thread a node. */
 	if (pending && m->params.deferred == KMM_DEFERRED_PARALLEL)
 		kmm_deferred_init_all(m);

@@ -467,6 +467,18 @@ invalid:
 	return 0;
 }
 
+/* @param's size, or 0 (reported) if the machine has no such huge page. */
+static unsigned long long parse_huge_size(struct kmm_machine *m,
+					  const char *param, const char *s)
+{
+	unsigned long long size = memparse(s ? s : "", NULL);
+
+	if (valid_size(m, size))
+		return size;
+	pr_err("HugeTLB: unsupported %s=%s\n", param, s ? s : "");
+	return 0;
+}
+
 int hugepagesz_setup(struct kmm_machine *m, const char *s)
 {
 	struct kmm_hugetlb *hg = H(m);
@@ -475,11 +487,9 @@ int hugepagesz_setup(struct kmm_machine *m, const char *s)
 
 	hugetlb_ensure_init(m);
 	hg->parsed_valid_hugepagesz = false;
-	size = memparse(s ? s : "", NULL);
-	if (!valid_size(m, size)) {
-		pr_err("HugeTLB: unsupported hugepagesz=%s\n", s ? s : "");
+	size = parse_huge_size(m, "hugepagesz", s);
+	if (!size)
 		return 0;
-	}
 	h = size_to_hstate(m, size);
 	if (h) {
 		if (!hg->parsed_default_hugepagesz || h != default_hstate(m) ||
@@ -510,12 +520,9 @@ int default_hugepagesz_setup(struct kmm_machine *m, const char *s)
 		       s ? s : "");
 		return 0;
 	}
-	size = memparse(s ? s : "", NULL);
-	if (!valid_size(m, size)) {
-		pr_err("HugeTLB: unsupported default_hugepagesz=%s\n",
-		       s ? s : "");
+	size = parse_huge_size(m, "default_hugepagesz", s);
+	if (!size)
 		return 0;
-	}
 	h = add_hstate(m, (unsigned int)(ilog2(size) - PAGE_SHIFT));
 	hg->parsed_valid_hugepagesz = true;
 	hg->parsed_default_hugepagesz = true;

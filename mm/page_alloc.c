@@ -950,10 +950,7 @@ static inline __attribute__((always_inline)) int
 pcp_trylock_as(struct kmm_machine *m, int cpu, struct per_cpu_pages *pcp,
 	       bool owned)
 {
-	if (owned && likely(kmm_pcpu_enter_owned(&m->cpu_bias[cpu],
-						 &pcp->lock)))
-		return 1;
-	return kmm_pcpu_trylock_other(&pcp->lock);
+	return kmm_pcpu_trylock_as(owned, &m->cpu_bias[cpu], &pcp->lock);
 }
 
 static inline void pcp_unlock(struct per_cpu_pages *pcp, int how)

@@ -626,13 +626,9 @@ static int numa_init(struct kmm_machine *m, int (*init_func)(struct kmm_machine 
 	/*
 	 * Every CPU round robin over the online nodes (numa_init_array)
 	 * until init_cpu_to_node() gives those with an affinity their node.
+	 * No CPU has a node yet, so Linux's clearing of CPUs on offline
+	 * nodes just before has nothing to do here.
 	 */
-	for (int c = 0; c < m->nr_cpus; c++) {
-		int nid = m->cpu_to_node[c];
-
-		if (nid != NUMA_NO_NODE && !node_online(nid))
-			m->cpu_to_node[c] = NUMA_NO_NODE;
-	}
 	numa_init_array(m);
 	return 0;
 }
