@@ -305,6 +305,8 @@ struct kmm_machine *kmm_machine_create(const struct kmm_machine_desc *d,
 		return NULL;
 	}
 	m->uid = (u64)atomic_fetch_add(&next_machine_uid, 1) + 1;
+	m->kmalloc_fn = kmalloc_general;
+	m->kfree_fn = kfree_lookup;
 	ratelimit_state_init(&m->nopage_rs, 10 * HZ, 1);
 	ratelimit_state_init(&m->printk_rs, 5 * HZ, 10);
 	for (int i = 0; i < 2; i++)

@@ -373,9 +373,6 @@ struct kmm_rcu_cb {
 
 struct kmm_slab_state {
 	const struct slab_backend *be;
-	/* be->kfree or kfree_lookup, one load nearer for kfree. */
-	void (*kfree)(struct kmm_machine *m, const void *x,
-		      unsigned long caller);
 	enum slab_state state;
 	spinlock_t mutex;			/* slab_mutex */
 	struct list_head caches;		/* slab_caches, newest first */
@@ -403,8 +400,12 @@ static inline struct kmm_slab_state *slab_st(void)
 
 /* --- slab_common.c services for the backends ---------------------------- */
 
-/* kfree past its first guess: the object's page says what it is. */
-void kfree_lookup(struct kmm_machine *m, const void *x, unsigned long caller);
+/*
+ * kfree_lookup (kfree past its first guess: the object's page says what
+ * it is) and kmalloc_general (any size and flags; @m is the current
+ * machine) are declared in kmm/machine.h, as m->kfree_fn and
+ * m->kmalloc_fn's defaults.
+ */
 
 /* Move slab_state on (and record it for kmm_slab_bootstrap_history). */
 void slab_set_state(enum slab_state state);

@@ -11,9 +11,10 @@
  * cache_alloc/cache_free, which the backend may make one fast function
  * each (SLUB does) and which fall back to kmem_cache_alloc_general/
  * kmem_cache_free_general here.  kfree hands a pointer to the backend's
- * kfree (m->slab->kfree: SLUB first tries the kmalloc cache this CPU last
+ * kfree (m->kfree_fn: SLUB first tries the kmalloc cache this CPU last
  * allocated from) or to kfree_lookup, which finds the cache from the page
- * as Linux does.  Requests above KMALLOC_MAX_CACHE_SIZE (8 KiB) go straight
+ * as Linux does; kmalloc likewise to m->kmalloc_fn, SLUB's one-function
+ * kmalloc or kmalloc_general.  Requests above KMALLOC_MAX_CACHE_SIZE (8 KiB) go straight
  * to the page allocator as compound pages, as in Linux.  init_on_free's
  * clearing is the backend's, after it has checked the pointer.
  *
@@ -1014,10 +1015,32 @@ static inline void *do_kmalloc_node(size_t size, gfp_t flags, int node,
 	return slab_alloc(s, flags, node, caller, size, s->object_size);
 }
 
+void *kmalloc_general(struct kmm_machine *m, size_t size, gfp_t flags,
+		      unsigned long caller)
+{
+	(void)m;
+	return do_kmalloc_node(size, flags, NUMA_NO_NODE, caller);
+}
+
+/* kmalloc on the local node, the way kmalloc goes. */
+static inline void *kmalloc_local(size_t size, gfp_t flags,
+				  unsigned long caller)
+{
+	struct kmm_machine *m = M();
+
+	return m->kmalloc_fn(m, size, flags, caller);
+}
+
+/*
+ * kmalloc: the backend's kmalloc (m->kmalloc_fn) once slab is up, which for
+ * SLUB takes the common request - a small size, plain flags, a thread
+ * that owns its CPU, an object on the CPU's freelist - in one function;
+ * anything else goes to kmalloc_general.  The outcome is the same.
+ */
 void *kmalloc(size_t size, gfp_t flags)
 {
-	return do_kmalloc_node(size, flags, NUMA_NO_NODE,
-			       (unsigned long)__builtin_return_address(0));
+	return kmalloc_local(size, flags,
+			     (unsigned long)__builtin_return_address(0));
 }
 
 void *kmalloc_node(size_t size, gfp_t flags, int node)
@@ -1044,8 +1067,8 @@ void *kmalloc_array(size_t n, size_t size, gfp_t flags)
 
 	if (__builtin_mul_overflow(n, size, &bytes))
 		return NULL;
-	return do_kmalloc_node(bytes, flags, NUMA_NO_NODE,
-			       (unsigned long)__builtin_return_address(0));
+	return kmalloc_local(bytes, flags,
+			     (unsigned long)__builtin_return_address(0));
 }
 
 void *kcalloc(size_t n, size_t size, gfp_t flags)
@@ -1122,11 +1145,7 @@ void kfree(const void *x)
 	if (unlikely(ZERO_OR_NULL_PTR(x)))
 		return;
 	m = M();
-	if (likely(m->slab)) {
-		m->slab->kfree(m, x, (unsigned long)__builtin_return_address(0));
-		return;
-	}
-	kfree_lookup(m, x, (unsigned long)__builtin_return_address(0));
+	m->kfree_fn(m, x, (unsigned long)__builtin_return_address(0));
 }
 
 size_t ksize(const void *x)
@@ -1192,8 +1211,8 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 			return (void *)p;
 		}
 	}
-	ret = do_kmalloc_node(new_size, flags, NUMA_NO_NODE,
-			      (unsigned long)__builtin_return_address(0));
+	ret = kmalloc_local(new_size, flags,
+			    (unsigned long)__builtin_return_address(0));
 	if (ret && ks) {
 		memcpy(ret, p, ks);
 		kfree(p);
@@ -1203,8 +1222,8 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 
 void *kmemdup(const void *src, size_t len, gfp_t gfp)
 {
-	void *p = do_kmalloc_node(len, gfp, NUMA_NO_NODE,
-				  (unsigned long)__builtin_return_address(0));
+	void *p = kmalloc_local(len, gfp,
+				(unsigned long)__builtin_return_address(0));
 
 	if (p && !ZERO_OR_NULL_PTR(p))
 		memcpy(p, src, len);
@@ -1219,8 +1238,8 @@ char *kstrdup(const char *s, gfp_t gfp)
 	if (!s)
 		return NULL;
 	len = kmm_strlen(s) + 1;
-	p = do_kmalloc_node(len, gfp, NUMA_NO_NODE,
-			    (unsigned long)__builtin_return_address(0));
+	p = kmalloc_local(len, gfp,
+			  (unsigned long)__builtin_return_address(0));
 	if (p)
 		memcpy(p, s, len);
 	return p;
@@ -1235,8 +1254,8 @@ char *kstrndup(const char *s, size_t max, gfp_t gfp)
 		return NULL;
 	while (len < max && s[len])
 		len++;
-	p = do_kmalloc_node(len + 1, gfp, NUMA_NO_NODE,
-			    (unsigned long)__builtin_return_address(0));
+	p = kmalloc_local(len + 1, gfp,
+			  (unsigned long)__builtin_return_address(0));
 	if (p) {
 		memcpy(p, s, len);
 		p[len] = '\0';
@@ -1324,7 +1343,8 @@ void kmem_cache_init(void)
 	st->be = &kmm_slub_backend;
 	if (m->params.slab.use_slab)
 		st->be = &kmm_slab_backend;
-	st->kfree = st->be->kfree ? st->be->kfree : kfree_lookup;
+	if (st->be->kfree)
+		m->kfree_fn = st->be->kfree;
 	m->slab = st;
 	slab_set_state(DOWN);
 	rcu_init();
@@ -1368,6 +1388,8 @@ void kmm_slab_destroy(struct kmm_machine *m)
 	if (st->be->destroy_machine)
 		st->be->destroy_machine();
 	rcu_destroy(m);
+	m->kmalloc_fn = kmalloc_general;
+	m->kfree_fn = kfree_lookup;
 	m->slab = NULL;
 	kmm_plat_free(st);
 }

@@ -2524,6 +2524,65 @@ static void *slub_kmalloc_alloc_hard(struct kmem_cache *s, gfp_t gfp,
 }
 
 /*
+ * The machine's kmalloc (m->kmalloc_fn, slab_common's kmalloc), as 6.12's
+ * __kmalloc_noprof, which inlines kmalloc_slab and slab_alloc_node: a
+ * size up to KMALLOC_MAX_CACHE_SIZE with plain flags (a KMALLOC_NORMAL
+ * cache, no zeroing, no DMA32 or HIGHMEM), from a thread that owns its
+ * CPU, takes the first object of the CPU's freelist of the size's cache
+ * here; anything else goes the way it would have gone without this
+ * function (kmalloc_general, the cache's cache_alloc, or the cache's
+ * general path when the freelist is empty), so only the cost differs.
+ * Chosen by slub_init once the kmalloc caches exist, one copy for each
+ * setting of the freelist hardening, none under init_on_alloc or
+ * init_on_free.
+ */
+static inline __attribute__((always_inline)) void *
+slub_kmalloc_fast(struct kmm_machine *m, size_t size, gfp_t flags,
+		  unsigned long caller, bool hardened)
+{
+	struct kmm_slab_state *st = m->slab;
+	struct kmem_cache_cpu *c;
+	struct kmm_cpu_bias *b;
+	struct kmem_cache *s;
+	unsigned int index;
+	void *object;
+	int cpu;
+
+	if (unlikely(size - 1 >= KMALLOC_MAX_CACHE_SIZE ||
+		     (flags & (__GFP_DMA | __GFP_RECLAIMABLE | __GFP_ACCOUNT |
+			       __GFP_DMA32 | __GFP_HIGHMEM | __GFP_ZERO |
+			       ~__GFP_BITS_MASK)) ||
+		     !kmm_owns_cpu_of(m)))
+		return kmalloc_general(m, size, flags, caller);
+	index = size <= 192 ? st->size_index[(size - 1) / 8] :
+			      (unsigned int)fls((unsigned int)(size - 1));
+	s = st->kmalloc_caches[KMALLOC_NORMAL][index];
+	cpu = kmm_cpu_id;
+	c = &SC(s)->cpu_slab[cpu];
+	b = &m->cpu_bias[cpu];
+	if (unlikely(!kmm_pcpu_enter_owned(b, &c->lock)))
+		return s->cache_alloc(s, flags, caller, size);
+	object = slub_take_fast(s, c, hardened);
+	slub_cpu_unlock(c, 1);
+	if (unlikely(!object))
+		return slub_kmalloc_alloc_general(s, flags, caller, size);
+	atomic_store_explicit(&b->kfree_hint, s, memory_order_relaxed);
+	return object;
+}
+
+static void *slub_kmalloc_plain(struct kmm_machine *m, size_t size,
+				gfp_t flags, unsigned long caller)
+{
+	return slub_kmalloc_fast(m, size, flags, caller, false);
+}
+
+static void *slub_kmalloc_hard(struct kmm_machine *m, size_t size,
+			       gfp_t flags, unsigned long caller)
+{
+	return slub_kmalloc_fast(m, size, flags, caller, true);
+}
+
+/*
  * The cache's cache_free: what kmem_cache_free, slab_free and slub_free do
  * for an object of @s freed into this CPU's slab, which the fast path
  * recognises from the address alone (slub_object_at), so no lookup of
@@ -3444,11 +3503,11 @@ static int slub_init(void)
 
 	/* init_on_free: no fast free, whose objects would not be cleared. */
 	if (m->init_on_free)
-		st->kfree = kfree_lookup;
+		m->kfree_fn = kfree_lookup;
 	else if (m->params.slab.freelist_hardened)
-		st->kfree = slub_kfree_hard;
+		m->kfree_fn = slub_kfree_hard;
 	else
-		st->kfree = slub_kfree_plain;
+		m->kfree_fn = slub_kfree_plain;
 	st->kmem_cache_node = boot_node;
 	st->kmem_cache = boot_cache;
 	if (slab_bootstrap_cache(boot_node, "kmem_cache_node",
@@ -3464,6 +3523,10 @@ static int slub_init(void)
 	setup_kmalloc_cache_index_table();
 	if (create_kmalloc_caches())
 		return -ENOMEM;
+	/* The table is complete: kmalloc may take its caches directly. */
+	if (!m->init_on_alloc_or_free)
+		m->kmalloc_fn = m->params.slab.freelist_hardened ?
+			      slub_kmalloc_hard : slub_kmalloc_plain;
 	{
 		struct kmem_cache *s;
 

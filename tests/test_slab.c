@@ -555,6 +555,137 @@ KT_TEST(kfree_finds_the_cache_whatever_was_allocated_last)
 	}
 }
 
+/* The kmalloc cache Linux picks for @size and @gfp (size <= 8k). */
+static void expected_cache(struct kmm_machine *m, size_t size, gfp_t gfp,
+			   char *buf, size_t len)
+{
+	static const char *const short_names[] = { "8", "16", "32", "64", "96",
+						   "128", "192", "256", "512",
+						   "1k", "2k", "4k", "8k" };
+	static const size_t limit[] = { 8, 16, 32, 64, 96, 128, 192, 256, 512,
+					1024, 2048, 4096, 8192 };
+	const char *prefix = "kmalloc-";
+	size_t i = 0;
+
+	if (!is_slub(m) && size < 32)	/* SLAB's smallest is kmalloc-32 */
+		size = 32;
+	while (limit[i] < size)
+		i++;
+	if (gfp & __GFP_DMA)
+		prefix = "dma-kmalloc-";
+	else if (gfp & __GFP_RECLAIMABLE)
+		prefix = "kmalloc-rcl-";
+	else if (gfp & __GFP_ACCOUNT)
+		prefix = "kmalloc-cg-";
+	snprintf(buf, len, "%s%s", prefix, short_names[i]);
+}
+
+/*
+ * Every size up to and past KMALLOC_MAX_CACHE_SIZE, with each kind of
+ * flags: the object comes from the cache Linux picks, zeroed when asked,
+ * usable to its last byte, and back on the CPU's freelist when freed (the
+ * next kmalloc of the size returns it).  The returns of one thread must
+ * not depend on how it reaches its CPU.
+ */
+static void kmalloc_sizes_and_flags(struct kmm_machine *m, int *bad)
+{
+	static const size_t sizes[] = { 1, 7, 8, 9, 16, 17, 31, 32, 33, 64, 65,
+					96, 97, 128, 129, 150, 192, 193, 256,
+					257, 1000, 1024, 1025, 2048, 4095, 4096,
+					4097, 8191, 8192, 8193, 16384, 65536 };
+	static const gfp_t flags[] = { GFP_KERNEL, GFP_KERNEL | __GFP_ZERO,
+				       GFP_KERNEL | __GFP_RECLAIMABLE,
+				       GFP_KERNEL | __GFP_DMA,
+				       GFP_KERNEL | __GFP_ACCOUNT, GFP_ATOMIC };
+	char want[32];
+
+	if (kmalloc(0, GFP_KERNEL) != ZERO_SIZE_PTR)
+		(*bad)++;
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]); f++) {
+			size_t sz = sizes[i];
+			unsigned char *p = kmalloc(sz, flags[f]), *q;
+
+			if (!p) {
+				(*bad)++;
+				continue;
+			}
+			if (sz <= 8192) {
+				expected_cache(m, sz, flags[f], want, sizeof(want));
+				if (strcmp(cache_of(p), want)) {
+					fprintf(stderr, "kmalloc(%zu, %#x): %s, not %s\n",
+						sz, flags[f], cache_of(p), want);
+					(*bad)++;
+				}
+			} else if (kmm_virt_to_slab(p)) {
+				(*bad)++;
+			}
+			if (flags[f] & __GFP_ZERO)
+				for (size_t j = 0; j < sz; j++)
+					if (p[j])
+						(*bad)++;
+			memset(p, 0xa5, sz);
+			kfree(p);
+			if (sz > 8192 || (flags[f] & __GFP_DMA))
+				continue;
+			q = kmalloc(sz, flags[f]);
+			if (q != p)
+				(*bad)++;
+			kfree(q);
+		}
+	}
+}
+
+static void *kmalloc_sizes_fn(void *arg)
+{
+	struct kmm_machine *m = ((void **)arg)[0];
+	int *bad = ((void **)arg)[1];
+
+	kmm_machine_enter(m);
+	if (kmm_cpu_owned(m))		/* it shares the main thread's CPU */
+		(*bad)++;
+	kmalloc_sizes_and_flags(m, bad);
+	kmm_machine_enter(NULL);
+	return NULL;
+}
+
+KT_TEST(kmalloc_picks_the_cache_of_size_and_flags_on_every_path)
+{
+	static const char *const extra[] = {
+		"init_on_alloc=0 slab_freelist_hardened=1",
+		"init_on_alloc=0 slab_freelist_hardened=0",
+		"init_on_alloc=1", "init_on_free=1 init_on_alloc=0",
+	};
+
+	FOR_EACH_BACKEND(b) for (int e = 0; e < 4; e++) {
+		struct kmm_machine *m = boot_slab(b, 256ULL << 20, 1, 1, extra[e]);
+		int bad = 0;
+		void *arg[2] = { m, &bad };
+		pthread_t t;
+
+		KT_TRUE(m != NULL);
+		if (!m)
+			continue;
+		/* The owner of CPU 0. */
+		kfree(kmalloc(8, GFP_KERNEL));
+		KT_TRUE(kmm_cpu_owned(m));
+		kmalloc_sizes_and_flags(m, &bad);
+		KT_EQ(bad, 0);
+		/* The owner, its CPU revoked: the CPU's spinlock. */
+		kmm_cpu_revoke(m, 0);
+		kmalloc_sizes_and_flags(m, &bad);
+		kmm_cpu_unrevoke(m, 0);
+		KT_EQ(bad, 0);
+		/* A thread sharing the CPU. */
+		pthread_create(&t, NULL, kmalloc_sizes_fn, arg);
+		pthread_join(t, NULL);
+		KT_EQ(bad, 0);
+		KT_EQ(kmm_slab_errors(m), 0);
+		KT_EQ(kmm_slab_validate(m), 0);
+		done(m);
+	}
+}
+
 KT_TEST(destroy_with_live_objects_reports_and_keeps_objects_usable)
 {
 	FOR_EACH_BACKEND(b) {

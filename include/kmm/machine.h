@@ -372,6 +372,15 @@ struct kmm_machine {
 		atomic_long poison_errors;	/* corruptions found at alloc */
 	} page_debug;
 	void *alloc_priv;
+	/*
+	 * kmalloc and kfree past their machine lookup (mm/slab_common.c):
+	 * kmalloc_general and kfree_lookup until the slab backend puts its
+	 * own in (SLUB: the fast paths of slub_kmalloc_* and slub_kfree_*).
+	 */
+	void *(*kmalloc_fn)(struct kmm_machine *m, size_t size, gfp_t flags,
+			    unsigned long caller);
+	void (*kfree_fn)(struct kmm_machine *m, const void *x,
+			 unsigned long caller);
 	/* Slab allocators (mm/slab_common.c); NULL before kmem_cache_init. */
 	struct kmm_slab_state *slab;
 	/* vmalloc (mm/vmalloc.c); NULL before vmalloc_init. */
@@ -406,6 +415,10 @@ int kmm_desc_set_kver(struct kmm_machine_desc *d, const char *ver);
 
 struct kmm_machine *kmm_machine_create(const struct kmm_machine_desc *d,
 				       char *err, size_t errlen);
+/* mm/slab_common.c: kmalloc and kfree the general way (kmalloc_fn, kfree_fn). */
+void *kmalloc_general(struct kmm_machine *m, size_t size, gfp_t flags,
+		      unsigned long caller);
+void kfree_lookup(struct kmm_machine *m, const void *x, unsigned long caller);
 /* Boot: firmware map to zonelists.  0, or -errno with the reason in err. */
 int kmm_machine_boot(struct kmm_machine *m, char *err, size_t errlen);
 void kmm_machine_destroy(struct kmm_machine *m);
