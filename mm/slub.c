@@ -165,7 +165,16 @@ struct kmem_cache_cpu {
 	 */
 	u8 *slab_base;
 	unsigned long slab_objects;
+	/*
+	 * kmm: frees of this CPU that took slub_free_slow, the page lookup's
+	 * way (not the address-only fast path): another slab's object, a
+	 * bad pointer, init_on_free.  A relaxed load and store, no locked
+	 * instruction: two threads sharing the CPU may lose a count.
+	 * slub_lookup_frees() sums the CPUs.
+	 */
+	atomic_ulong lookup_frees;
 } __attribute__((aligned(64)));
+_Static_assert(sizeof(struct kmem_cache_cpu) == 64, "one cache line per CPU");
 
 struct kmem_cache_node {
 	spinlock_t list_lock;
@@ -198,12 +207,6 @@ struct slub_cache {
 	unsigned int size_shift;
 	unsigned long size_inv;
 	bool hardened;			/* SLAB_FREELIST_HARDENED */
-	/*
-	 * kmm: frees that took slub_free_slow, the page lookup's way (not
-	 * the address-only fast path): another slab's object, a bad pointer,
-	 * init_on_free.  Slow paths only; slub_lookup_frees() reads it.
-	 */
-	atomic_ulong lookup_frees;
 	unsigned long random;
 	unsigned int *random_seq;
 	/* nr_node_ids entries (node_array_tail): kmem_cache's size, as Linux. */
@@ -2309,8 +2312,11 @@ static __attribute__((noinline)) void slub_free_slow(struct kmem_cache *s,
 {
 	u8 *base = slab_address_m(s->machine, slab);
 	u8 *o = restore_red_left(s, x);
+	atomic_ulong *count = &this_cpu_slab(s)->lookup_frees;
 
-	atomic_fetch_add_explicit(&SC(s)->lookup_frees, 1, memory_order_relaxed);
+	atomic_store_explicit(count, atomic_load_explicit(count,
+							  memory_order_relaxed) + 1,
+			      memory_order_relaxed);
 	if (unlikely(o < base ||
 		     o >= base + (unsigned long)slab->objects * s->size ||
 		     obj_to_index(s, base, o) * s->size !=
@@ -2651,6 +2657,24 @@ static void slub_set_fast_paths(struct kmem_cache *s, bool kmalloc)
 }
 
 /*
+ * kfree of an object the fast path did not take from the hint's cache
+ * @tried: an object of another slab of @tried goes straight to
+ * slub_free_slow (the fast path has had its try; slub_cache_free_other
+ * does the same), anything else to kfree_lookup.
+ */
+static __attribute__((noinline)) void
+slub_kfree_other(struct kmm_machine *m, struct kmem_cache *tried,
+		 const void *x, unsigned long caller)
+{
+	struct slab *slab = kmm_virt_to_slab_m(m, x);
+
+	if (likely(slab && slab->slab_cache == tried))
+		slub_free_slow(tried, slab, (void *)x, caller);
+	else
+		kfree_lookup(m, x, caller);
+}
+
+/*
  * kfree past its NULL test (slab_common's kfree): first the kmalloc cache
  * this CPU last allocated from (its kfree_hint), freeing @x into that
  * cache's CPU slab when it starts an object there - then its page need
@@ -2672,9 +2696,13 @@ slub_kfree_fast(struct kmm_machine *m, const void *x, unsigned long caller,
 	cpu = kmm_cpu_id;
 	b = &m->cpu_bias[cpu];
 	s = atomic_load_explicit(&b->kfree_hint, memory_order_relaxed);
-	if (likely(s && slub_free_fast_on(s, &SC(s)->cpu_slab[cpu], b,
-					  (void *)x, owned, hardened)))
+	if (unlikely(!s))
+		goto lookup;
+	if (likely(slub_free_fast_on(s, &SC(s)->cpu_slab[cpu], b, (void *)x,
+				     owned, hardened)))
 		return;
+	slub_kfree_other(m, s, x, caller);
+	return;
 lookup:
 	kfree_lookup(m, x, caller);
 }
@@ -2693,7 +2721,12 @@ static void slub_kfree_hard(struct kmm_machine *m, const void *x,
 
 unsigned long slub_lookup_frees(struct kmem_cache *s)
 {
-	return atomic_load_explicit(&SC(s)->lookup_frees, memory_order_relaxed);
+	unsigned long sum = 0;
+
+	for (int cpu = 0; cpu < s->machine->nr_cpus; cpu++)
+		sum += atomic_load_explicit(&SC(s)->cpu_slab[cpu].lookup_frees,
+					    memory_order_relaxed);
+	return sum;
 }
 
 /* --- Bulk ---------------------------------------------------------------------- */
