@@ -468,6 +468,49 @@ static inline unsigned long read_slab_counters(struct slab *slab)
 	return __atomic_load_n(&slab->counters, __ATOMIC_RELAXED);
 }
 
+/*
+ * The counters word taken apart and put together in registers: inuse in
+ * bits 0-15, objects in 16-30, frozen in bit 31 (GCC's and clang's
+ * bit-field order on x86-64; slub_init checks it).  Linux writes the
+ * bit-fields of a struct slab copy and reads its counters back; compiled
+ * here that put the copy on the stack, and reading the word over a
+ * 16-bit store defeats store forwarding - the wait was a third of a
+ * remote free's time.
+ */
+#define SLAB_COUNTERS_INUSE	0xffffUL
+#define SLAB_COUNTERS_FROZEN	(1UL << 31)
+
+static inline unsigned int counters_inuse(unsigned long counters)
+{
+	return (unsigned int)(counters & SLAB_COUNTERS_INUSE);
+}
+
+static inline bool counters_frozen(unsigned long counters)
+{
+	return counters & SLAB_COUNTERS_FROZEN;
+}
+
+static inline unsigned long counters_with(unsigned long counters,
+					  unsigned int inuse, bool frozen)
+{
+	counters &= ~(SLAB_COUNTERS_INUSE | SLAB_COUNTERS_FROZEN);
+	return counters | (inuse & SLAB_COUNTERS_INUSE) |
+	       (frozen ? SLAB_COUNTERS_FROZEN : 0);
+}
+
+/* The layout counters_* assume; false if the compiler laid it out otherwise. */
+static bool slab_counters_layout_ok(void)
+{
+	struct slab t;
+
+	t.counters = 0;
+	t.inuse = 0x1234;
+	t.objects = 0x5678 & 0x7fff;
+	t.frozen = 1;
+	return t.counters == (0x1234UL | (0x5678UL & 0x7fff) << 16 |
+			      SLAB_COUNTERS_FROZEN);
+}
+
 static inline bool slab_update_freelist(struct kmem_cache *s,
 					struct slab *slab,
 					void *freelist_old,
@@ -1629,7 +1672,8 @@ static void deactivate_slab(struct kmem_cache *s, struct slab *slab,
 	struct kmem_cache_node *n = get_node(s, slab_nid(slab));
 	int free_delta = 0, tail = DEACTIVATE_TO_HEAD;
 	void *nextfree, *freelist_iter, *freelist_tail;
-	struct slab new, old;
+	unsigned long counters, new_counters;
+	void *prior, *new_freelist;
 
 	if (read_slab_freelist(slab))
 		tail = DEACTIVATE_TO_TAIL;
@@ -1644,22 +1688,26 @@ static void deactivate_slab(struct kmem_cache *s, struct slab *slab,
 		freelist_iter = nextfree;
 	}
 	do {
-		old.freelist = read_slab_freelist(slab);
-		old.counters = read_slab_counters(slab);
-		new.counters = old.counters;
-		new.frozen = 0;
+		prior = read_slab_freelist(slab);
+		counters = read_slab_counters(slab);
 		if (freelist_tail) {
-			new.inuse -= free_delta;
-			set_freepointer(s, freelist_tail, old.freelist);
-			new.freelist = freelist;
+			new_counters = counters_with(counters,
+					counters_inuse(counters) - free_delta,
+					false);
+			set_freepointer(s, freelist_tail, prior);
+			new_freelist = freelist;
 		} else {
-			new.freelist = old.freelist;
+			new_counters = counters_with(counters,
+						     counters_inuse(counters),
+						     false);
+			new_freelist = prior;
 		}
-	} while (!slab_update_freelist(s, slab, old.freelist, old.counters,
-				       new.freelist, new.counters));
-	if (!new.inuse && nr_partial(n) >= SC(s)->min_partial) {
+	} while (!slab_update_freelist(s, slab, prior, counters,
+				       new_freelist, new_counters));
+	if (!counters_inuse(new_counters) &&
+	    nr_partial(n) >= SC(s)->min_partial) {
 		discard_slab(s, slab);
-	} else if (new.freelist) {
+	} else if (new_freelist) {
 		spin_lock(&n->list_lock);
 		add_partial(n, slab, tail);
 		spin_unlock(&n->list_lock);
@@ -1681,10 +1729,8 @@ static void __put_partials(struct kmem_cache *s, struct slab *partial_slab)
 			n = n2;
 			spin_lock(&n->list_lock);
 		}
-		struct slab now;
-
-		now.counters = read_slab_counters(slab);
-		if (unlikely(!now.inuse && n->nr_partial >= SC(s)->min_partial)) {
+		if (unlikely(!counters_inuse(read_slab_counters(slab)) &&
+			     n->nr_partial >= SC(s)->min_partial)) {
 			slab->next = slab_to_discard;
 			slab_to_discard = slab;
 		} else {
@@ -1793,18 +1839,15 @@ static inline int node_match(struct slab *slab, int node)
 static void *take_freelist(struct kmem_cache *s, struct slab *slab,
 			   bool freeze)
 {
-	struct slab new;
 	unsigned long counters;
 	void *freelist;
 
 	do {
 		freelist = read_slab_freelist(slab);
 		counters = read_slab_counters(slab);
-		new.counters = counters;
-		new.inuse = slab->objects;
-		new.frozen = freeze || freelist != NULL;
 	} while (!slab_update_freelist(s, slab, freelist, counters, NULL,
-				       new.counters));
+				       counters_with(counters, slab->objects,
+						     freeze || freelist)));
 	return freelist;
 }
 
@@ -2205,9 +2248,9 @@ static __attribute__((noinline)) void __slab_free(struct kmem_cache *s, struct s
 {
 	struct kmem_cache_node *n = NULL;
 	bool on_node_partial = false;
-	unsigned long counters;
+	unsigned long counters, new_counters;
+	unsigned int inuse;
 	int was_frozen;
-	struct slab new;
 	void *prior;
 
 	if (kmem_cache_debug(s)) {
@@ -2228,10 +2271,10 @@ static __attribute__((noinline)) void __slab_free(struct kmem_cache *s, struct s
 			return;
 		}
 		set_freepointer(s, tail, prior);
-		new.counters = counters;
-		was_frozen = new.frozen;
-		new.inuse -= cnt;
-		if ((!new.inuse || !prior) && !was_frozen) {
+		was_frozen = counters_frozen(counters);
+		inuse = (counters_inuse(counters) - cnt) & SLAB_COUNTERS_INUSE;
+		new_counters = counters_with(counters, inuse, was_frozen);
+		if ((!inuse || !prior) && !was_frozen) {
 			if (!kmem_cache_has_cpu_partial(s) || prior) {
 				n = get_node(s, slab_nid(slab));
 				spin_lock(&n->list_lock);
@@ -2239,7 +2282,7 @@ static __attribute__((noinline)) void __slab_free(struct kmem_cache *s, struct s
 			}
 		}
 	} while (!slab_update_freelist(s, slab, prior, counters, head,
-				       new.counters));
+				       new_counters));
 	if (likely(!n)) {
 		if (likely(was_frozen)) {
 			/* The CPU slab's owner will see the objects. */
@@ -2252,7 +2295,7 @@ static __attribute__((noinline)) void __slab_free(struct kmem_cache *s, struct s
 		spin_unlock(&n->list_lock);
 		return;
 	}
-	if (unlikely(!new.inuse && n->nr_partial >= SC(s)->min_partial))
+	if (unlikely(!inuse && n->nr_partial >= SC(s)->min_partial))
 		goto slab_empty;
 	if (!kmem_cache_has_cpu_partial(s) && unlikely(!prior))
 		add_partial(n, slab, DEACTIVATE_TO_TAIL);
@@ -3497,6 +3540,10 @@ static int slub_init(void)
 	size_t csize = sizeof(struct kmem_cache) + sizeof(struct slub_cache) +
 		       (size_t)m->nr_node_ids * sizeof(struct kmem_cache_node *);
 
+	if (!slab_counters_layout_ok()) {
+		pr_err("SLUB: struct slab's counters are laid out as kmm does not expect\n");
+		return -EINVAL;
+	}
 	g = kmm_plat_alloc_aligned(sizeof(*g), 64);
 	boot_cache = kmm_plat_alloc_aligned(csize, 64);
 	boot_node = kmm_plat_alloc_aligned(csize, 64);
