@@ -137,6 +137,7 @@ enum vm_event_item {
 struct zone;
 struct pglist_data;
 
+/* The caller serialises changes to @item of @zone (zone->lock for NR_FREE_*). */
 void __mod_zone_page_state(struct zone *zone, enum zone_stat_item item,
 			   long delta);
 /* Clear @cpu's diffs of @zone; true if any was not 0 (the vmstat tick). */
