@@ -400,6 +400,9 @@ static inline struct kmm_slab_state *slab_st(void)
 
 /* --- slab_common.c services for the backends ---------------------------- */
 
+/* kfree_lookup once the page is known (kmm_obj_page(m, x), NULL if none). */
+void kfree_page(struct kmm_machine *m, struct page *page, const void *x,
+		unsigned long caller);
 /*
  * kfree_lookup (kfree past its first guess: the object's page says what
  * it is) and kmalloc_general (any size and flags; @m is the current

@@ -1111,7 +1111,12 @@ static __attribute__((noinline)) void kfree_foreign(const void *x)
 
 void kfree_lookup(struct kmm_machine *m, const void *x, unsigned long caller)
 {
-	struct page *page = kmm_obj_page(m, x);
+	kfree_page(m, kmm_obj_page(m, x), x, caller);
+}
+
+void kfree_page(struct kmm_machine *m, struct page *page, const void *x,
+		unsigned long caller)
+{
 	struct slab *slab;
 
 	if (unlikely(!page)) {

@@ -2703,18 +2703,20 @@ static void slub_set_fast_paths(struct kmem_cache *s, bool kmalloc)
  * kfree of an object the fast path did not take from the hint's cache
  * @tried: an object of another slab of @tried goes straight to
  * slub_free_slow (the fast path has had its try; slub_cache_free_other
- * does the same), anything else to kfree_lookup.
+ * does the same), anything else where its page says (kfree_page, with the
+ * page already looked up).
  */
 static __attribute__((noinline)) void
 slub_kfree_other(struct kmm_machine *m, struct kmem_cache *tried,
 		 const void *x, unsigned long caller)
 {
-	struct slab *slab = kmm_virt_to_slab_m(m, x);
+	struct page *page = kmm_obj_page(m, x);
+	struct slab *slab = page_slab(page);
 
-	if (likely(slab && slab->slab_cache == tried))
+	if (likely(page && slab_test(slab) && slab->slab_cache == tried))
 		slub_free_slow(tried, slab, (void *)x, caller);
 	else
-		kfree_lookup(m, x, caller);
+		kfree_page(m, page, x, caller);
 }
 
 /*
