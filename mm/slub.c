@@ -60,9 +60,14 @@
  * line of m->cpu_bias (kfree_hint, a relaxed hint); slub_kfree_* first frees
  * the object into that cache's CPU slab when the range says it is one of
  * its objects (under the CPU's lock, as the cache free fast path), and
- * otherwise leaves it to kfree_lookup, Linux's page lookup.  The outcome
- * is the same; the common kfree - of a recent kmalloc
- * of the same size - skips the dependent loads of the lookup.
+ * otherwise looks the page up once (slub_kfree_other): another slab of
+ * that cache goes straight to the slow free, anything else to kfree_page,
+ * Linux's way from the page.  The outcome is the same; the common kfree -
+ * of a recent kmalloc of the same size - skips the dependent loads of the
+ * lookup.  kmalloc itself, once the kmalloc caches exist, is
+ * slub_kmalloc_* (m->kmalloc_fn): size class, cache and CPU freelist in
+ * one function, as 6.12's __kmalloc_noprof, for a plain request from a
+ * thread that owns its CPU; everything else as before.
  *
  * init_on_free clears an object only once its pointer has been checked
  * (slub_free_slow: it starts an object and is not at the head of this
