@@ -1051,8 +1051,8 @@ void *kmalloc_node(size_t size, gfp_t flags, int node)
 
 void *kzalloc(size_t size, gfp_t flags)
 {
-	return do_kmalloc_node(size, flags | __GFP_ZERO, NUMA_NO_NODE,
-			       (unsigned long)__builtin_return_address(0));
+	return kmalloc_local(size, flags | __GFP_ZERO,
+			     (unsigned long)__builtin_return_address(0));
 }
 
 void *kzalloc_node(size_t size, gfp_t flags, int node)
@@ -1077,8 +1077,8 @@ void *kcalloc(size_t n, size_t size, gfp_t flags)
 
 	if (__builtin_mul_overflow(n, size, &bytes))
 		return NULL;
-	return do_kmalloc_node(bytes, flags | __GFP_ZERO, NUMA_NO_NODE,
-			       (unsigned long)__builtin_return_address(0));
+	return kmalloc_local(bytes, flags | __GFP_ZERO,
+			     (unsigned long)__builtin_return_address(0));
 }
 
 static __attribute__((noinline)) void free_large_kmalloc(struct page *page,

@@ -2581,18 +2581,31 @@ static void *slub_kmalloc_alloc_hard(struct kmem_cache *s, gfp_t gfp,
  * The machine's kmalloc (m->kmalloc_fn, slab_common's kmalloc), as 6.12's
  * __kmalloc_noprof, which inlines kmalloc_slab and slab_alloc_node: a
  * size up to KMALLOC_MAX_CACHE_SIZE with plain flags (a KMALLOC_NORMAL
- * cache, no zeroing, no DMA32 or HIGHMEM), from a thread that owns its
- * CPU, takes the first object of the CPU's freelist of the size's cache
- * here; anything else goes the way it would have gone without this
- * function (kmalloc_general, the cache's cache_alloc, or the cache's
- * general path when the freelist is empty), so only the cost differs.
- * Chosen by slub_init once the kmalloc caches exist, one copy for each
- * setting of the freelist hardening, none under init_on_alloc or
- * init_on_free.
+ * cache, no DMA32 or HIGHMEM), from a thread that owns its CPU, takes the
+ * first object of the CPU's freelist of the size's cache here; anything
+ * else goes the way it would have gone without this function
+ * (kmalloc_general, the cache's cache_alloc, or the cache's general path
+ * when the freelist is empty), so only the cost differs.
+ *
+ * @zero is slab_post_alloc_hook's zeroing, a constant in each copy:
+ * KMZ_NEVER takes no __GFP_ZERO request (those go to the KMZ_ASKED copy,
+ * so that plain kmalloc pays nothing for kzalloc); KMZ_ASKED clears the
+ * object when __GFP_ZERO asks; KMZ_INIT is init_on_alloc's (every object
+ * cleared unless the cache is SLAB_TYPESAFE_BY_RCU or SLAB_POISON without
+ * __GFP_ZERO, as slab_want_init_on_alloc).  The bytes cleared are the
+ * object's, or the request's where the kmalloc red zone is kept
+ * (zero_orig_size).  slub_init chooses the copy for the machine's
+ * hardening and init_on_alloc, none under init_on_free.
  */
+enum { KMZ_NEVER, KMZ_ASKED, KMZ_INIT };
+
+static __attribute__((noinline)) void *
+slub_kmalloc_zeroed(struct kmm_machine *m, size_t size, gfp_t flags,
+		    unsigned long caller, bool hardened);
+
 static inline __attribute__((always_inline)) void *
 slub_kmalloc_fast(struct kmm_machine *m, size_t size, gfp_t flags,
-		  unsigned long caller, bool hardened)
+		  unsigned long caller, bool hardened, int zero)
 {
 	struct kmm_slab_state *st = m->slab;
 	struct kmem_cache_cpu *c;
@@ -2604,10 +2617,14 @@ slub_kmalloc_fast(struct kmm_machine *m, size_t size, gfp_t flags,
 
 	if (unlikely(size - 1 >= KMALLOC_MAX_CACHE_SIZE ||
 		     (flags & (__GFP_DMA | __GFP_RECLAIMABLE | __GFP_ACCOUNT |
-			       __GFP_DMA32 | __GFP_HIGHMEM | __GFP_ZERO |
-			       ~__GFP_BITS_MASK)) ||
-		     !kmm_owns_cpu_of(m)))
+			       __GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK |
+			       (zero == KMZ_NEVER ? __GFP_ZERO : 0))) ||
+		     !kmm_owns_cpu_of(m))) {
+		if (zero == KMZ_NEVER && (flags & __GFP_ZERO))
+			return slub_kmalloc_zeroed(m, size, flags, caller,
+						   hardened);
 		return kmalloc_general(m, size, flags, caller);
+	}
 	index = size <= 192 ? st->size_index[(size - 1) / 8] :
 			      (unsigned int)fls((unsigned int)(size - 1));
 	s = st->kmalloc_caches[KMALLOC_NORMAL][index];
@@ -2621,19 +2638,47 @@ slub_kmalloc_fast(struct kmm_machine *m, size_t size, gfp_t flags,
 	if (unlikely(!object))
 		return slub_kmalloc_alloc_general(s, flags, caller, size);
 	atomic_store_explicit(&b->kfree_hint, s, memory_order_relaxed);
+	if (zero != KMZ_NEVER &&
+	    ((flags & __GFP_ZERO) ||
+	     (zero == KMZ_INIT &&
+	      !(s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)))))
+		memset(object, 0, s->zero_orig_size ?
+				  min_t(size_t, s->object_size, size) :
+				  s->object_size);
 	return object;
+}
+
+static __attribute__((noinline)) void *
+slub_kmalloc_zeroed(struct kmm_machine *m, size_t size, gfp_t flags,
+		    unsigned long caller, bool hardened)
+{
+	if (hardened)
+		return slub_kmalloc_fast(m, size, flags, caller, true, KMZ_ASKED);
+	return slub_kmalloc_fast(m, size, flags, caller, false, KMZ_ASKED);
 }
 
 static void *slub_kmalloc_plain(struct kmm_machine *m, size_t size,
 				gfp_t flags, unsigned long caller)
 {
-	return slub_kmalloc_fast(m, size, flags, caller, false);
+	return slub_kmalloc_fast(m, size, flags, caller, false, KMZ_NEVER);
 }
 
 static void *slub_kmalloc_hard(struct kmm_machine *m, size_t size,
 			       gfp_t flags, unsigned long caller)
 {
-	return slub_kmalloc_fast(m, size, flags, caller, true);
+	return slub_kmalloc_fast(m, size, flags, caller, true, KMZ_NEVER);
+}
+
+static void *slub_kmalloc_init_plain(struct kmm_machine *m, size_t size,
+				     gfp_t flags, unsigned long caller)
+{
+	return slub_kmalloc_fast(m, size, flags, caller, false, KMZ_INIT);
+}
+
+static void *slub_kmalloc_init_hard(struct kmm_machine *m, size_t size,
+				    gfp_t flags, unsigned long caller)
+{
+	return slub_kmalloc_fast(m, size, flags, caller, true, KMZ_INIT);
 }
 
 /*
@@ -3614,6 +3659,9 @@ static int slub_init(void)
 	if (!m->init_on_alloc_or_free)
 		m->kmalloc_fn = m->params.slab.freelist_hardened ?
 			      slub_kmalloc_hard : slub_kmalloc_plain;
+	else if (!m->init_on_free)
+		m->kmalloc_fn = m->params.slab.freelist_hardened ?
+			      slub_kmalloc_init_hard : slub_kmalloc_init_plain;
 	{
 		struct kmem_cache *s;
 

@@ -587,7 +587,8 @@ static void expected_cache(struct kmm_machine *m, size_t size, gfp_t gfp,
  * next kmalloc of the size returns it).  The returns of one thread must
  * not depend on how it reaches its CPU.
  */
-static void kmalloc_sizes_and_flags(struct kmm_machine *m, int *bad)
+static void kmalloc_sizes_and_flags(struct kmm_machine *m, int *bad,
+				    bool init_on_alloc)
 {
 	static const size_t sizes[] = { 1, 7, 8, 9, 16, 17, 31, 32, 33, 64, 65,
 					96, 97, 128, 129, 150, 192, 193, 256,
@@ -620,7 +621,7 @@ static void kmalloc_sizes_and_flags(struct kmm_machine *m, int *bad)
 			} else if (kmm_virt_to_slab(p)) {
 				(*bad)++;
 			}
-			if (flags[f] & __GFP_ZERO)
+			if ((flags[f] & __GFP_ZERO) || init_on_alloc)
 				for (size_t j = 0; j < sz; j++)
 					if (p[j])
 						(*bad)++;
@@ -633,6 +634,21 @@ static void kmalloc_sizes_and_flags(struct kmm_machine *m, int *bad)
 				(*bad)++;
 			kfree(q);
 		}
+		/* kzalloc and kcalloc clear what the last user left. */
+		for (int z = 0; z < 2; z++) {
+			unsigned char *p = z ? kcalloc(1, sizes[i], GFP_KERNEL) :
+					       kzalloc(sizes[i], GFP_KERNEL);
+
+			if (!p) {
+				(*bad)++;
+				continue;
+			}
+			for (size_t j = 0; j < sizes[i]; j++)
+				if (p[j])
+					(*bad)++;
+			memset(p, 0x5a, sizes[i]);
+			kfree(p);
+		}
 	}
 }
 
@@ -644,7 +660,7 @@ static void *kmalloc_sizes_fn(void *arg)
 	kmm_machine_enter(m);
 	if (kmm_cpu_owned(m))		/* it shares the main thread's CPU */
 		(*bad)++;
-	kmalloc_sizes_and_flags(m, bad);
+	kmalloc_sizes_and_flags(m, bad, ((void **)arg)[2] != NULL);
 	kmm_machine_enter(NULL);
 	return NULL;
 }
@@ -659,8 +675,9 @@ KT_TEST(kmalloc_picks_the_cache_of_size_and_flags_on_every_path)
 
 	FOR_EACH_BACKEND(b) for (int e = 0; e < 4; e++) {
 		struct kmm_machine *m = boot_slab(b, 256ULL << 20, 1, 1, extra[e]);
+		bool init = e == 2;	/* init_on_alloc=1: every object cleared */
 		int bad = 0;
-		void *arg[2] = { m, &bad };
+		void *arg[3] = { m, &bad, init ? m : NULL };
 		pthread_t t;
 
 		KT_TRUE(m != NULL);
@@ -669,11 +686,11 @@ KT_TEST(kmalloc_picks_the_cache_of_size_and_flags_on_every_path)
 		/* The owner of CPU 0 (TSan builds never own a CPU). */
 		kfree(kmalloc(8, GFP_KERNEL));
 		KT_EQ(kmm_cpu_owned(m), KMM_CPU_BIAS_POSSIBLE);
-		kmalloc_sizes_and_flags(m, &bad);
+		kmalloc_sizes_and_flags(m, &bad, init);
 		KT_EQ(bad, 0);
 		/* The owner, its CPU revoked: the CPU's spinlock. */
 		kmm_cpu_revoke(m, 0);
-		kmalloc_sizes_and_flags(m, &bad);
+		kmalloc_sizes_and_flags(m, &bad, init);
 		kmm_cpu_unrevoke(m, 0);
 		KT_EQ(bad, 0);
 		/* A thread sharing the CPU. */
