@@ -2500,22 +2500,58 @@ slub_kmalloc_alloc_general(struct kmem_cache *s, gfp_t gfp,
 /*
  * The cache's cache_alloc: what kmem_cache_alloc, slab_alloc and
  * slub_alloc do when slab_common would hand the request straight over (no
- * zeroing, no DMA32 or HIGHMEM) and the CPU's freelist has an object.
- * Anything else goes to kmem_cache_alloc_general as it came.  Machines
- * with init_on_alloc or init_on_free never come here (slub_set_fast_paths
- * chooses the general path for their caches).  The locked section is
+ * DMA32 or HIGHMEM, no __GFP_ZERO but under init_on_alloc) and the CPU's
+ * freelist has an object, cleared as slab_post_alloc_hook would on an
+ * init_on_alloc machine (@zero, slub_zero_fast).  Anything else goes to
+ * kmem_cache_alloc_general as it came.  Machines with init_on_free never
+ * come here (slub_set_fast_paths chooses the general path for their
+ * caches).  The locked section is
  * written twice, so that each copy knows how it unlocks; the entry is
  * spelled out rather than slub_cpu_enter_fast()'s, whose NULL-or-how
  * return costs this path 2 instructions (so too in slub_free_fast).
  * Written once, for slub_cache_alloc_{plain,hard} and, with @hint, for
  * the kmalloc caches' slub_kmalloc_alloc_{plain,hard}, which also name @s
  * as this CPU's kfree_hint (one store on a line the trylock has just
- * read).  @hardened is the machine's SLAB_FREELIST_HARDENED, a constant in
- * each copy as it is in a kernel build.
+ * read), and again for init_on_alloc (the *_init_* copies).  @hardened is
+ * the machine's SLAB_FREELIST_HARDENED, a constant in each copy as it is
+ * in a kernel build.
  */
+enum { KMZ_NEVER, KMZ_ASKED, KMZ_INIT };
+
+/*
+ * slab_post_alloc_hook's zeroing of an object the fast path took, @zero a
+ * constant of the copy: KMZ_NEVER (the copy takes no __GFP_ZERO request),
+ * KMZ_ASKED (__GFP_ZERO clears), KMZ_INIT (init_on_alloc=1, as
+ * slab_want_init_on_alloc: never for a cache with a constructor, only on
+ * __GFP_ZERO for SLAB_TYPESAFE_BY_RCU and SLAB_POISON, else always).  The
+ * bytes are the object's, or the request's where the kmalloc red zone is
+ * kept (zero_orig_size).
+ */
+static inline __attribute__((always_inline)) void
+slub_zero_fast(struct kmem_cache *s, void *object, gfp_t gfp,
+	       size_t orig_size, int zero)
+{
+	bool init;
+
+	if (zero == KMZ_NEVER)
+		return;
+	if (zero == KMZ_ASKED)
+		init = gfp & __GFP_ZERO;
+	else if (s->ctor)
+		init = false;
+	else if (s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON))
+		init = gfp & __GFP_ZERO;
+	else
+		init = true;
+	if (init)
+		memset(object, 0, s->zero_orig_size ?
+				  min_t(size_t, s->object_size, orig_size) :
+				  s->object_size);
+}
+
 static inline __attribute__((always_inline)) void *
 slub_cache_alloc_fast(struct kmem_cache *s, gfp_t gfp, unsigned long caller,
-		      size_t orig_size, bool hint, bool hardened)
+		      size_t orig_size, bool hint, bool hardened, int zero)
 {
 	struct kmm_machine *m = s->machine;
 	bool owned = kmm_owns_cpu_of(m);
@@ -2524,8 +2560,8 @@ slub_cache_alloc_fast(struct kmem_cache *s, gfp_t gfp, unsigned long caller,
 	void *object;
 	int cpu, how;
 
-	if (unlikely((gfp & (__GFP_DMA32 | __GFP_HIGHMEM | __GFP_ZERO |
-			     ~__GFP_BITS_MASK)) ||
+	if (unlikely((gfp & (__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK |
+			     (zero == KMZ_NEVER ? __GFP_ZERO : 0))) ||
 		     (!owned && !kmm_runs_on(m))))
 		goto general;
 	cpu = kmm_cpu_id;
@@ -2545,6 +2581,7 @@ slub_cache_alloc_fast(struct kmem_cache *s, gfp_t gfp, unsigned long caller,
 		if (hint)
 			atomic_store_explicit(&b->kfree_hint, s,
 					      memory_order_relaxed);
+		slub_zero_fast(s, object, gfp, orig_size, zero);
 		return object;
 	}
 general:
@@ -2553,29 +2590,22 @@ general:
 	return kmem_cache_alloc_general(s, gfp, caller, orig_size);
 }
 
-static void *slub_cache_alloc_plain(struct kmem_cache *s, gfp_t gfp,
-				    unsigned long caller, size_t orig_size)
-{
-	return slub_cache_alloc_fast(s, gfp, caller, orig_size, false, false);
+/* The copies: plain or hardened freelist, kmalloc cache (hint) or not, init_on_alloc. */
+#define SLUB_CACHE_ALLOC(name, hint, hardened, zero)			\
+static void *name(struct kmem_cache *s, gfp_t gfp, unsigned long caller, \
+		  size_t orig_size)					\
+{									\
+	return slub_cache_alloc_fast(s, gfp, caller, orig_size, hint,	\
+				     hardened, zero);			\
 }
-
-static void *slub_cache_alloc_hard(struct kmem_cache *s, gfp_t gfp,
-				   unsigned long caller, size_t orig_size)
-{
-	return slub_cache_alloc_fast(s, gfp, caller, orig_size, false, true);
-}
-
-static void *slub_kmalloc_alloc_plain(struct kmem_cache *s, gfp_t gfp,
-				      unsigned long caller, size_t orig_size)
-{
-	return slub_cache_alloc_fast(s, gfp, caller, orig_size, true, false);
-}
-
-static void *slub_kmalloc_alloc_hard(struct kmem_cache *s, gfp_t gfp,
-				     unsigned long caller, size_t orig_size)
-{
-	return slub_cache_alloc_fast(s, gfp, caller, orig_size, true, true);
-}
+SLUB_CACHE_ALLOC(slub_cache_alloc_plain, false, false, KMZ_NEVER)
+SLUB_CACHE_ALLOC(slub_cache_alloc_hard, false, true, KMZ_NEVER)
+SLUB_CACHE_ALLOC(slub_kmalloc_alloc_plain, true, false, KMZ_NEVER)
+SLUB_CACHE_ALLOC(slub_kmalloc_alloc_hard, true, true, KMZ_NEVER)
+SLUB_CACHE_ALLOC(slub_cache_alloc_init_plain, false, false, KMZ_INIT)
+SLUB_CACHE_ALLOC(slub_cache_alloc_init_hard, false, true, KMZ_INIT)
+SLUB_CACHE_ALLOC(slub_kmalloc_alloc_init_plain, true, false, KMZ_INIT)
+SLUB_CACHE_ALLOC(slub_kmalloc_alloc_init_hard, true, true, KMZ_INIT)
 
 /*
  * The machine's kmalloc (m->kmalloc_fn, slab_common's kmalloc), as 6.12's
@@ -2587,18 +2617,12 @@ static void *slub_kmalloc_alloc_hard(struct kmem_cache *s, gfp_t gfp,
  * (kmalloc_general, the cache's cache_alloc, or the cache's general path
  * when the freelist is empty), so only the cost differs.
  *
- * @zero is slab_post_alloc_hook's zeroing, a constant in each copy:
- * KMZ_NEVER takes no __GFP_ZERO request (those go to the KMZ_ASKED copy,
- * so that plain kmalloc pays nothing for kzalloc); KMZ_ASKED clears the
- * object when __GFP_ZERO asks; KMZ_INIT is init_on_alloc's (every object
- * cleared unless the cache is SLAB_TYPESAFE_BY_RCU or SLAB_POISON without
- * __GFP_ZERO, as slab_want_init_on_alloc).  The bytes cleared are the
- * object's, or the request's where the kmalloc red zone is kept
- * (zero_orig_size).  slub_init chooses the copy for the machine's
- * hardening and init_on_alloc, none under init_on_free.
+ * @zero (slub_zero_fast) is a constant in each copy: the KMZ_NEVER copy
+ * hands __GFP_ZERO requests to the KMZ_ASKED one, so that plain kmalloc
+ * pays nothing for kzalloc; init_on_alloc machines get the KMZ_INIT copy.
+ * slub_init chooses the copy for the machine's hardening and
+ * init_on_alloc, none under init_on_free.
  */
-enum { KMZ_NEVER, KMZ_ASKED, KMZ_INIT };
-
 static __attribute__((noinline)) void *
 slub_kmalloc_zeroed(struct kmm_machine *m, size_t size, gfp_t flags,
 		    unsigned long caller, bool hardened);
@@ -2638,13 +2662,7 @@ slub_kmalloc_fast(struct kmm_machine *m, size_t size, gfp_t flags,
 	if (unlikely(!object))
 		return slub_kmalloc_alloc_general(s, flags, caller, size);
 	atomic_store_explicit(&b->kfree_hint, s, memory_order_relaxed);
-	if (zero != KMZ_NEVER &&
-	    ((flags & __GFP_ZERO) ||
-	     (zero == KMZ_INIT &&
-	      !(s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)))))
-		memset(object, 0, s->zero_orig_size ?
-				  min_t(size_t, s->object_size, size) :
-				  s->object_size);
+	slub_zero_fast(s, object, flags, size, zero);
 	return object;
 }
 
@@ -2724,8 +2742,8 @@ static void slub_cache_free_hard(struct kmem_cache *s, void *x,
  * The cache's cache_alloc and cache_free, chosen once the cache is made
  * (slab_common calls it after create, and again with @kmalloc for the
  * caches of the kmalloc table, which are never destroyed and so may be a
- * CPU's kfree_hint): the copies for the machine's hardening, or the
- * general paths when init_on_alloc or init_on_free is on (boot options,
+ * CPU's kfree_hint): the copies for the machine's hardening and
+ * init_on_alloc, or the general paths under init_on_free (boot options,
  * settled by mem_debugging_and_hardening_init before the first cache).
  */
 static void slub_set_fast_paths(struct kmem_cache *s, bool kmalloc)
@@ -2733,9 +2751,15 @@ static void slub_set_fast_paths(struct kmem_cache *s, bool kmalloc)
 	struct kmm_machine *m = s->machine;
 	bool hard = SC(s)->hardened;
 
-	if (m->init_on_alloc_or_free)
+	if (m->init_on_free)
 		s->cache_alloc = kmalloc ? slub_kmalloc_alloc_general :
 					   kmem_cache_alloc_general;
+	else if (m->init_on_alloc && kmalloc)
+		s->cache_alloc = hard ? slub_kmalloc_alloc_init_hard :
+					slub_kmalloc_alloc_init_plain;
+	else if (m->init_on_alloc)
+		s->cache_alloc = hard ? slub_cache_alloc_init_hard :
+					slub_cache_alloc_init_plain;
 	else if (kmalloc)
 		s->cache_alloc = hard ? slub_kmalloc_alloc_hard :
 					slub_kmalloc_alloc_plain;

@@ -1193,6 +1193,76 @@ KT_TEST(init_on_alloc_and_free)
 	}
 }
 
+/* Bytes of @p[0..n) that are not @v. */
+static int count_not(const unsigned char *p, size_t n, unsigned char v)
+{
+	int k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += p[i] != v;
+	return k;
+}
+
+/*
+ * slab_want_init_on_alloc, case by case, on the fast paths and the general
+ * ones: with init_on_alloc=1 a plain cache's object comes cleared, a
+ * cache with a constructor's never (even with __GFP_ZERO), a
+ * SLAB_TYPESAFE_BY_RCU cache's only with __GFP_ZERO; without it, only
+ * __GFP_ZERO clears.  The object freed dirty comes back first (the CPU's
+ * freelist), so what it holds shows what the allocation did; the free
+ * pointer's word is left out where it lies inside the object.
+ */
+KT_TEST(init_on_alloc_per_cache_kind)
+{
+	static const char *const cmd[] = { "init_on_alloc=1", "init_on_alloc=0" };
+
+	FOR_EACH_BACKEND(b) for (int i = 0; i < 2; i++) {
+		struct kmm_machine *m = boot_slab(b, 256ULL << 20, 1, 1, cmd[i]);
+		struct kmem_cache *plain = kmem_cache_create("ioa_plain", 96, 0,
+							     SLAB_NO_MERGE, NULL);
+		struct kmem_cache *withctor = kmem_cache_create("ioa_ctor", 96, 0,
+							SLAB_NO_MERGE, ctor);
+		struct kmem_cache *rcu = kmem_cache_create("ioa_rcu", 96, 0,
+				SLAB_NO_MERGE | SLAB_TYPESAFE_BY_RCU, NULL);
+		struct kmem_cache *cs[3] = { plain, withctor, rcu };
+		bool init = i == 0;
+
+		KT_TRUE(plain && withctor && rcu);
+		if (!plain || !withctor || !rcu) {
+			done(m);
+			continue;
+		}
+		for (int k = 0; k < 3; k++) {
+			for (int z = 0; z < 2; z++) {
+				unsigned char *p = kmem_cache_alloc(cs[k], GFP_KERNEL);
+				unsigned char *q;
+				bool want = k == 1 ? (!init && z) :
+					    k == 2 ? z : (init || z);
+				int dirty;
+
+				memset(p, 0xee, 96);
+				kmem_cache_free(cs[k], p);
+				q = z ? kmem_cache_zalloc(cs[k], GFP_KERNEL) :
+					kmem_cache_alloc(cs[k], GFP_KERNEL);
+				KT_TRUE(q == p);
+				/* 0xee bytes left: all of them unless cleared
+				 * (a free pointer may overwrite one word). */
+				dirty = 96 - count_not(q, 96, 0xee);
+				if (want)
+					KT_EQ(count_not(q, 96, 0), 0);
+				else
+					KT_TRUE(dirty >= 96 - (int)sizeof(void *));
+				kmem_cache_free(cs[k], q);
+			}
+		}
+		KT_EQ(kmm_slab_errors(m), 0);
+		kmem_cache_destroy(plain);
+		kmem_cache_destroy(withctor);
+		kmem_cache_destroy(rcu);
+		done(m);
+	}
+}
+
 /*
  * init_on_free clears a freed object, but only once its pointer has been
  * checked: an interior pointer is refused with nothing written (Linux
