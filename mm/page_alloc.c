@@ -474,14 +474,17 @@ static bool migratetype_is_mergeable(int mt)
 	return mt < MIGRATE_PCPTYPES;
 }
 
-/* NR_FREE_PAGES (and NR_FREE_CMA_PAGES) follow the lists but ISOLATE. */
+/*
+ * NR_FREE_PAGES (and NR_FREE_CMA_PAGES) follow the lists but ISOLATE,
+ * under zone->lock like the lists themselves.
+ */
 static void account_freepages(struct zone *zone, long nr, int mt)
 {
 	if (mt == MIGRATE_ISOLATE)
 		return;
-	__mod_zone_page_state(zone, NR_FREE_PAGES, nr);
+	kmm_mod_zone_page_state_locked(zone, NR_FREE_PAGES, nr);
 	if (mt == MIGRATE_CMA)
-		__mod_zone_page_state(zone, NR_FREE_CMA_PAGES, nr);
+		kmm_mod_zone_page_state_locked(zone, NR_FREE_CMA_PAGES, nr);
 }
 
 /*

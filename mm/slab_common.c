@@ -1383,6 +1383,9 @@ void kmm_slab_destroy(struct kmm_machine *m)
 
 	if (!st)
 		return;
+	/* Nothing reaches the backend's fast paths once its state goes. */
+	m->kmalloc_fn = kmalloc_general;
+	m->kfree_fn = kfree_lookup;
 	if (st->shrinker)
 		shrinker_free(st->shrinker);
 	/* The names are host memory; the rest goes with the machine's RAM. */
@@ -1393,8 +1396,6 @@ void kmm_slab_destroy(struct kmm_machine *m)
 	if (st->be->destroy_machine)
 		st->be->destroy_machine();
 	rcu_destroy(m);
-	m->kmalloc_fn = kmalloc_general;
-	m->kfree_fn = kfree_lookup;
 	m->slab = NULL;
 	kmm_plat_free(st);
 }

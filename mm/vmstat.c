@@ -156,15 +156,23 @@ static void note_stat_diff(struct zone *zone, enum zone_stat_item item,
 	__atomic_store_n(p, (s8)x, __ATOMIC_RELAXED);
 }
 
-/*
- * The caller serialises changes to the item, as Linux's __ form asks: the
- * only items kmm changes are NR_FREE_PAGES and NR_FREE_CMA_PAGES, which
- * follow the free lists under zone->lock.  So a load and a store keep it
- * exact without a locked instruction (each of which was a tenth of an
- * order-4 pair); readers load it without the lock.
- */
 void __mod_zone_page_state(struct zone *zone, enum zone_stat_item item,
 			   long delta)
+{
+	atomic_fetch_add_explicit(&zone->vm_stat[item], delta,
+				  memory_order_relaxed);
+	if (zone->per_cpu_zonestats && delta)
+		note_stat_diff(zone, item, delta);
+}
+
+/*
+ * __mod_zone_page_state for an item whose every change is made under
+ * zone->lock (the free counts, which follow the free lists): a load and a
+ * store keep it exact without a locked instruction, which was a tenth of
+ * an order-4 pair.  Readers load it without the lock.
+ */
+void kmm_mod_zone_page_state_locked(struct zone *zone,
+				    enum zone_stat_item item, long delta)
 {
 	atomic_long *c = &zone->vm_stat[item];
 

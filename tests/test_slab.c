@@ -580,9 +580,26 @@ static void expected_cache(struct kmm_machine *m, size_t size, gfp_t gfp,
 	snprintf(buf, len, "%s%s", prefix, short_names[i]);
 }
 
+/* kmalloc calls made with flags kmalloc_fix_flags must fix. */
+static int fixups;
+
+/* Lines of @m's log that contain @what. */
+static int log_count(struct kmm_machine *m, const char *what)
+{
+	char *log = machine_log(m), *p = log;
+	int n = 0;
+
+	while ((p = strstr(p, what))) {
+		n++;
+		p += strlen(what);
+	}
+	free(log);
+	return n;
+}
+
 /*
  * Every size up to and past KMALLOC_MAX_CACHE_SIZE, with each kind of
- * flags: the object comes from the cache Linux picks, zeroed when asked,
+ * flags (bad ones fixed up with Linux's warning): the object comes from the cache Linux picks, zeroed when asked,
  * usable to its last byte, and back on the CPU's freelist when freed (the
  * next kmalloc of the size returns it).  The returns of one thread must
  * not depend on how it reaches its CPU.
@@ -594,10 +611,15 @@ static void kmalloc_sizes_and_flags(struct kmm_machine *m, int *bad,
 					96, 97, 128, 129, 150, 192, 193, 256,
 					257, 1000, 1024, 1025, 2048, 4095, 4096,
 					4097, 8191, 8192, 8193, 16384, 65536 };
+	/* The last three are fixed up (kmalloc_fix_flags) and warned about. */
 	static const gfp_t flags[] = { GFP_KERNEL, GFP_KERNEL | __GFP_ZERO,
 				       GFP_KERNEL | __GFP_RECLAIMABLE,
 				       GFP_KERNEL | __GFP_DMA,
-				       GFP_KERNEL | __GFP_ACCOUNT, GFP_ATOMIC };
+				       GFP_KERNEL | __GFP_ACCOUNT, GFP_ATOMIC,
+				       GFP_KERNEL | __GFP_DMA32,
+				       GFP_KERNEL | __GFP_HIGHMEM,
+				       GFP_KERNEL | (1u << 30) };
+	const gfp_t fixed = __GFP_DMA32 | __GFP_HIGHMEM | (1u << 30);
 	char want[32];
 
 	if (kmalloc(0, GFP_KERNEL) != ZERO_SIZE_PTR)
@@ -607,6 +629,8 @@ static void kmalloc_sizes_and_flags(struct kmm_machine *m, int *bad,
 			size_t sz = sizes[i];
 			unsigned char *p = kmalloc(sz, flags[f]), *q;
 
+			if (flags[f] & fixed)
+				fixups++;
 			if (!p) {
 				(*bad)++;
 				continue;
@@ -630,6 +654,8 @@ static void kmalloc_sizes_and_flags(struct kmm_machine *m, int *bad,
 			if (sz > 8192 || (flags[f] & __GFP_DMA))
 				continue;
 			q = kmalloc(sz, flags[f]);
+			if (flags[f] & fixed)
+				fixups++;
 			if (q != p)
 				(*bad)++;
 			kfree(q);
@@ -683,6 +709,9 @@ KT_TEST(kmalloc_picks_the_cache_of_size_and_flags_on_every_path)
 		KT_TRUE(m != NULL);
 		if (!m)
 			continue;
+		fixups = 0;
+		/* SLUB's one-function kmalloc, but under init_on_free. */
+		KT_EQ(m->kmalloc_fn != kmalloc_general, is_slub(m) && e != 3);
 		/* The owner of CPU 0 (TSan builds never own a CPU). */
 		kfree(kmalloc(8, GFP_KERNEL));
 		KT_EQ(kmm_cpu_owned(m), KMM_CPU_BIAS_POSSIBLE);
@@ -697,6 +726,8 @@ KT_TEST(kmalloc_picks_the_cache_of_size_and_flags_on_every_path)
 		pthread_create(&t, NULL, kmalloc_sizes_fn, arg);
 		pthread_join(t, NULL);
 		KT_EQ(bad, 0);
+		KT_TRUE(fixups > 0);
+		KT_EQ(log_count(m, "Fix your code!"), fixups);
 		KT_EQ(kmm_slab_errors(m), 0);
 		KT_EQ(kmm_slab_validate(m), 0);
 		done(m);

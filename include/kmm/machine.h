@@ -415,7 +415,11 @@ int kmm_desc_set_kver(struct kmm_machine_desc *d, const char *ver);
 
 struct kmm_machine *kmm_machine_create(const struct kmm_machine_desc *d,
 				       char *err, size_t errlen);
-/* mm/slab_common.c: kmalloc and kfree the general way (kmalloc_fn, kfree_fn). */
+/*
+ * mm/slab_common.c: kmalloc and kfree the general way, kmalloc_fn's and
+ * kfree_fn's defaults (internal; @m is the calling thread's current
+ * machine, which kmalloc_general finds again itself).
+ */
 void *kmalloc_general(struct kmm_machine *m, size_t size, gfp_t flags,
 		      unsigned long caller);
 void kfree_lookup(struct kmm_machine *m, const void *x, unsigned long caller);

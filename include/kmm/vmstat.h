@@ -137,9 +137,11 @@ enum vm_event_item {
 struct zone;
 struct pglist_data;
 
-/* The caller serialises changes to @item of @zone (zone->lock for NR_FREE_*). */
 void __mod_zone_page_state(struct zone *zone, enum zone_stat_item item,
 			   long delta);
+/* The same, for an item every change of which holds zone->lock (NR_FREE_*). */
+void kmm_mod_zone_page_state_locked(struct zone *zone,
+				    enum zone_stat_item item, long delta);
 /* Clear @cpu's diffs of @zone; true if any was not 0 (the vmstat tick). */
 bool kmm_fold_zone_diffs(struct zone *zone, int cpu);
 unsigned long zone_page_state(const struct zone *zone,
