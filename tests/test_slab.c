@@ -1951,12 +1951,81 @@ KT_TEST(slub_object_layout_by_hand)
 	done(m);
 }
 
+/*
+ * Two machines in one thread, entered in turn: each kmalloc and kfree goes
+ * through the current machine's own kmalloc_fn and kfree_fn (SLUB with the
+ * freelist hardening, SLUB without, SLAB), and every object lies in that
+ * machine's memory and its kmalloc cache.  At the end both give every
+ * page back and validate clean.
+ */
+KT_TEST(machines_entered_in_turn_keep_their_own_kmalloc)
+{
+	static const char *const cmd[2][2] = {
+		{ "slab=slub slab_freelist_hardened=1 init_on_alloc=0",
+		  "slab=slub slab_freelist_hardened=0 init_on_alloc=1" },
+		{ "slab=slub init_on_alloc=0", "slab=slab init_on_alloc=0" },
+	};
+
+	for (int k = 0; k < 2; k++) {
+		struct kmm_machine *ms[2];
+		unsigned long base[2];
+		void *held[2][64];
+		int bad = 0;
+
+		for (int i = 0; i < 2; i++) {
+			ms[i] = boot_compact(256ULL << 20, 1, 1, cmd[k][i]);
+			KT_TRUE(ms[i] != NULL);
+			if (!ms[i])
+				return;
+			kmm_machine_enter(ms[i]);
+			base[i] = free_pages_settled();
+		}
+		for (int r = 0; r < 100; r++) {
+			for (int i = 0; i < 2; i++) {
+				kmm_machine_enter(ms[i]);
+				for (int j = 0; j < 64; j++) {
+					size_t sz = 8 + (size_t)((r * 64 + j) * 37 % 2040);
+					unsigned char *p = kmalloc(sz, GFP_KERNEL);
+
+					held[i][j] = p;
+					if (!p || !kmm_virt_to_slab(p) ||
+					    kmalloc_slab(sz, GFP_KERNEL) !=
+					    kmm_virt_to_slab(p)->slab_cache) {
+						bad++;
+						continue;
+					}
+					memset(p, i + 1, sz);
+				}
+			}
+			for (int i = 1; i >= 0; i--) {
+				kmm_machine_enter(ms[i]);
+				for (int j = r % 2 ? 63 : 0; j >= 0 && j < 64;
+				     j += r % 2 ? -1 : 1)
+					kfree(held[i][j]);
+			}
+		}
+		KT_EQ(bad, 0);
+		for (int i = 0; i < 2; i++) {
+			kmm_machine_enter(ms[i]);
+			KT_EQ(kmm_slab_errors(ms[i]), 0);
+			KT_EQ(kmm_slab_validate(ms[i]), 0);
+			KT_EQ(free_pages_settled(), base[i]);
+			done(ms[i]);
+		}
+	}
+}
+
 KT_TEST(slab_off_boots_without_slab)
 {
 	struct kmm_machine *m = boot_slab(0, 256ULL << 20, 1, 1, "slab=off");
 
 	KT_TRUE(m != NULL);
+	KT_TRUE(m->kmalloc_fn == kmalloc_general && m->kfree_fn == kfree_lookup);
 	KT_TRUE(kmalloc(64, GFP_KERNEL) == NULL);
+	KT_TRUE(kzalloc(64, GFP_KERNEL) == NULL);
+	KT_TRUE(kstrdup("x", GFP_KERNEL) == NULL);
+	KT_TRUE(kmalloc(0, GFP_KERNEL) == ZERO_SIZE_PTR);
+	kfree(ZERO_SIZE_PTR);
 	KT_TRUE(kmem_cache_create("x", 64, 0, 0, NULL) == NULL);
 	KT_TRUE(machine_report(m, "slabinfo") == NULL);
 	done(m);
