@@ -914,11 +914,19 @@ void kmem_cache_free(struct kmem_cache *s, void *x)
 int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t nr,
 			  void **p)
 {
-	struct kmm_slab_state *st = slab_st();
+	struct kmm_slab_state *st;
 	size_t i;
 
 	if (!nr)
 		return 0;
+	/* One object: kmem_cache_alloc's way, the same outcome for less. */
+	if (nr == 1) {
+		p[0] = s->cache_alloc(s, flags,
+				      (unsigned long)__builtin_return_address(0),
+				      s->object_size);
+		return p[0] ? 1 : 0;
+	}
+	st = s->machine->slab;
 	if (st->be->alloc_bulk) {
 		if (!st->be->alloc_bulk(s, flags, nr, p))
 			return 0;
@@ -943,6 +951,11 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t nr, void **p)
 {
 	const struct slab_backend *be = s ? s->machine->slab->be : NULL;
 
+	/* One object: kmem_cache_free's way (the backends do the same). */
+	if (nr == 1 && s) {
+		s->cache_free(s, p[0], (unsigned long)__builtin_return_address(0));
+		return;
+	}
 	if (be && be->free_bulk) {
 		be->free_bulk(s, nr, p,
 			      (unsigned long)__builtin_return_address(0));

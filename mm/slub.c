@@ -2914,22 +2914,24 @@ struct detached_freelist {
 };
 
 /*
- * @x is the start of an object of the slab whose objects lie in
- * [base, base + span): in it, so in that slab, with no lookup.
+ * @x is the start of one of the @objects objects from @base: in that slab,
+ * with no lookup (slub_object_at's exact division).
  */
 static inline bool bulk_object_ok(struct kmem_cache *s, u8 *base,
-				  unsigned long span, void *x)
+				  unsigned long objects, void *x)
 {
-	unsigned long off = (unsigned long)((u8 *)x - base);
+	unsigned long q = ((uintptr_t)x - (uintptr_t)base) * SC(s)->size_inv;
+	unsigned int k = SC(s)->size_shift;
 
-	return off < span && offset_to_index(s, off) * s->size == off;
+	q = (q >> k) | (q << ((64 - k) & 63));
+	return q < objects;
 }
 
 static size_t build_detached_freelist(struct kmem_cache *s, size_t size,
 				      void **p, struct detached_freelist *df)
 {
 	int lookahead = 3;
-	unsigned long span = 0;
+	unsigned long objects = 0;
 	struct slab *slab;
 	u8 *base = NULL;
 	void *object, *last;
@@ -2939,10 +2941,10 @@ static size_t build_detached_freelist(struct kmem_cache *s, size_t size,
 	slab = kmm_virt_to_slab_m(s->machine, object);
 	if (slab) {
 		base = slab_address_m(s->machine, slab);
-		span = (unsigned long)slab->objects * s->size;
+		objects = slab->objects;
 	}
 	if (unlikely(!slab || slab->slab_cache != s ||
-		     !bulk_object_ok(s, base, span, object))) {
+		     !bulk_object_ok(s, base, objects, object))) {
 		kmem_cache_free(s, object);
 		df->slab = NULL;
 		return size;
@@ -2953,7 +2955,7 @@ static size_t build_detached_freelist(struct kmem_cache *s, size_t size,
 	same = size;
 	while (size) {
 		object = p[--size];
-		if (bulk_object_ok(s, base, span, object)) {
+		if (bulk_object_ok(s, base, objects, object)) {
 			/*
 			 * The hardened set_freepointer's BUG_ON(object == fp):
 			 * reported, and the repeat dropped.
@@ -2981,6 +2983,36 @@ static size_t build_detached_freelist(struct kmem_cache *s, size_t size,
 }
 
 /*
+ * Link a detached group's objects (NULL entries skipped) into one list,
+ * *@head to *@tail; the number linked, or -1 as soon as an object is
+ * @cpu_head or @slab_head, already free at the head of a freelist (whose
+ * next pointer must not be written; the objects linked so far are not
+ * free yet, so their pointers may be).  @hardened is SC(s)->hardened.
+ */
+static inline __attribute__((always_inline)) int
+link_group(struct kmem_cache *s, void **g, int n, void *cpu_head,
+	   void *slab_head, void **head, void **tail, bool hardened)
+{
+	void *h = NULL, *t = NULL;
+	int cnt = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!g[i])
+			continue;
+		if (unlikely(g[i] == cpu_head || g[i] == slab_head))
+			return -1;
+		set_freepointer_fast(s, g[i], h, hardened);
+		if (!t)
+			t = g[i];
+		h = g[i];
+		cnt++;
+	}
+	*head = h;
+	*tail = t;
+	return cnt;
+}
+
+/*
  * kmem_cache_free_bulk (6.12): each detached freelist goes to its slab in
  * one do_slab_free.  Caches with debugging, and init_on_free (whose
  * slab_free_freelist_hook clears each object), free one by one, with every
@@ -3004,8 +3036,7 @@ static void slub_free_bulk(struct kmem_cache *s, size_t size, void **p,
 		struct detached_freelist df;
 		void **g, *head = NULL, *tail = NULL, *cpu_head, *slab_head;
 		struct kmem_cache_cpu *c;
-		bool already = false;
-		int cnt = 0, how;
+		int cnt, how;
 
 		size = build_detached_freelist(s, size, p, &df);
 		if (!df.slab)
@@ -3016,9 +3047,13 @@ static void slub_free_bulk(struct kmem_cache *s, size_t size, void **p,
 		cpu_head = c->freelist;
 		slub_cpu_unlock(c, how);
 		slab_head = read_slab_freelist(df.slab);
-		for (int i = 0; i < df.cnt && !already; i++)
-			already = g[i] && (g[i] == cpu_head || g[i] == slab_head);
-		if (unlikely(already)) {
+		if (SC(s)->hardened)
+			cnt = link_group(s, g, df.cnt, cpu_head, slab_head,
+					 &head, &tail, true);
+		else
+			cnt = link_group(s, g, df.cnt, cpu_head, slab_head,
+					 &head, &tail, false);
+		if (unlikely(cnt < 0)) {
 			/* The one already free first: reported, not freed. */
 			for (int i = 0; i < df.cnt; i++)
 				if (g[i] && (g[i] == cpu_head || g[i] == slab_head)) {
@@ -3029,15 +3064,6 @@ static void slub_free_bulk(struct kmem_cache *s, size_t size, void **p,
 				if (g[i])
 					kmem_cache_free(s, g[i]);
 			continue;
-		}
-		for (int i = 0; i < df.cnt; i++) {
-			if (!g[i])
-				continue;
-			set_freepointer(s, g[i], head);
-			if (!tail)
-				tail = g[i];
-			head = g[i];
-			cnt++;
 		}
 		/* A list of one: as kmem_cache_free would, fast if it can. */
 		if (cnt == 1 && slub_free_fast_any(m, s, head))
