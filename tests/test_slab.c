@@ -1627,7 +1627,19 @@ struct stress {
 	struct kmem_cache *cache;
 	void *_Atomic ring[NT][RING];
 	atomic_int failures;
+	bool init_on_alloc;	/* every kmalloc'ed object comes cleared */
 };
+
+/* @p[0..n) all zero? */
+static bool all_zero(const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < n; i++)
+		if (c[i])
+			return false;
+	return true;
+}
 
 static void *stress_fn(void *arg)
 {
@@ -1641,20 +1653,31 @@ static void *stress_fn(void *arg)
 		int victim = (int)(rand_r(&seed) % NT);
 		void *p, *old;
 		int kind = (int)(rand_r(&seed) % 8);
+		size_t sz = 1 + rand_r(&seed) % 300;
+		bool zeroed = st->init_on_alloc;
 
-		if (kind == 0)
+		if (kind == 0) {
 			p = kmem_cache_alloc(st->cache, GFP_KERNEL);
-		else if (kind == 1)
-			p = kmalloc_node(1 + rand_r(&seed) % 600, GFP_KERNEL,
-					 (int)(rand_r(&seed) % 2));
-		else if (kind == 2)
-			p = kmalloc(1 + rand_r(&seed) % 20000, GFP_KERNEL);
-		else
-			p = kmalloc(1 + rand_r(&seed) % 300, GFP_KERNEL);
+			sz = 72;
+		} else if (kind == 1) {
+			sz = 1 + rand_r(&seed) % 600;
+			p = kmalloc_node(sz, GFP_KERNEL, (int)(rand_r(&seed) % 2));
+		} else if (kind == 2) {
+			sz = 1 + rand_r(&seed) % 20000;
+			p = kmalloc(sz, GFP_KERNEL);
+		} else if (kind == 3) {
+			p = kzalloc(sz, GFP_KERNEL);
+			zeroed = true;
+		} else {
+			p = kmalloc(sz, GFP_KERNEL);
+		}
 		if (!p) {
 			atomic_fetch_add(&st->failures, 1);
 			continue;
 		}
+		if (zeroed && !all_zero(p, sz < 4 ? 4 : sz))
+			atomic_fetch_add(&st->failures, 1);
+		memset(p, 0xc3, sz);
 		*(uint32_t *)p = 0xfeedf00d;
 		/* Put it in another thread's ring; free what was there. */
 		old = atomic_exchange(&st->ring[victim][slot], p);
@@ -1667,10 +1690,18 @@ static void *stress_fn(void *arg)
 	return NULL;
 }
 
+/*
+ * NT threads allocate (kmem_cache, kmalloc, kmalloc_node, kzalloc, large
+ * kmallocs) and free each other's objects: every object intact and
+ * cleared where it must be, every page back at the end.  Twice: NT CPUs,
+ * each thread owning one; and NT - 1 CPUs with init_on_alloc=1, so that
+ * one CPU becomes shared mid-run (its owner falls back to the spinlock).
+ */
 KT_TEST(stress_threads_return_every_page)
 {
-	FOR_EACH_BACKEND(b) {
-		struct kmm_machine *m = boot_slab(b, 1ULL << 30, 2, 4, NULL);
+	FOR_EACH_BACKEND(b) for (int v = 0; v < 2; v++) {
+		struct kmm_machine *m = boot_slab(b, 1ULL << 30, 2, NT - v,
+						  v ? "init_on_alloc=1" : NULL);
 		struct stress *st = calloc(1, sizeof(*st));
 		pthread_t t[NT];
 		void *args[NT][2];
@@ -1680,6 +1711,7 @@ KT_TEST(stress_threads_return_every_page)
 		if (!m)
 			continue;
 		st->m = m;
+		st->init_on_alloc = v;
 		base = free_pages_settled();
 		st->cache = kmem_cache_create("stress_obj", 72, 0,
 					      SLAB_NO_MERGE, NULL);
