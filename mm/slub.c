@@ -2675,29 +2675,17 @@ slub_kmalloc_zeroed(struct kmm_machine *m, size_t size, gfp_t flags,
 	return slub_kmalloc_fast(m, size, flags, caller, false, KMZ_ASKED);
 }
 
-static void *slub_kmalloc_plain(struct kmm_machine *m, size_t size,
-				gfp_t flags, unsigned long caller)
-{
-	return slub_kmalloc_fast(m, size, flags, caller, false, KMZ_NEVER);
+/* The machine's kmalloc_fn copies: plain or hardened, init_on_alloc or not. */
+#define SLUB_KMALLOC(name, hardened, zero)				\
+static void *name(struct kmm_machine *m, size_t size, gfp_t flags,	\
+		  unsigned long caller)					\
+{									\
+	return slub_kmalloc_fast(m, size, flags, caller, hardened, zero); \
 }
-
-static void *slub_kmalloc_hard(struct kmm_machine *m, size_t size,
-			       gfp_t flags, unsigned long caller)
-{
-	return slub_kmalloc_fast(m, size, flags, caller, true, KMZ_NEVER);
-}
-
-static void *slub_kmalloc_init_plain(struct kmm_machine *m, size_t size,
-				     gfp_t flags, unsigned long caller)
-{
-	return slub_kmalloc_fast(m, size, flags, caller, false, KMZ_INIT);
-}
-
-static void *slub_kmalloc_init_hard(struct kmm_machine *m, size_t size,
-				    gfp_t flags, unsigned long caller)
-{
-	return slub_kmalloc_fast(m, size, flags, caller, true, KMZ_INIT);
-}
+SLUB_KMALLOC(slub_kmalloc_plain, false, KMZ_NEVER)
+SLUB_KMALLOC(slub_kmalloc_hard, true, KMZ_NEVER)
+SLUB_KMALLOC(slub_kmalloc_init_plain, false, KMZ_INIT)
+SLUB_KMALLOC(slub_kmalloc_init_hard, true, KMZ_INIT)
 
 /*
  * The cache's cache_free: what kmem_cache_free, slab_free and slub_free do
