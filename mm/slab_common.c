@@ -14,9 +14,10 @@
  * kfree (m->kfree_fn: SLUB first tries the kmalloc cache this CPU last
  * allocated from) or to kfree_lookup, which finds the cache from the page
  * as Linux does; kmalloc likewise to m->kmalloc_fn, SLUB's one-function
- * kmalloc or kmalloc_general.  Requests above KMALLOC_MAX_CACHE_SIZE (8 KiB) go straight
- * to the page allocator as compound pages, as in Linux.  init_on_free's
- * clearing is the backend's, after it has checked the pointer.
+ * kmalloc or kmalloc_general.  Requests above KMALLOC_MAX_CACHE_SIZE
+ * (8 KiB) go straight to the page allocator as compound pages, as in
+ * Linux.  init_on_free's clearing is the backend's, after it has checked
+ * the pointer.
  *
  * Data structures.  struct kmm_slab_state (one per machine, host memory):
  * the backend, slab_state (DOWN..FULL), the cache list (newest first, as
