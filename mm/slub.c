@@ -2590,7 +2590,10 @@ general:
 	return kmem_cache_alloc_general(s, gfp, caller, orig_size);
 }
 
-/* The copies: plain or hardened freelist, kmalloc cache (hint) or not, init_on_alloc. */
+/*
+ * The cache_alloc copies: plain or hardened freelist, a kmalloc cache
+ * (the hint) or not, init_on_alloc or not.
+ */
 #define SLUB_CACHE_ALLOC(name, hint, hardened, zero)			\
 static void *name(struct kmem_cache *s, gfp_t gfp, unsigned long caller, \
 		  size_t orig_size)					\
