@@ -995,8 +995,8 @@ static void *kmalloc_large_node(size_t size, gfp_t flags, int node)
 	return page_address(page);
 }
 
-static inline void *do_kmalloc_node(size_t size, gfp_t flags, int node,
-				    unsigned long caller)
+static inline void *do_kmalloc_node(struct kmm_machine *m, size_t size,
+				    gfp_t flags, int node, unsigned long caller)
 {
 	struct kmm_slab_state *st;
 	struct kmem_cache *s;
@@ -1013,7 +1013,7 @@ static inline void *do_kmalloc_node(size_t size, gfp_t flags, int node,
 	 * is in the table (SLAB's bootstrap kmallocs its node structures
 	 * only from PARTIAL_NODE on, and nothing else runs before it ends).
 	 */
-	st = M()->slab;
+	st = m->slab;
 	if (unlikely(!st))
 		return NULL;
 	index = size <= 192 ? st->size_index[(size - 1) / 8] :
@@ -1032,8 +1032,7 @@ static inline void *do_kmalloc_node(size_t size, gfp_t flags, int node,
 void *kmalloc_general(struct kmm_machine *m, size_t size, gfp_t flags,
 		      unsigned long caller)
 {
-	(void)m;
-	return do_kmalloc_node(size, flags, NUMA_NO_NODE, caller);
+	return do_kmalloc_node(m, size, flags, NUMA_NO_NODE, caller);
 }
 
 /* kmalloc on the local node, the way kmalloc goes. */
@@ -1059,7 +1058,7 @@ void *kmalloc(size_t size, gfp_t flags)
 
 void *kmalloc_node(size_t size, gfp_t flags, int node)
 {
-	return do_kmalloc_node(size, flags, node,
+	return do_kmalloc_node(M(), size, flags, node,
 			       (unsigned long)__builtin_return_address(0));
 }
 
@@ -1071,7 +1070,7 @@ void *kzalloc(size_t size, gfp_t flags)
 
 void *kzalloc_node(size_t size, gfp_t flags, int node)
 {
-	return do_kmalloc_node(size, flags | __GFP_ZERO, node,
+	return do_kmalloc_node(M(), size, flags | __GFP_ZERO, node,
 			       (unsigned long)__builtin_return_address(0));
 }
 
@@ -1123,12 +1122,9 @@ static __attribute__((noinline)) void kfree_foreign(const void *x)
 	slab_count_error();
 }
 
-void kfree_lookup(struct kmm_machine *m, const void *x, unsigned long caller)
-{
-	kfree_page(m, kmm_obj_page(m, x), x, caller);
-}
-
-void kfree_page(struct kmm_machine *m, struct page *page, const void *x,
+/* kfree from the object's page (NULL: not this machine's memory). */
+static inline __attribute__((always_inline)) void
+kfree_from_page(struct kmm_machine *m, struct page *page, const void *x,
 		unsigned long caller)
 {
 	struct slab *slab;
@@ -1147,6 +1143,17 @@ void kfree_page(struct kmm_machine *m, struct page *page, const void *x,
 		return;
 	}
 	slab_free(slab->slab_cache, slab, (void *)x, caller);
+}
+
+void kfree_lookup(struct kmm_machine *m, const void *x, unsigned long caller)
+{
+	kfree_from_page(m, kmm_obj_page(m, x), x, caller);
+}
+
+void kfree_page(struct kmm_machine *m, struct page *page, const void *x,
+		unsigned long caller)
+{
+	kfree_from_page(m, page, x, caller);
 }
 
 /*

@@ -417,8 +417,8 @@ struct kmm_machine *kmm_machine_create(const struct kmm_machine_desc *d,
 				       char *err, size_t errlen);
 /*
  * mm/slab_common.c: kmalloc and kfree the general way, kmalloc_fn's and
- * kfree_fn's defaults (internal; @m is the calling thread's current
- * machine, which kmalloc_general finds again itself).
+ * kfree_fn's defaults (internal; @m must be the calling thread's current
+ * machine).
  */
 void *kmalloc_general(struct kmm_machine *m, size_t size, gfp_t flags,
 		      unsigned long caller);
