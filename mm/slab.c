@@ -1371,6 +1371,9 @@ static struct slab *cache_grow_begin(struct kmem_cache *s, gfp_t flags,
 	size_t offset;
 	int slab_node;
 
+	/* Checked only here, off kmem_cache_alloc's hot path, as 6.6. */
+	if (unlikely(flags & GFP_SLAB_BUG_MASK))
+		flags = kmalloc_fix_flags(flags);
 	WARN_ON_ONCE(s->ctor && (flags & __GFP_ZERO));
 	local_flags = flags & (GFP_CONSTRAINT_MASK | GFP_RECLAIM_MASK);
 

@@ -400,6 +400,9 @@ static inline struct kmm_slab_state *slab_st(void)
 
 /* --- slab_common.c services for the backends ---------------------------- */
 
+/* GFP_SLAB_BUG_MASK: what kmalloc_fix_flags drops, with a warning. */
+#define GFP_SLAB_BUG_MASK	(__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK)
+gfp_t kmalloc_fix_flags(gfp_t flags);
 /* kfree_lookup once the page is known (kmm_obj_page(m, x), NULL if none). */
 void kfree_page(struct kmm_machine *m, struct page *page, const void *x,
 		unsigned long caller);

@@ -758,7 +758,13 @@ static inline bool slab_want_init_on_alloc(struct kmem_cache *s, gfp_t gfp)
 	return gfp & __GFP_ZERO;
 }
 
-static __attribute__((noinline)) gfp_t kmalloc_fix_flags(gfp_t flags)
+/*
+ * Bits no slab allocation may carry (GFP_SLAB_BUG_MASK): dropped with
+ * Linux's warning.  As in Linux, only where pages are taken - a new slab
+ * (SLUB's new_slab, SLAB's cache_grow_begin) or a large kmalloc - so an
+ * allocation served from a freelist passes them by unnoticed.
+ */
+__attribute__((noinline)) gfp_t kmalloc_fix_flags(gfp_t flags)
 {
 	gfp_t invalid = flags & (__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK);
 
@@ -775,8 +781,6 @@ slab_alloc_init(struct kmem_cache *s, gfp_t gfp, int node, unsigned long caller,
 {
 	void *p;
 
-	if (unlikely(gfp & (__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK)))
-		gfp = kmalloc_fix_flags(gfp);
 	p = s->machine->slab->be->alloc(s, gfp, node, caller, orig_size);
 	if (s->zero_orig_size)
 		zero_size = min(zero_size, orig_size);
@@ -786,8 +790,8 @@ slab_alloc_init(struct kmem_cache *s, gfp_t gfp, int node, unsigned long caller,
 }
 
 /*
- * slab_alloc_node's hooks: fix bad flags, allocate, zero when init_on_alloc
- * or __GFP_ZERO asks.  The common case (good flags, nothing to zero) goes
+ * slab_alloc_node's hooks: allocate (bad flags are the new slab's to fix,
+ * as in Linux), zero when init_on_alloc or __GFP_ZERO asks.  The common case (good flags, nothing to zero) goes
  * straight to the backend as a tail call.
  */
 static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, int node,
@@ -982,7 +986,7 @@ static void *kmalloc_large_node(size_t size, gfp_t flags, int node)
 	}
 	if (unlikely(!slab_st()))
 		return NULL;
-	if (unlikely(flags & (__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK)))
+	if (unlikely(flags & GFP_SLAB_BUG_MASK))
 		flags = kmalloc_fix_flags(flags);
 	flags |= __GFP_COMP;
 	page = node == NUMA_NO_NODE ? alloc_pages(flags, order) :
