@@ -3277,8 +3277,13 @@ static int slub_create(struct kmem_cache *s)
 	memset(sc, 0, sizeof(*sc) +
 	       (size_t)m->nr_node_ids * sizeof(struct kmem_cache_node *));
 	s->flags = kmem_cache_flags(s->name, s->flags);
-	/* slab_post_alloc_hook: the kmalloc red zone is not zeroed. */
-	s->zero_orig_size = slub_debug_orig_size(s);
+	/*
+	 * slab_post_alloc_hook (6.12): a kmalloc cache with store-user or red
+	 * zones clears only the bytes asked for, not the extra ones (red
+	 * zoned when the request is tracked).
+	 */
+	s->zero_orig_size = (s->flags & (SLAB_STORE_USER | SLAB_RED_ZONE)) &&
+			    (s->flags & SLAB_KMALLOC);
 	if (m->params.slab.freelist_hardened) {
 		sc->hardened = true;
 		sc->random = (unsigned long)slub_random();

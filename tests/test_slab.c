@@ -2094,6 +2094,43 @@ KT_TEST(bad_gfp_bits_are_fixed_where_pages_are_taken)
 	}
 }
 
+/*
+ * kzalloc on SLUB clears the whole object, or only the bytes asked for in
+ * a kmalloc cache with red zones or store-user (6.12's
+ * slab_post_alloc_hook): slub_debug=Z leaves the rest as the last user
+ * left it, outside the free pointer's word.
+ */
+KT_TEST(kzalloc_clears_what_slab_post_alloc_hook_clears)
+{
+	static const char *const cmd[] = { "slab=slub init_on_alloc=0",
+					   "slab=slub init_on_alloc=0 slub_debug=Z" };
+
+	for (int i = 0; i < 2; i++) {
+		struct kmm_machine *m = boot_compact(256ULL << 20, 1, 1, cmd[i]);
+		unsigned char *p, *q;
+		int z = 0, kept = 0;
+
+		KT_TRUE(m != NULL);
+		if (!m)
+			continue;
+		kmm_machine_enter(m);
+		p = kmalloc(32, GFP_KERNEL);
+		memset(p, 0x77, 32);
+		kfree(p);
+		q = kzalloc(20, GFP_KERNEL);
+		KT_TRUE(q == p);
+		for (int j = 0; j < 20; j++)
+			z += q[j] == 0;
+		for (int j = 24; j < 32; j++)
+			kept += q[j] == 0x77;
+		KT_EQ(z, 20);
+		KT_EQ(kept, i ? 8 : 0);
+		kfree(q);
+		KT_EQ(kmm_slab_errors(m), 0);
+		done(m);
+	}
+}
+
 KT_TEST(slab_off_boots_without_slab)
 {
 	struct kmm_machine *m = boot_slab(0, 256ULL << 20, 1, 1, "slab=off");
