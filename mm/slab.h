@@ -221,6 +221,42 @@ struct kmem_cache {
 	unsigned long priv[];
 };
 
+/*
+ * slab_post_alloc_hook's clearing (slab_want_init_on_alloc): on an
+ * init_on_alloc machine every object but a constructed one, those of
+ * TYPESAFE_BY_RCU and POISON caches only on __GFP_ZERO; otherwise only on
+ * __GFP_ZERO.  slab_init_on_alloc_wants is the init_on_alloc half, for
+ * fast paths made for such machines.
+ */
+static inline bool slab_init_on_alloc_wants(const struct kmem_cache *s,
+					    gfp_t gfp)
+{
+	if (s->ctor)
+		return false;
+	if (s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON))
+		return gfp & __GFP_ZERO;
+	return true;
+}
+
+static inline bool slab_want_init_on_alloc(const struct kmem_cache *s,
+					   gfp_t gfp)
+{
+	if (s->machine->init_on_alloc)
+		return slab_init_on_alloc_wants(s, gfp);
+	return gfp & __GFP_ZERO;
+}
+
+/*
+ * The bytes cleared: the object's, or only the request's in a kmalloc
+ * cache with red zones or store-user (zero_orig_size).
+ */
+static inline size_t slab_zero_size(const struct kmem_cache *s,
+				    size_t orig_size)
+{
+	return s->zero_orig_size ? min_t(size_t, s->object_size, orig_size) :
+				   s->object_size;
+}
+
 static inline void *kmem_cache_priv(struct kmem_cache *s)
 {
 	return s->priv;

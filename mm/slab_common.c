@@ -746,18 +746,6 @@ int create_kmalloc_caches(void)
 
 /* --- Allocation and free ---------------------------------------------------- */
 
-static inline bool slab_want_init_on_alloc(struct kmem_cache *s, gfp_t gfp)
-{
-	if (s->machine->init_on_alloc) {
-		if (s->ctor)
-			return false;
-		if (s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON))
-			return gfp & __GFP_ZERO;
-		return true;
-	}
-	return gfp & __GFP_ZERO;
-}
-
 /*
  * Bits no slab allocation may carry (GFP_SLAB_BUG_MASK): dropped with
  * Linux's warning.  As in Linux, only where pages are taken - a new slab
@@ -766,9 +754,9 @@ static inline bool slab_want_init_on_alloc(struct kmem_cache *s, gfp_t gfp)
  */
 __attribute__((noinline)) gfp_t kmalloc_fix_flags(gfp_t flags)
 {
-	gfp_t invalid = flags & (__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK);
+	gfp_t invalid = flags & GFP_SLAB_BUG_MASK;
 
-	flags &= ~(__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK);
+	flags &= ~GFP_SLAB_BUG_MASK;
 	pr_warn("Unexpected gfp: %#x. Fixing up to gfp: %#x. Fix your code!\n",
 		invalid, flags);
 	WARN_ON(1);
@@ -777,33 +765,27 @@ __attribute__((noinline)) gfp_t kmalloc_fix_flags(gfp_t flags)
 
 static __attribute__((noinline)) void *
 slab_alloc_init(struct kmem_cache *s, gfp_t gfp, int node, unsigned long caller,
-		size_t orig_size, size_t zero_size)
+		size_t orig_size)
 {
 	void *p;
 
 	p = s->machine->slab->be->alloc(s, gfp, node, caller, orig_size);
-	if (s->zero_orig_size)
-		zero_size = min(zero_size, orig_size);
 	if (p && slab_want_init_on_alloc(s, gfp))
-		memset(p, 0, zero_size);
+		memset(p, 0, slab_zero_size(s, orig_size));
 	return p;
 }
 
 /*
  * slab_alloc_node's hooks: allocate (bad flags are the new slab's to fix,
- * as in Linux), zero when init_on_alloc or __GFP_ZERO asks.  The common case (good flags, nothing to zero) goes
- * straight to the backend as a tail call.
+ * as in Linux), zero when init_on_alloc or __GFP_ZERO asks.  The common
+ * case, nothing to zero, goes straight to the backend as a tail call.
  */
 static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, int node,
-			       unsigned long caller, size_t orig_size,
-			       size_t zero_size)
+			       unsigned long caller, size_t orig_size)
 {
-	if (likely(!(gfp & (__GFP_DMA32 | __GFP_HIGHMEM | __GFP_ZERO |
-			    ~__GFP_BITS_MASK)) &&
-		   !s->machine->init_on_alloc))
-		return s->be_alloc(s, gfp, node, caller,
-						   orig_size);
-	return slab_alloc_init(s, gfp, node, caller, orig_size, zero_size);
+	if (likely(!(gfp & __GFP_ZERO) && !s->machine->init_on_alloc))
+		return s->be_alloc(s, gfp, node, caller, orig_size);
+	return slab_alloc_init(s, gfp, node, caller, orig_size);
 }
 
 /*
@@ -813,8 +795,7 @@ static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, int node,
 void *kmem_cache_alloc_general(struct kmem_cache *s, gfp_t gfp,
 			       unsigned long caller, size_t orig_size)
 {
-	return slab_alloc(s, gfp, NUMA_NO_NODE, caller, orig_size,
-			  s->object_size);
+	return slab_alloc(s, gfp, NUMA_NO_NODE, caller, orig_size);
 }
 
 /* Straight to the cache's own function: the backend's fast path. */
@@ -829,14 +810,14 @@ void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t flags, int node)
 {
 	return slab_alloc(s, flags, node,
 			  (unsigned long)__builtin_return_address(0),
-			  s->object_size, s->object_size);
+			  s->object_size);
 }
 
 void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t flags)
 {
 	return slab_alloc(s, flags | __GFP_ZERO, NUMA_NO_NODE,
 			  (unsigned long)__builtin_return_address(0),
-			  s->object_size, s->object_size);
+			  s->object_size);
 }
 
 /*
@@ -937,13 +918,13 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t nr,
 			return 0;
 		if (slab_want_init_on_alloc(s, flags))
 			for (i = 0; i < nr; i++)
-				memset(p[i], 0, s->object_size);
+				memset(p[i], 0, slab_zero_size(s, s->object_size));
 		return (int)nr;
 	}
 	for (i = 0; i < nr; i++) {
 		p[i] = slab_alloc(s, flags, NUMA_NO_NODE,
 				  (unsigned long)__builtin_return_address(0),
-				  s->object_size, s->object_size);
+				  s->object_size);
 		if (!p[i]) {
 			kmem_cache_free_bulk(s, i, p);
 			return 0;
@@ -1030,7 +1011,7 @@ static inline void *do_kmalloc_node(struct kmm_machine *m, size_t size,
 		return NULL;
 	if (node == NUMA_NO_NODE)
 		return s->cache_alloc(s, flags, caller, size);
-	return slab_alloc(s, flags, node, caller, size, s->object_size);
+	return slab_alloc(s, flags, node, caller, size);
 }
 
 void *kmalloc_general(struct kmm_machine *m, size_t size, gfp_t flags,

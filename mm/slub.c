@@ -2497,10 +2497,30 @@ slub_kmalloc_alloc_general(struct kmem_cache *s, gfp_t gfp,
 	return object;
 }
 
+enum { KMZ_NEVER, KMZ_ASKED, KMZ_INIT };
+
+/*
+ * slab_post_alloc_hook's clearing of an object a fast path took, @zero a
+ * constant of the copy: KMZ_NEVER (the copy takes no __GFP_ZERO request),
+ * KMZ_ASKED (__GFP_ZERO clears), KMZ_INIT (an init_on_alloc machine:
+ * slab_init_on_alloc_wants).  The bytes are slab_zero_size's.
+ */
+static inline __attribute__((always_inline)) void
+slub_zero_fast(struct kmem_cache *s, void *object, gfp_t gfp,
+	       size_t orig_size, int zero)
+{
+	if (zero == KMZ_NEVER)
+		return;
+	if (zero == KMZ_ASKED ? (gfp & __GFP_ZERO) :
+				slab_init_on_alloc_wants(s, gfp))
+		memset(object, 0, slab_zero_size(s, orig_size));
+}
+
 /*
  * The cache's cache_alloc: what kmem_cache_alloc, slab_alloc and
  * slub_alloc do when slab_common would hand the request straight over (no
- * DMA32 or HIGHMEM, no __GFP_ZERO but under init_on_alloc) and the CPU's
+ * __GFP_ZERO but under init_on_alloc; bad gfp bits are new_slab's to fix,
+ * as in Linux) and the CPU's
  * freelist has an object, cleared as slab_post_alloc_hook would on an
  * init_on_alloc machine (@zero, slub_zero_fast).  Anything else goes to
  * kmem_cache_alloc_general as it came.  Machines with init_on_free never
@@ -2516,39 +2536,6 @@ slub_kmalloc_alloc_general(struct kmem_cache *s, gfp_t gfp,
  * the machine's SLAB_FREELIST_HARDENED, a constant in each copy as it is
  * in a kernel build.
  */
-enum { KMZ_NEVER, KMZ_ASKED, KMZ_INIT };
-
-/*
- * slab_post_alloc_hook's zeroing of an object the fast path took, @zero a
- * constant of the copy: KMZ_NEVER (the copy takes no __GFP_ZERO request),
- * KMZ_ASKED (__GFP_ZERO clears), KMZ_INIT (init_on_alloc=1, as
- * slab_want_init_on_alloc: never for a cache with a constructor, only on
- * __GFP_ZERO for SLAB_TYPESAFE_BY_RCU and SLAB_POISON, else always).  The
- * bytes are the object's, or the request's where the kmalloc red zone is
- * kept (zero_orig_size).
- */
-static inline __attribute__((always_inline)) void
-slub_zero_fast(struct kmem_cache *s, void *object, gfp_t gfp,
-	       size_t orig_size, int zero)
-{
-	bool init;
-
-	if (zero == KMZ_NEVER)
-		return;
-	if (zero == KMZ_ASKED)
-		init = gfp & __GFP_ZERO;
-	else if (s->ctor)
-		init = false;
-	else if (s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON))
-		init = gfp & __GFP_ZERO;
-	else
-		init = true;
-	if (init)
-		memset(object, 0, s->zero_orig_size ?
-				  min_t(size_t, s->object_size, orig_size) :
-				  s->object_size);
-}
-
 static inline __attribute__((always_inline)) void *
 slub_cache_alloc_fast(struct kmem_cache *s, gfp_t gfp, unsigned long caller,
 		      size_t orig_size, bool hint, bool hardened, int zero)
@@ -2560,8 +2547,7 @@ slub_cache_alloc_fast(struct kmem_cache *s, gfp_t gfp, unsigned long caller,
 	void *object;
 	int cpu, how;
 
-	if (unlikely((gfp & (__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK |
-			     (zero == KMZ_NEVER ? __GFP_ZERO : 0))) ||
+	if (unlikely((zero == KMZ_NEVER && (gfp & __GFP_ZERO)) ||
 		     (!owned && !kmm_runs_on(m))))
 		goto general;
 	cpu = kmm_cpu_id;
@@ -2613,8 +2599,8 @@ SLUB_CACHE_ALLOC(slub_kmalloc_alloc_init_hard, true, true, KMZ_INIT)
 /*
  * The machine's kmalloc (m->kmalloc_fn, slab_common's kmalloc), as 6.12's
  * __kmalloc_noprof, which inlines kmalloc_slab and slab_alloc_node: a
- * size up to KMALLOC_MAX_CACHE_SIZE with plain flags (a KMALLOC_NORMAL
- * cache, no DMA32 or HIGHMEM), from a thread that owns its CPU, takes the
+ * size up to KMALLOC_MAX_CACHE_SIZE whose flags pick a KMALLOC_NORMAL
+ * cache, from a thread that owns its CPU, takes the
  * first object of the CPU's freelist of the size's cache here; anything
  * else goes the way it would have gone without this function
  * (kmalloc_general, the cache's cache_alloc, or the cache's general path
@@ -2644,7 +2630,6 @@ slub_kmalloc_fast(struct kmm_machine *m, size_t size, gfp_t flags,
 
 	if (unlikely(size - 1 >= KMALLOC_MAX_CACHE_SIZE ||
 		     (flags & (__GFP_DMA | __GFP_RECLAIMABLE | __GFP_ACCOUNT |
-			       __GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK |
 			       (zero == KMZ_NEVER ? __GFP_ZERO : 0))) ||
 		     !kmm_owns_cpu_of(m))) {
 		if (zero == KMZ_NEVER && (flags & __GFP_ZERO))
@@ -3006,19 +2991,19 @@ link_group(struct kmem_cache *s, void **g, int n, void *cpu_head,
 /*
  * kmem_cache_free_bulk (6.12): each detached freelist goes to its slab in
  * one do_slab_free.  Caches with debugging, and init_on_free (whose
- * slab_free_freelist_hook clears each object), free one by one, with every
- * check; so does a single object (the same outcome, the cheaper way), and
- * a group with an object at the head of the CPU's or the slab's freelist
- * (an object already free), so that kmem_cache_free reports it without
- * the rest of that freelist being lost.
+ * slab_free_freelist_hook clears each object), free one by one, with
+ * every check, and so does a group with an object at the head of the
+ * CPU's or the slab's freelist (an object already free), so that
+ * kmem_cache_free reports it without the rest of that freelist being
+ * lost.  A single object never comes here: slab_common hands it to
+ * kmem_cache_free.
  */
 static void slub_free_bulk(struct kmem_cache *s, size_t size, void **p,
 			   unsigned long caller)
 {
 	struct kmm_machine *m = s->machine;
 
-	if (size == 1 || kmem_cache_debug(s) || m->init_on_free ||
-	    m->debug_pagealloc) {
+	if (kmem_cache_debug(s) || m->init_on_free || m->debug_pagealloc) {
 		for (size_t i = 0; i < size; i++)
 			kmem_cache_free(s, p[i]);
 		return;
