@@ -6,7 +6,12 @@
  *    A struct kmm_machine_desc (kmm/machine.h) is what firmware and the
  *    kernel build tell a booting kernel: the e820 map, the SRAT memory
  *    affinity ranges and SLIT distances, the CPUs, the command line, the
- *    Linux version to imitate and a few facts of the build.  This file
+ *    Linux version to imitate, the boot loader's initrd and a few facts
+ *    of the build.  The initrd's place, unless given, is the loader
+ *    model's (kmm_desc_place_initrd: the top of the highest RAM range
+ *    below 4 GiB, as Firecracker does), decided when a machine is
+ *    made from the description; a log's "RAMDISK: [mem ...]" line gives
+ *    it exactly.  This file
  *    fills one in three ways: kmm_desc_compact() makes a realistic PC from
  *    a size, a node count and a CPU count; kmm_desc_parse_e820() reads e820
  *    lines; kmm_desc_parse_dmesg() reads a whole captured boot log.  All
@@ -160,6 +165,7 @@ static void desc_clear_map(struct kmm_machine_desc *d)
 	d->nr_slit = 0;
 	d->nr_events = 0;
 	d->fake_nodes = 0;
+	d->initrd_start = 0;		/* the loader places it on the new map */
 	for (int c = 0; c < KMM_MAX_CPUS; c++)
 		d->cpu_node[c] = NUMA_NO_NODE;
 }
@@ -172,7 +178,8 @@ static void desc_clear_map(struct kmm_machine_desc *d)
  *
  * No memory map; one CPU; NODES_SHIFT 10; NR_CPUS 8192; ZONE_DEVICE;
  * 6 migrate types (CMA and MEMORY_ISOLATION); sizeof(pg_data_t) 0x2a240;
- * a 44 MiB kernel image at 16 MiB; a 24 KiB real-mode trampoline.
+ * a 44 MiB kernel image at 16 MiB; a 24 KiB real-mode trampoline; an
+ * 8320 KiB initrd at the top of RAM below 4 GiB.
  */
 void kmm_desc_init(struct kmm_machine_desc *d)
 {
@@ -208,6 +215,139 @@ void kmm_desc_init(struct kmm_machine_desc *d)
 	d->kernel_rodata_kb = 10276;
 	d->kernel_init_kb = 3728;
 	d->kernel_bss_kb = 2868;
+	/*
+	 * The initrd of this 6.18 VM (its log: "RAMDISK: [mem
+	 * 0xbf7e0000-0xbfffffff]", "Freeing initrd memory: 8320K"), placed
+	 * by the loader model; its kernel has no BLK_DEV_RAM ("Unpacking
+	 * initramfs...").
+	 */
+	d->initrd_size = KMM_INITRD_DEFAULT_SIZE;
+	d->initrd_default = true;
+	d->blk_dev_ram = false;
+}
+
+/**
+ * kmm_desc_set_initrd - the initrd the boot loader hands over
+ * @d: the description
+ * @start: its physical address, page aligned; 0: the loader model's
+ * @size: its length in bytes (the kernel frees it to the end of its last
+ *        page); 0: no initrd
+ * @err: what is wrong, on failure
+ * @errlen: size of @err
+ *
+ * Return: 0, or -EINVAL (nothing changed).
+ */
+int kmm_desc_set_initrd(struct kmm_machine_desc *d, u64 start, u64 size,
+			char *err, size_t errlen)
+{
+	if (start & (PAGE_SIZE - 1)) {
+		fw_err(err, errlen,
+		       "initrd start %#llx is not page aligned",
+		       (unsigned long long)start);
+		return -EINVAL;
+	}
+	if (size && start && (start + size < start ||
+			      start + size > FW_PHYS_LIMIT)) {
+		fw_err(err, errlen,
+		       "initrd [%#llx+%#llx] reaches beyond the 52-bit physical space",
+		       (unsigned long long)start, (unsigned long long)size);
+		return -EINVAL;
+	}
+	if (size > FW_PHYS_LIMIT) {
+		fw_err(err, errlen, "initrd size %#llx is larger than physical memory can be",
+		       (unsigned long long)size);
+		return -EINVAL;
+	}
+	d->initrd_start = size ? start : 0;
+	d->initrd_size = size;
+	d->initrd_default = false;
+	return 0;
+}
+
+/* Does [s, e) meet a firmware range that is not RAM, or the kernel? */
+static bool initrd_blocked(const struct kmm_machine_desc *d, u64 s, u64 e)
+{
+	if (s < d->kernel_start + d->kernel_size && d->kernel_start < e)
+		return true;
+	for (u32 i = 0; i < d->nr_e820; i++) {
+		const struct e820_entry *x = &d->e820[i];
+
+		if (x->type != E820_TYPE_RAM && s < x->addr + x->size &&
+		    x->addr < e)
+			return true;
+	}
+	return false;
+}
+
+/**
+ * kmm_desc_place_initrd - where the boot loader puts the initrd
+ * @d: the description
+ * @start: the initrd's address, or 0 for none
+ * @err: what is wrong, on failure
+ * @errlen: size of @err
+ *
+ * The loader model is Firecracker's: the initrd ends at the top of the
+ * highest RAM range below 4 GiB, its start page aligned (this VM's
+ * "RAMDISK: [mem 0xbf7e0000-0xbfffffff]"; QEMU's ends 160 KiB lower,
+ * below its ACPI data, GRUB's below 0x37ff0000); if the kernel image
+ * is in the way, it goes just below the image; never below 1 MiB.  A
+ * given start is taken as it is: a loader may put the initrd anywhere,
+ * even outside RAM, where reserve_initrd moves it (only the kernel image
+ * itself is refused).
+ *
+ * Return: 0, or -EINVAL if an initrd that was asked for does not fit (the
+ * default one is left out instead) or overlaps the kernel image.
+ */
+int kmm_desc_place_initrd(const struct kmm_machine_desc *d, u64 *start,
+			  char *err, size_t errlen)
+{
+	u64 size = PAGE_ALIGN(d->initrd_size), best = 0;
+
+	*start = 0;
+	if (!d->initrd_size)
+		return 0;
+	if (d->initrd_start) {
+		u64 s = d->initrd_start, e = s + size;
+
+		if (s < d->kernel_start + d->kernel_size &&
+		    d->kernel_start < e) {
+			fw_err(err, errlen,
+			       "%s: initrd [mem %#010llx-%#010llx] overlaps the kernel image [mem %#010llx-%#010llx]",
+			       d->name, (unsigned long long)s,
+			       (unsigned long long)e - 1,
+			       (unsigned long long)d->kernel_start,
+			       (unsigned long long)(d->kernel_start +
+						    d->kernel_size - 1));
+			return -EINVAL;
+		}
+		*start = s;
+		return 0;
+	}
+	for (u32 i = 0; i < d->nr_e820; i++) {
+		const struct e820_entry *x = &d->e820[i];
+		u64 lo = max(x->addr, (u64)SZ_1M);
+		u64 hi = min(x->addr + x->size, SZ_4G);
+		u64 s;
+
+		if (x->type != E820_TYPE_RAM || hi <= lo || hi - lo < size)
+			continue;
+		s = (hi - size) & ~(u64)(PAGE_SIZE - 1);
+		if (initrd_blocked(d, s, s + size) &&
+		    d->kernel_start >= lo + size &&
+		    d->kernel_start <= hi)
+			s = (d->kernel_start - size) & ~(u64)(PAGE_SIZE - 1);
+		if (s < lo || initrd_blocked(d, s, s + size))
+			continue;
+		best = max(best, s);
+	}
+	if (!best && !d->initrd_default) {
+		fw_err(err, errlen,
+		       "%s: no room for a %llu KiB initrd in RAM between 1 MiB and 4 GiB",
+		       d->name, (unsigned long long)(size >> 10));
+		return -EINVAL;
+	}
+	*start = best;
+	return 0;
 }
 
 /* Read decimal digits; false if there are none or too many. */
@@ -1039,6 +1179,29 @@ static int parse_srat(struct kmm_machine_desc *d, const char *p, bool old,
 }
 
 /*
+ * "RAMDISK: [mem 0xbf8d0000-0xbfffffff]" (reserve_initrd): where the boot
+ * loader put the initrd, its end rounded up to a page.
+ */
+static int parse_ramdisk(struct kmm_machine_desc *d, const char *p,
+			 const char *fname, int n, char *err, size_t errlen)
+{
+	const char *why = get_mem_range(&p, &d->initrd_start, &d->initrd_size);
+	char e[160];
+
+	if (why) {
+		fw_err(err, errlen, "%s:%d: RAMDISK: %s", fname, n, why);
+		return -EINVAL;
+	}
+	d->initrd_size -= d->initrd_start;
+	if (kmm_desc_set_initrd(d, d->initrd_start, d->initrd_size, e,
+				sizeof(e))) {
+		fw_err(err, errlen, "%s:%d: RAMDISK: %s", fname, n, e);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
  * "Memory: 3212636K/25165432K available (18457K kernel code, 2543K rwdata,
  * 10276K rodata, 3728K init, 2868K bss, ...)": the kernel's section sizes,
  * a fact of the build, learned for mem_init's line.  Anything unexpected
@@ -1396,6 +1559,25 @@ int kmm_desc_parse_dmesg(struct kmm_machine_desc *d, const char *text,
 		if ((p = kmm_strstr(line, "NODE_DATA("))) {
 			if (parse_node_data(&f, p + 10, fname, n, err, errlen))
 				goto fail;
+			continue;
+		}
+		/*
+		 * The loader's place; "Allocated new RAMDISK: [mem ...]" is
+		 * where reserve_initrd moved it, which kmm works out again.
+		 */
+		if ((p = kmm_strstr(line, "RAMDISK: [mem ")) &&
+		    (p - line < 14 || kmm_strncmp(p - 14, "Allocated new ", 14))) {
+			if (parse_ramdisk(d, p + 9, fname, n, err, errlen))
+				goto fail;
+			continue;
+		}
+		/* do_populate_rootfs: which line tells CONFIG_BLK_DEV_RAM. */
+		if (kmm_strstr(line, "Trying to unpack rootfs image as initramfs...")) {
+			d->blk_dev_ram = true;
+			continue;
+		}
+		if (kmm_strstr(line, "Unpacking initramfs...")) {
+			d->blk_dev_ram = false;
 			continue;
 		}
 		if ((p = kmm_strstr(line, "mem auto-init: stack:"))) {

@@ -15,6 +15,7 @@
  * (deferred_init=parallel; lazy leaves them to zones that run short) and,
  * from 6.12, the "Memory:" line; the postcore initcall that sets
  * watermarks, lowmem reserves and pageset sizes (init_per_zone_wmark_min),
+ * the rootfs initcall that frees the initrd (init/initramfs.c),
  * and the device initcall that brings cacheinfo up (setup_pcp_cacheinfo:
  * the last-level cache's slice per CPU against each pageset's batch).
  *
@@ -40,6 +41,7 @@ void vmalloc_init(void);
 void init_per_zone_wmark_min(void);
 void setup_pcp_cacheinfo(int cpu);
 void report_meminit(void);
+void populate_rootfs(void);
 void mem_debugging_and_hardening_init(void);
 unsigned long kmm_deferred_free_pages(pg_data_t *pgdat);
 
@@ -163,6 +165,8 @@ int start_kernel(void)
 	hugetlb_init();
 	/* start_kernel's kmem_cache_init_late (SLAB: enable_cpucache). */
 	kmem_cache_init_late();
+	/* rootfs_initcall: the initrd is unpacked and its pages freed. */
+	populate_rootfs();
 	/* device_initcall: cacheinfo comes up for each CPU. */
 	for (int cpu = 0; cpu < m->nr_online_cpus; cpu++)
 		setup_pcp_cacheinfo(cpu);

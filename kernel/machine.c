@@ -271,7 +271,7 @@ struct kmm_machine *kmm_machine_create(const struct kmm_machine_desc *d,
 				       char *err, size_t errlen)
 {
 	struct kmm_machine *m;
-	u64 span, pages;
+	u64 span, pages, initrd;
 	int ret, live_count = 0;
 
 	if (!d->nr_e820) {
@@ -290,6 +290,8 @@ struct kmm_machine *kmm_machine_create(const struct kmm_machine_desc *d,
 			d->name, (unsigned long long)span);
 		return NULL;
 	}
+	if (kmm_desc_place_initrd(d, &initrd, err, errlen))
+		return NULL;
 	spin_lock(&machines_lock);
 	for (int i = 0; i < MAX_LIVE; i++)
 		live_count += live[i] != NULL;
@@ -314,6 +316,9 @@ struct kmm_machine *kmm_machine_create(const struct kmm_machine_desc *d,
 				     DEFAULT_RATELIMIT_BURST);
 	ratelimit_state_init(&m->page_debug.poison_rs, 5 * HZ, 10);
 	m->desc = *d;
+	m->desc.initrd_start = initrd;
+	if (!initrd)
+		m->desc.initrd_size = 0;
 	m->kver = d->kver;
 	m->nr_cpus = d->nr_cpus;
 	m->nr_online_cpus = d->nr_cpus;

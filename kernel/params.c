@@ -392,6 +392,14 @@ static int p_hashdist(struct kmm_machine *m, const char *v)
 	return ret;
 }
 
+/* retain_initrd: keep the initrd's pages (bare only, as Linux's __setup). */
+static int p_retain_initrd(struct kmm_machine *m, const char *v)
+{
+	if (!v)
+		m->params.retain_initrd = true;
+	return 0;
+}
+
 static int p_dhash_entries(struct kmm_machine *m, const char *v)
 {
 	return p_ulong(v, &m->params.dhash_entries);
@@ -503,6 +511,7 @@ static const struct kparam params[] = {
 	{ "hugepages", false, hugepages_setup },
 	{ "default_hugepagesz", false, default_hugepagesz_setup },
 	{ "hashdist", false, p_hashdist },
+	{ "retain_initrd", false, p_retain_initrd },
 	{ "dhash_entries", false, p_dhash_entries },
 	{ "ihash_entries", false, p_ihash_entries },
 };
@@ -591,7 +600,12 @@ void kmm_parse_args(void)
 			if (kp && !kp->early && kp->fn(m, val))
 				pr_warn("Malformed option '%s'\n", param);
 		}
-		if (is_known(param))
+		/*
+		 * retain_initrd's handler declines a value, which sends the
+		 * word on to user space like an unknown one.
+		 */
+		if (is_known(param) &&
+		    !(val && !kmm_strcmp(param, "retain_initrd")))
 			continue;
 		n += (size_t)scnprintf(unk + n, KMM_CMDLINE_MAX - n, "%s%s%s%s",
 				       n ? " " : "", param, val ? "=" : "",

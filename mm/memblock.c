@@ -1166,6 +1166,23 @@ phys_addr_t memblock_phys_mem_size(void)
 	return memblock.memory.total_size;
 }
 
+/* RAM below @limit_pfn, in whole pages (x86's reserve_initrd before 5.10). */
+phys_addr_t memblock_mem_size(unsigned long limit_pfn)
+{
+	struct memblock_region *r;
+	unsigned long pages = 0;
+
+	for_each_mem_region(r) {
+		unsigned long s = min((unsigned long)PFN_UP(r->base), limit_pfn);
+		unsigned long e = min((unsigned long)PFN_DOWN(r->base + r->size),
+				      limit_pfn);
+
+		if (s < e)
+			pages += e - s;
+	}
+	return PFN_PHYS(pages);
+}
+
 phys_addr_t memblock_reserved_size(void)
 {
 	return memblock.reserved.total_size;

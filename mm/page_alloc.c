@@ -3495,6 +3495,80 @@ void memblock_free_all(void)
 	atomic_fetch_add(&m->totalram, (long)count);
 }
 
+/*
+ * free_reserved_page: a page the early allocator kept (PG_reserved) goes
+ * to the page allocator like any freed page, and counts as managed from
+ * then on (adjust_managed_page_count).
+ */
+static void free_reserved_page(struct kmm_machine *m, struct page *page)
+{
+	struct zone *zone = zone_of_page(m, page);
+
+	__ClearPageReserved(page);
+	init_page_count(page);
+	__free_pages(page, 0);
+	atomic_fetch_add(&zone->managed_pages, 1L);
+	atomic_fetch_add(&m->totalram, 1L);
+}
+
+/*
+ * free_reserved_area: the whole pages of [@start, @end) (direct-map
+ * addresses), filled with @poison when it is a byte value, go back to the
+ * page allocator; "Freeing @s memory: NK" names them.  Boot only (the
+ * initrd, by populate_rootfs).  A page that deferred_init=lazy has not
+ * initialised yet is left to that node's deferred init, which frees it
+ * when it gets there: the range leaves memblock.reserved instead.
+ */
+unsigned long free_reserved_area(void *start, void *end, int poison,
+				 const char *s);
+unsigned long free_reserved_area(void *start, void *end, int poison,
+				 const char *s)
+{
+	struct kmm_machine *m = M();
+	phys_addr_t pa = PAGE_ALIGN(__pa(start));
+	phys_addr_t pe = __pa(end) & ~(phys_addr_t)(PAGE_SIZE - 1);
+	phys_addr_t later = 0, later_end = 0;
+	unsigned long pages = 0;
+
+	for (; pa < pe; pa += PAGE_SIZE, pages++) {
+		unsigned long pfn = PFN_DOWN(pa);
+
+		if ((unsigned int)poison <= 0xff)
+			memset(__va(pa), poison, PAGE_SIZE);
+		if (!early_page_initialised(pfn, early_pfn_to_nid(pfn))) {
+			if (later_end != pa) {
+				if (later_end)
+					memblock_phys_free(later,
+							   later_end - later);
+				later = pa;
+			}
+			later_end = pa + PAGE_SIZE;
+			/*
+			 * adjust_managed_page_count's totalram now (as
+			 * memblock_free_all counted deferred pages); the
+			 * zone's managed count when deferred init frees it.
+			 */
+			atomic_fetch_add(&m->totalram, 1L);
+			atomic_fetch_add(&m->deferred_pages_left, 1L);
+			NODE_DATA(early_pfn_to_nid(pfn))->deferred_pending++;
+			continue;
+		}
+		free_reserved_page(m, pfn_to_page(pfn));
+	}
+	if (later_end)
+		memblock_phys_free(later, later_end - later);
+	/* Up to 4.9 the line also gave the range's (kernel) addresses. */
+	if (pages && s && m->kver < KMM_KVER(4, 10))
+		pr_info("Freeing %s memory: %luK (%016lx - %016lx)\n", s,
+			pages << (PAGE_SHIFT - 10),
+			kmm_kernel_addr(__va(PAGE_ALIGN(__pa(start)))),
+			kmm_kernel_addr(__va(pe)));
+	else if (pages && s)
+		pr_info("Freeing %s memory: %luK\n", s,
+			pages << (PAGE_SHIFT - 10));
+	return pages;
+}
+
 /* Deferred init: MAX_ORDER-aligned whole blocks at once, else page by page. */
 void deferred_free_range(unsigned long pfn, unsigned long nr_pages)
 {

@@ -65,8 +65,12 @@
 #include <kmm/platform.h>
 #include <kmm/show_mem.h>
 
-/* x86_64, 4-level paging, no KASLR. */
+/*
+ * x86_64, 4-level paging, no KASLR; 4.20 moved the direct map up by
+ * 0x8000000000 to make room for the LDT remap.
+ */
 #define KERNEL_PAGE_OFFSET	0xffff888000000000UL
+#define KERNEL_PAGE_OFFSET_4_19	0xffff880000000000UL
 #define KERNEL_VMEMMAP_START	0xffffea0000000000UL
 
 /* enum pagetype (include/linux/page-flags.h) */
@@ -97,7 +101,9 @@ static unsigned long kernel_addr(const struct kmm_machine *m, unsigned long v)
 		return v;
 	base = (uintptr_t)m->phys_base;
 	if (base && v >= base && v - base < m->phys_span)
-		return KERNEL_PAGE_OFFSET + (v - base);
+		return (m->kver < KMM_KVER(4, 20) ? KERNEL_PAGE_OFFSET_4_19 :
+						    KERNEL_PAGE_OFFSET) +
+		       (v - base);
 	base = (uintptr_t)m->vmemmap_base;
 	if (base && v >= base && v - base < m->vmemmap_span)
 		return KERNEL_VMEMMAP_START + (v - base);

@@ -30,6 +30,23 @@ check "--sysctl vm.min_free_kbytes raises the min watermark" test "$z2" -gt "$z1
 "$kmm" boot --quiet --sysctl vm.nosuch=1 2>/dev/null
 check "--sysctl with an unknown name fails" test $? = 1
 
+# The initrd: reserved at boot (the Memory: line), freed at rootfs_initcall.
+i0=$("$kmm" boot --initrd none --report meminfo)
+i1=$("$kmm" boot --initrd 16M@0x20000000 --report meminfo)
+i2=$("$kmm" boot --initrd 16M@0x20000000 --cmdline retain_initrd --report meminfo)
+check "--initrd places the RAMDISK" grep -qx "RAMDISK: \[mem 0x20000000-0x20ffffff\]" <<<"$i1"
+check "the initrd is freed" grep -qx "Freeing initrd memory: 16384K" <<<"$i1"
+check "--initrd none: no RAMDISK line" test -z "$(grep RAMDISK <<<"$i0")"
+r0=$(sed -n 's/.* \([0-9]*\)K reserved.*/\1/p' <<<"$i0")
+r1=$(sed -n 's/.* \([0-9]*\)K reserved.*/\1/p' <<<"$i1")
+check "the Memory: line counts the initrd as reserved" test "$((r1 - r0))" = 16384
+t0=$(awk '/^MemTotal:/ {print $2}' <<<"$i0")
+t1=$(awk '/^MemTotal:/ {print $2}' <<<"$i1")
+t2=$(awk '/^MemTotal:/ {print $2}' <<<"$i2")
+check "MemTotal gets the freed initrd back" test "$t1" = "$t0"
+check "retain_initrd keeps it out of MemTotal" test "$((t1 - t2))" = 16384
+check "retain_initrd: nothing freed" test -z "$(grep 'Freeing initrd' <<<"$i2")"
+
 q=$("$kmm" boot --quiet --report zoneinfo)
 check "--quiet prints only the report" test "$(head -1 <<<"$q")" = "Node 0, zone      DMA"
 

@@ -54,7 +54,15 @@ expect 2 "choose one" -- boot --e820 a --dmesg b
 expect 2 "unknown command" -- reboot
 expect 2 "unknown report" -- boot --quiet --report nosuch
 # A machine that panics during boot: status 1, the panic named.
-expect 1 "Cannot allocate" -- boot --mem 4G --cmdline mem=4K
+expect 1 "Cannot allocate" -- boot --mem 4G --initrd none --cmdline mem=4K
+expect 1 "Cannot find place for new RAMDISK of size 8519680" -- boot --mem 4G --cmdline mem=4K
+# The initrd: bad sizes, addresses and placements.
+expect 1 "--initrd 'big': expected SIZE[@ADDR]" -- boot --initrd big
+expect 1 "--initrd '8M@': the address after '@'" -- boot --initrd 8M@
+expect 1 "initrd start 0x20000800 is not page aligned" -- boot --initrd 8M@0x20000800
+expect 1 "overlaps the kernel image [mem 0x01000000-0x03bfffff]" -- boot --initrd 8M@0x2000000
+expect 1 "no room for a 65536 KiB initrd in RAM between 1 MiB and 4 GiB" -- boot --mem 64M --initrd 64M
+expect 1 "reaches beyond the 52-bit physical space" -- boot --initrd 8M@0xffffffffff000000
 
 # A malformed early parameter is noted, as Linux does, and boot goes on.
 out=$("$kmm" boot --mem 1G --cmdline "kernelcore= movablecore=1G splash foo=bar vt.handoff=7" 2>&1)

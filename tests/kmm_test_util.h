@@ -138,9 +138,10 @@ static inline struct kmm_machine *boot_desc(struct kmm_machine_desc *d)
 	return m;
 }
 
-static inline struct kmm_machine *boot_compact(unsigned long long mem,
-					       int nodes, int cpus,
-					       const char *cmdline)
+static inline struct kmm_machine *boot_compact_initrd(unsigned long long mem,
+						      int nodes, int cpus,
+						      const char *cmdline,
+						      bool initrd)
 {
 	struct kmm_machine_desc *d = calloc(1, sizeof(*d));
 	char err[512];
@@ -152,11 +153,33 @@ static inline struct kmm_machine *boot_compact(unsigned long long mem,
 		free(d);
 		return NULL;
 	}
+	if (!initrd)
+		kmm_desc_set_initrd(d, 0, 0, err, sizeof(err));
 	if (cmdline)
 		kmm_desc_add_cmdline(d, cmdline);
 	m = boot_desc(d);
 	free(d);
 	return m;
+}
+
+/* A compact machine with kmm_desc_init's initrd (freed during boot). */
+static inline struct kmm_machine *boot_compact(unsigned long long mem,
+					       int nodes, int cpus,
+					       const char *cmdline)
+{
+	return boot_compact_initrd(mem, nodes, cpus, cmdline, true);
+}
+
+/*
+ * Without an initrd: for figures worked out by hand from the memory map,
+ * which the initrd's pages, freed after the watermarks were set and onto
+ * the boot CPU's per-CPU list, would shift.
+ */
+static inline struct kmm_machine *boot_compact_noinitrd(unsigned long long mem,
+							int nodes, int cpus,
+							const char *cmdline)
+{
+	return boot_compact_initrd(mem, nodes, cpus, cmdline, false);
 }
 
 /* Count of lines of @log that start with @prefix. */

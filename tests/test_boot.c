@@ -614,6 +614,16 @@ KT_TEST(deferred_init_modes_agree)
 	KT_EQ(atomic_load(&off->deferred_pages_left), 0);
 	kmm_deferred_init_all(lazy);
 	KT_EQ(atomic_load(&lazy->deferred_pages_left), 0);
+	/*
+	 * The initrd's pages went through CPU 0's per-CPU lists, whose high
+	 * differs between the modes (it follows the managed pages at boot):
+	 * empty them before comparing free counts.
+	 */
+	kmm_machine_enter(lazy);
+	drain_all_pages(NULL);
+	kmm_machine_enter(off);
+	drain_all_pages(NULL);
+	kmm_machine_enter(NULL);
 	for (int n = 0; n < 2; n++)
 		for (int z = 0; z < MAX_NR_ZONES; z++) {
 			struct zone *a = Z(lazy, n, z), *b = Z(off, n, z);
@@ -999,12 +1009,22 @@ KT_TEST(panic_during_boot_is_an_error)
 	kmm_desc_init(d);
 	KT_EQ(kmm_desc_compact(d, 4ULL << 30, 1, 1, err, sizeof(err)), 0);
 	/*
-	 * mem=4K leaves only page 0, which the BIOS trim reserves; the kernel
+	 * mem=4K: the initrd, near 3 GiB, is outside the direct map, and
+	 * reserve_initrd finds no RAM to move it to.
+	 */
+	kmm_desc_add_cmdline(d, "mem=4K");
+	m = kmm_machine_create(d, err, sizeof(err));
+	KT_TRUE(m != NULL);
+	KT_NE(kmm_machine_boot(m, err, sizeof(err)), 0);
+	KT_CONTAINS(err, "Cannot find place for new RAMDISK of size 8519680");
+	kmm_machine_destroy(m);
+	KT_EQ(kmm_desc_set_initrd(d, 0, 0, err, sizeof(err)), 0);
+	/*
+	 * Without it, mem=4K leaves only page 0, which the BIOS trim reserves; the kernel
 	 * image is added back as RAM (".text .data .bss are not marked as
 	 * E820_TYPE_RAM!") but is all reserved, so NODE_DATA cannot be
 	 * allocated and the boot panics, as Linux's would.
 	 */
-	kmm_desc_add_cmdline(d, "mem=4K");
 	m = kmm_machine_create(d, err, sizeof(err));
 	KT_TRUE(m != NULL);
 	KT_NE(kmm_machine_boot(m, err, sizeof(err)), 0);
@@ -1039,6 +1059,8 @@ static struct kmm_machine *boot_tiny(const char *cmdline)
 		/* A small kernel loaded at 2 MiB, inside the little RAM. */
 		d->kernel_start = 0x200000;
 		d->kernel_size = 0x200000;
+		/* No initrd: mem= would leave no room to move it to. */
+		kmm_desc_set_initrd(d, 0, 0, err, sizeof(err));
 		kmm_desc_add_cmdline(d, cmdline);
 		m = boot_desc(d);
 	}
@@ -1100,6 +1122,393 @@ KT_TEST(zoneinfo_report_format)
 	KT_TRUE(machine_report(m, "nosuch") == NULL);
 	free(r);
 	kmm_machine_destroy(m);
+}
+
+/* --- the initrd ------------------------------------------------------- */
+
+/* A compact machine with the initrd given (size 0: none; start 0: placed). */
+static struct kmm_machine *boot_initrd(unsigned long long mem, int nodes,
+				       unsigned long long start,
+				       unsigned long long size,
+				       const char *kver, const char *cmdline,
+				       char *err, size_t errlen)
+{
+	struct kmm_machine_desc *d = calloc(1, sizeof(*d));
+	struct kmm_machine *m = NULL;
+
+	kmm_desc_init(d);
+	if (kmm_desc_compact(d, mem, nodes, 2, err, errlen) ||
+	    kmm_desc_set_initrd(d, start, size, err, errlen))
+		goto out;
+	if (kver)
+		kmm_desc_set_kver(d, kver);
+	if (cmdline)
+		kmm_desc_add_cmdline(d, cmdline);
+	m = kmm_machine_create(d, err, errlen);
+	if (m && kmm_machine_boot(m, err, errlen)) {
+		kmm_machine_destroy(m);
+		m = NULL;
+	}
+out:
+	free(d);
+	return m;
+}
+
+static unsigned long managed_total(struct kmm_machine *m)
+{
+	unsigned long n = 0;
+
+	for (int nid = 0; nid < 2; nid++)
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			if (m->node_data[nid])
+				n += zone_managed_pages(Z(m, nid, z));
+	return n;
+}
+
+/* The "K reserved" figure of the Memory: line. */
+static unsigned long memory_line_reserved(const char *log)
+{
+	const char *p = strstr(log, "K bss, ");
+
+	return p ? strtoul(p + 7, NULL, 10) : 0;
+}
+
+/*
+ * The default machine's initrd: where the loader model puts it, the lines
+ * Linux prints, reserved in the Memory: line, then freed page by page
+ * (poisoned with 0xcc) and counted as managed again.
+ */
+KT_TEST(initrd_reserved_at_boot_and_freed_at_rootfs)
+{
+	char err[256], *la, *lb;
+	struct kmm_machine *a = boot_compact(8ULL << 30, 2, 2,
+					     "deferred_init=off init_on_free=0");
+	struct kmm_machine *b = boot_compact_noinitrd(8ULL << 30, 2, 2,
+					     "deferred_init=off init_on_free=0");
+	unsigned long first, end;
+	char *va, *vb;
+
+	KT_TRUE(a && b);
+	if (!a || !b)
+		return;
+	la = machine_log(a);
+	lb = machine_log(b);
+	KT_EQ(a->desc.initrd_start, 0xbf7e0000ULL);
+	KT_EQ(a->desc.initrd_size, 8320ULL << 10);
+	KT_CONTAINS(la, "\nRAMDISK: [mem 0xbf7e0000-0xbfffffff]\n");
+	KT_CONTAINS(la, "\nUnpacking initramfs...\nFreeing initrd memory: 8320K\n");
+	KT_TRUE(strstr(lb, "RAMDISK") == NULL);
+	KT_TRUE(strstr(lb, "initrd") == NULL);
+	/* The RAMDISK line sits between the page-size line and NUMA init. */
+	KT_TRUE(strstr(la, "Using GB pages") < strstr(la, "RAMDISK:") &&
+		strstr(la, "RAMDISK:") < strstr(la, "NODE_DATA(0)"));
+	/* Reserved when mem_init ran, and the Memory: line says so. */
+	KT_EQ(memory_line_reserved(la) - memory_line_reserved(lb), 8320);
+	/* ... freed after the watermarks were set, so managed agrees again. */
+	KT_EQ(managed_total(a), managed_total(b));
+	KT_EQ(a->initrd_pa_start, 0);
+	first = 0xbf7e0000UL >> 12;
+	end = 0xc0000000UL >> 12;
+	for (unsigned long pfn = first; pfn < end; pfn++) {
+		struct page *pg = a->vmemmap_base + pfn;
+
+		KT_EQ(pg->flags & (1UL << PG_reserved), 0);
+		KT_EQ(page_ref_count(pg), 0);
+	}
+	/*
+	 * Nothing has allocated them since: every page still holds
+	 * free_init_pages' POISON_FREE_INITMEM, first byte to last.
+	 */
+	for (unsigned long pfn = first; pfn < end; pfn += 64) {
+		const unsigned char *v = a->phys_base + (pfn << 12);
+
+		KT_EQ(v[0], 0xcc);
+		KT_EQ(v[2048], 0xcc);
+		KT_EQ(v[4095], 0xcc);
+	}
+	/* Every page freed once: vmstat's pgfree agrees with the other's. */
+	va = machine_report(a, "vmstat");
+	vb = machine_report(b, "vmstat");
+	KT_TRUE(va && vb && strstr(va, "\npgfree "));
+	if (va && vb)
+		KT_EQ(strtoul(strstr(va, "\npgfree ") + 8, NULL, 10),
+		      strtoul(strstr(vb, "\npgfree ") + 8, NULL, 10));
+	free(va);
+	free(vb);
+	KT_EQ(kmm_mm_verify(a, err, sizeof(err)), 0);
+	free(la);
+	free(lb);
+	kmm_machine_destroy(a);
+	kmm_machine_destroy(b);
+}
+
+/*
+ * In every deferred mode, on memblock and on bootmem, the initrd's pages
+ * end up managed exactly once: the same count as a machine without one.
+ * With deferred_init=lazy on a 2 GiB machine the initrd lies in the
+ * deferred range, which frees its pages when it gets there.
+ */
+KT_TEST(initrd_pages_managed_once_in_every_mode)
+{
+	static const char *const modes[] = {
+		"deferred_init=off", "deferred_init=parallel",
+		"deferred_init=lazy", "deferred_init=off bootmem",
+	};
+	char err[256];
+
+	for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
+		struct kmm_machine *a = boot_compact(2ULL << 30, 1, 2, modes[i]);
+		struct kmm_machine *b = boot_compact_noinitrd(2ULL << 30, 1, 2,
+							      modes[i]);
+		char *la;
+
+		KT_TRUE(a && b);
+		if (!a || !b)
+			return;
+		la = machine_log(a);
+		KT_CONTAINS(la, "Freeing initrd memory: 8320K\n");
+		if (i == 2) {
+			KT_TRUE(Z(a, 0, ZONE_DMA32)->zone_pgdat->first_deferred_pfn <=
+				(a->desc.initrd_start >> 12));
+			/* The initrd's pages joined the deferred count. */
+			KT_EQ(atomic_load(&a->deferred_pages_left),
+			      atomic_load(&b->deferred_pages_left));
+			kmm_deferred_init_all(a);
+			kmm_deferred_init_all(b);
+			KT_EQ(atomic_load(&a->deferred_pages_left), 0);
+		}
+		KT_EQ(managed_total(a), managed_total(b));
+		KT_EQ(atomic_load(&a->totalram), atomic_load(&b->totalram));
+		KT_EQ(kmm_mm_verify(a, err, sizeof(err)), 0);
+		free(la);
+		kmm_machine_destroy(a);
+		kmm_machine_destroy(b);
+	}
+}
+
+/*
+ * An initrd outside the direct map is moved (relocate_initrd): in the
+ * hole below 4 GiB, or above a mem= limit.  Then freed from its new place.
+ */
+KT_TEST(initrd_outside_the_direct_map_is_moved)
+{
+	char err[256], *log;
+	struct kmm_machine *m = boot_initrd(4ULL << 30, 1, 0xd0000000ULL,
+					    0x1000000, NULL, NULL, err,
+					    sizeof(err));
+
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	log = machine_log(m);
+	KT_CONTAINS(log, "\nRAMDISK: [mem 0xd0000000-0xd0ffffff]\n");
+	/* memblock's top-down allocation: the top of RAM, below NODE_DATA. */
+	KT_CONTAINS(log, "\nAllocated new RAMDISK: [mem 0x13f000000-0x13fffffff]\n");
+	KT_CONTAINS(log, "\nMove RAMDISK from [mem 0xd0000000-0xd0ffffff] to [mem 0x13f000000-0x13fffffff]\n");
+	KT_CONTAINS(log, "\nFreeing initrd memory: 16384K\n");
+	KT_EQ(kmm_mm_verify(m, err, sizeof(err)), 0);
+	free(log);
+	kmm_machine_destroy(m);
+
+	/* mem=2G: the default initrd near 3 GiB is above the limit. */
+	m = boot_initrd(4ULL << 30, 1, 0, 8320ULL << 10, NULL, "mem=2G", err,
+			sizeof(err));
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	log = machine_log(m);
+	KT_CONTAINS(log, "\nRAMDISK: [mem 0xbf7e0000-0xbfffffff]\n");
+	KT_CONTAINS(log, "\nAllocated new RAMDISK: [mem 0x7f7e0000-0x7fffffff]\n");
+	KT_CONTAINS(log, "\nFreeing initrd memory: 8320K\n");
+	KT_EQ(kmm_mm_verify(m, err, sizeof(err)), 0);
+	free(log);
+	kmm_machine_destroy(m);
+}
+
+/*
+ * retain_initrd keeps the pages; debug_pagealloc unmaps them instead of
+ * freeing (free_init_pages); CONFIG_BLK_DEV_RAM prints the older line.
+ */
+KT_TEST(initrd_retained_unmapped_or_blk_dev_ram)
+{
+	char err[256], *log;
+	struct kmm_machine *b = boot_compact_noinitrd(4ULL << 30, 1, 2, NULL);
+	struct kmm_machine *m = boot_compact(4ULL << 30, 1, 2, "retain_initrd");
+	struct kmm_machine_desc *d = calloc(1, sizeof(*d));
+
+	KT_TRUE(m && b);
+	if (!m || !b)
+		return;
+	log = machine_log(m);
+	KT_CONTAINS(log, "\nUnpacking initramfs...\n");
+	KT_TRUE(strstr(log, "Freeing initrd") == NULL);
+	KT_EQ(managed_total(b) - managed_total(m), 8320 / 4);
+	KT_TRUE(m->vmemmap_base[0xbf7e0000UL >> 12].flags & (1UL << PG_reserved));
+	KT_EQ(kmm_mm_verify(m, err, sizeof(err)), 0);
+	free(log);
+	kmm_machine_destroy(m);
+
+	m = boot_compact(4ULL << 30, 1, 2, "debug_pagealloc=on");
+	KT_TRUE(m != NULL);
+	if (m) {
+		log = machine_log(m);
+		KT_CONTAINS(log, "\ndebug: unmapping init [mem 0xffff8880bf7e0000-0xffff8880bfffffff]\n");
+		KT_TRUE(strstr(log, "Freeing initrd") == NULL);
+		KT_TRUE(m->vmemmap_base[0xbfffffffUL >> 12].flags &
+			(1UL << PG_reserved));
+		KT_EQ(kmm_mm_verify(m, err, sizeof(err)), 0);
+		free(log);
+		kmm_machine_destroy(m);
+	}
+	kmm_machine_destroy(b);
+
+	/* retain_initrd=1: the handler declines it, so it goes to user space. */
+	m = boot_compact(4ULL << 30, 1, 2, "retain_initrd=1");
+	KT_TRUE(m != NULL);
+	if (m) {
+		log = machine_log(m);
+		KT_CONTAINS(log, "Unknown kernel command line parameters \"retain_initrd=1\"");
+		KT_CONTAINS(log, "\nFreeing initrd memory: 8320K\n");
+		free(log);
+		kmm_machine_destroy(m);
+	}
+	/* Up to 4.9 the line named the range, at 4.x's direct-map base. */
+	m = boot_initrd(4ULL << 30, 1, 0, 8320ULL << 10, "4.9", NULL, err,
+			sizeof(err));
+	KT_TRUE(m != NULL);
+	if (m) {
+		log = machine_log(m);
+		KT_CONTAINS(log, "\nFreeing initrd memory: 8320K (ffff8800bf7e0000 - ffff8800c0000000)\n");
+		free(log);
+		kmm_machine_destroy(m);
+	}
+
+	kmm_desc_init(d);
+	KT_EQ(kmm_desc_compact(d, 4ULL << 30, 1, 2, err, sizeof(err)), 0);
+	d->blk_dev_ram = true;
+	m = boot_desc(d);
+	KT_TRUE(m != NULL);
+	if (m) {
+		log = machine_log(m);
+		KT_CONTAINS(log, "\nTrying to unpack rootfs image as initramfs...\nFreeing initrd memory: 8320K\n");
+		free(log);
+		kmm_machine_destroy(m);
+	}
+	free(d);
+}
+
+/*
+ * Before 5.10 reserve_initrd refused an initrd of half the mapped RAM or
+ * more with a panic; 5.10 dropped the check.
+ */
+KT_TEST(initrd_too_large_before_5_10)
+{
+	struct kmm_machine_desc *d = calloc(1, sizeof(*d));
+	struct kmm_machine *m;
+	char err[256];
+
+	kmm_desc_init(d);
+	KT_EQ(kmm_desc_compact(d, 64ULL << 20, 1, 1, err, sizeof(err)), 0);
+	d->kernel_start = 0x200000;
+	d->kernel_size = 0x200000;
+	KT_EQ(kmm_desc_set_initrd(d, 0, 40ULL << 20, err, sizeof(err)), 0);
+	KT_EQ(kmm_desc_set_kver(d, "5.4"), 0);
+	m = kmm_machine_create(d, err, sizeof(err));
+	KT_TRUE(m != NULL);
+	if (!m)
+		return;
+	KT_NE(kmm_machine_boot(m, err, sizeof(err)), 0);
+	/* 64 MiB less page 0 and the 97 pages below 1 MiB: 16286 mapped. */
+	KT_CONTAINS(err, "initrd too large to handle, disabling initrd (41943040 needed, 33353728 available)");
+	kmm_machine_destroy(m);
+	KT_EQ(kmm_desc_set_kver(d, "5.10"), 0);
+	m = boot_desc(d);
+	KT_TRUE(m != NULL);
+	if (m) {
+		char *log = machine_log(m);
+
+		KT_CONTAINS(log, "\nRAMDISK: [mem 0x01800000-0x03ffffff]\n");
+		KT_CONTAINS(log, "\nFreeing initrd memory: 40960K\n");
+		free(log);
+		kmm_machine_destroy(m);
+	}
+	free(d);
+}
+
+/* Bad initrd descriptions are refused, each naming what is wrong. */
+KT_TEST(initrd_bad_descriptions)
+{
+	struct kmm_machine_desc *d = calloc(1, sizeof(*d));
+	char err[256];
+	u64 at;
+
+	kmm_desc_init(d);
+	KT_EQ(kmm_desc_compact(d, 1ULL << 30, 1, 1, err, sizeof(err)), 0);
+	KT_EQ(kmm_desc_set_initrd(d, 0x1000800, 4096, err, sizeof(err)), -EINVAL);
+	KT_CONTAINS(err, "initrd start 0x1000800 is not page aligned");
+	KT_EQ(kmm_desc_set_initrd(d, 0xfffffffffffff000ULL, 0x2000, err,
+				  sizeof(err)), -EINVAL);
+	KT_CONTAINS(err, "beyond the 52-bit physical space");
+	/* Nothing changed by the refusals: still the default, placed. */
+	KT_TRUE(d->initrd_default);
+	KT_EQ(kmm_desc_place_initrd(d, &at, err, sizeof(err)), 0);
+	KT_EQ(at, 0x3f7e0000ULL);
+	/* Over the kernel image: refused when the machine is made. */
+	KT_EQ(kmm_desc_set_initrd(d, 0x2000000, 4096, err, sizeof(err)), 0);
+	KT_TRUE(kmm_machine_create(d, err, sizeof(err)) == NULL);
+	KT_CONTAINS(err, "initrd [mem 0x02000000-0x02000fff] overlaps the kernel image [mem 0x01000000-0x03bfffff]");
+	/* Too big for any RAM below 4 GiB: refused; the default is dropped. */
+	KT_EQ(kmm_desc_set_initrd(d, 0, 1ULL << 30, err, sizeof(err)), 0);
+	KT_EQ(kmm_desc_place_initrd(d, &at, err, sizeof(err)), -EINVAL);
+	KT_CONTAINS(err, "no room for a 1048576 KiB initrd in RAM between 1 MiB and 4 GiB");
+	d->initrd_default = true;
+	KT_EQ(kmm_desc_place_initrd(d, &at, err, sizeof(err)), 0);
+	KT_EQ(at, 0);
+	/* Size 0: none. */
+	KT_EQ(kmm_desc_set_initrd(d, 0, 0, err, sizeof(err)), 0);
+	KT_EQ(kmm_desc_place_initrd(d, &at, err, sizeof(err)), 0);
+	KT_EQ(at, 0);
+	free(d);
+}
+
+/* A captured log's RAMDISK line and initramfs line describe the initrd. */
+KT_TEST(initrd_from_a_boot_log)
+{
+	static const char log[] =
+		"[    0.000000] Linux version 6.12.9 (x@y) #1 SMP\n"
+		"[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable\n"
+		"[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x000000007fffffff] usable\n"
+		"[    0.001000] RAMDISK: [mem 0x35a00000-0x37ceefff]\n"
+		"[    0.001001] Allocated new RAMDISK: [mem 0x7dd11000-0x7fffffff]\n"
+		"[    0.001002] Move RAMDISK from [mem 0x35a00000-0x37ceefff] to [mem 0x7dd11000-0x7fffffff]\n"
+		"[    0.500000] Trying to unpack rootfs image as initramfs...\n";
+	static const char bad[] =
+		"BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable\n"
+		"RAMDISK: [mem 0x35a00000-]\n";
+	struct kmm_machine_desc *d = calloc(1, sizeof(*d));
+	struct kmm_machine *m;
+	char err[256];
+
+	kmm_desc_init(d);
+	KT_EQ(kmm_desc_parse_dmesg(d, log, "t.log", err, sizeof(err)), 0);
+	KT_EQ(d->initrd_start, 0x35a00000ULL);
+	KT_EQ(d->initrd_size, 0x22ef000ULL);
+	KT_TRUE(d->blk_dev_ram);
+	KT_TRUE(!d->initrd_default);
+	m = boot_desc(d);
+	KT_TRUE(m != NULL);
+	if (m) {
+		char *l = machine_log(m);
+
+		KT_CONTAINS(l, "\nRAMDISK: [mem 0x35a00000-0x37ceefff]\n");
+		KT_CONTAINS(l, "\nTrying to unpack rootfs image as initramfs...\nFreeing initrd memory: 35772K\n");
+		free(l);
+		kmm_machine_destroy(m);
+	}
+	kmm_desc_init(d);
+	KT_EQ(kmm_desc_parse_dmesg(d, bad, "bad.log", err, sizeof(err)), -EINVAL);
+	KT_CONTAINS(err, "bad.log:2: RAMDISK: ");
+	free(d);
 }
 
 KT_MAIN()

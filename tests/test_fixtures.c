@@ -43,6 +43,9 @@ static const char *const classes[] = {
 	"^(Dentry cache|Inode-cache) hash table entries: ",
 	"^smp: Brought up ",
 	"^HugeTLB:? ",
+	"^(Allocated new )?RAMDISK: |^Move RAMDISK from ",
+	"^(Unpacking initramfs|Trying to unpack rootfs image as initramfs)",
+	"^Freeing initrd memory: ",
 };
 #define NCLASS (sizeof(classes) / sizeof(classes[0]))
 

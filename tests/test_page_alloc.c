@@ -55,9 +55,10 @@ static struct kmm_machine *boot_small(const char *cmdline)
 		d->kernel_size = 0x200000;
 		/*
 		 * Small machines: check the zone after every operation, and
-		 * no slab layer, whose boot allocations would move the pages
-		 * the cases below work out by hand.
+		 * no slab layer or initrd, whose boot allocations and frees
+		 * would move the pages the cases below work out by hand.
 		 */
+		kmm_desc_set_initrd(d, 0, 0, err, sizeof(err));
 		kmm_desc_add_cmdline(d, "kmm_verify=1 slab=off");
 		kmm_desc_add_cmdline(d, cmdline);
 		m = boot_desc(d);
@@ -214,7 +215,7 @@ KT_TEST(hugetlb_pools_at_boot_and_by_sysctl)
 	unsigned long before;
 	char *log;
 
-	m = boot_compact(4ULL << 30, 2, 2, "hugepages=10");
+	m = boot_compact_noinitrd(4ULL << 30, 2, 2, "hugepages=10");
 	KT_TRUE(m != NULL);
 	if (!m)
 		return;
@@ -251,7 +252,7 @@ KT_TEST(hugetlb_pools_at_boot_and_by_sysctl)
 	kmm_machine_destroy(m);
 
 	/* Node-specific counts, gigantic pages, the 1 GiB default. */
-	m = boot_compact(4ULL << 30, 2, 2,
+	m = boot_compact_noinitrd(4ULL << 30, 2, 2,
 			 "hugepagesz=2M hugepages=1:3 hugepagesz=1G hugepages=1 default_hugepagesz=1G");
 	KT_TRUE(m != NULL);
 	if (!m)
@@ -291,8 +292,8 @@ KT_TEST(hugetlb_pools_at_boot_and_by_sysctl)
 		};
 
 		for (int c = 0; c < 3; c++) {
-			struct kmm_machine *g = boot_compact(8ULL << 30, 2, 2, cmd[c]);
-			struct kmm_machine *p0 = boot_compact(8ULL << 30, 2, 2,
+			struct kmm_machine *g = boot_compact_noinitrd(8ULL << 30, 2, 2, cmd[c]);
+			struct kmm_machine *p0 = boot_compact_noinitrd(8ULL << 30, 2, 2,
 							      c == 0 ? "bootmem" : NULL);
 			unsigned long want = c == 2 ? 5 : 2;
 			struct page *pages[64];
@@ -576,24 +577,39 @@ KT_TEST(movable_steals_without_claiming)
 
 /*
  * Watermarks of a 1-node 4 GiB machine, from the formulas of
- * __setup_per_zone_wmarks and calculate_min_free_kbytes.
+ * __setup_per_zone_wmarks and calculate_min_free_kbytes.  They were set
+ * at postcore_initcall, before populate_rootfs freed the initrd: the
+ * formulas take each zone's managed pages without the initrd's, as
+ * Linux's do.
  */
 KT_TEST(watermarks_and_reserves_follow_the_formulas)
 {
 	struct kmm_machine *m = boot_compact(4ULL << 30, 1, 2,
 					     "deferred_init=off");
 	unsigned long managed[MAX_NR_ZONES], lowmem = 0, kb, pages_min;
+	unsigned long rd_first, rd_end, rd_pages = 0;
 	int min_free;
 
 	KT_TRUE(m != NULL);
 	if (!m)
 		return;
 	kmm_machine_enter(m);
+	KT_TRUE(m->desc.initrd_size > 0);
+	rd_first = m->desc.initrd_start >> PAGE_SHIFT;
+	rd_end = (m->desc.initrd_start + m->desc.initrd_size + PAGE_SIZE - 1) >>
+		 PAGE_SHIFT;
 	for (int z = 0; z < MAX_NR_ZONES; z++) {
-		managed[z] = zone_managed_pages(Z(m, 0, z));
+		struct zone *zone = Z(m, 0, z);
+		unsigned long in = 0;
+
+		for (unsigned long pfn = rd_first; pfn < rd_end; pfn++)
+			in += zone_spans_pfn(zone, pfn);
+		rd_pages += in;
+		managed[z] = zone_managed_pages(zone) - in;
 		if (z != ZONE_MOVABLE)
 			lowmem += managed[z];
 	}
+	KT_EQ(rd_pages, 8320 / 4);
 	/* nr_free_buffer_pages: managed - high (0 at the first pass). */
 	kb = lowmem * 4;
 	{
@@ -637,10 +653,14 @@ KT_TEST(watermarks_and_reserves_follow_the_formulas)
 		KT_EQ(n->per_cpu_pageset[0].high_max,
 		      max((int)(managed[ZONE_NORMAL] / 8 / 2), batch * 4));
 	}
-	/* A sysctl moves them: min_free_kbytes doubled. */
+	/*
+	 * A sysctl moves them: min_free_kbytes doubled, spread over the
+	 * zones as they are now, the initrd's pages among them.
+	 */
 	KT_EQ(kmm_sysctl(m, "vm.min_free_kbytes", 2L * min_free), 0);
 	KT_EQ(Z(m, 0, ZONE_NORMAL)->_watermark[WMARK_MIN],
-	      ((unsigned long)(2 * min_free) >> 2) * managed[ZONE_NORMAL] / lowmem);
+	      ((unsigned long)(2 * min_free) >> 2) *
+	      zone_managed_pages(Z(m, 0, ZONE_NORMAL)) / (lowmem + rd_pages));
 	KT_EQ(kmm_sysctl(m, "vm.watermark_scale_factor", 0), -EINVAL);
 	KT_EQ(kmm_sysctl(m, "vm.percpu_pagelist_high_fraction", 4), -EINVAL);
 	KT_EQ(kmm_sysctl(m, "vm.nosuch", 1), -ENOENT);
@@ -953,7 +973,7 @@ KT_TEST(remote_pagesets_expire_on_ticks)
  */
 KT_TEST(zone_below_high_trims_pagesets)
 {
-	struct kmm_machine *m = boot_compact(1ULL << 30, 1, 1,
+	struct kmm_machine *m = boot_compact_noinitrd(1ULL << 30, 1, 1,
 					     "deferred_init=off init_on_alloc=0");
 	struct page **held = calloc(1UL << 18, sizeof(*held));
 	struct per_cpu_pages *pcp;

@@ -16,6 +16,9 @@
  *					or the log's own with --dmesg)
  *   --llc SIZE[/CPUS]			last-level cache and the CPUs sharing it
  *					(default: none; --host reads the host's)
+ *   --initrd SIZE[@ADDR] | none	the boot loader's initrd (default 8320K
+ *					at the top of RAM below 4 GiB, or the
+ *					log's RAMDISK line)
  * Output:
  *   --report LIST			zoneinfo, buddyinfo, pagetypeinfo, meminfo,
  *					vmstat, slabinfo, slabinfo-v, vmallocinfo
@@ -283,6 +286,43 @@ static void host_llc(struct kmm_machine_desc *d)
 	snprintf(path, sizeof(path), "%s/shared_cpu_list", last);
 	if (!read_sysfs_line(path, line, sizeof(line)))
 		d->llc_cpus = count_cpu_list(line);
+}
+
+/*
+ * Parse --initrd SIZE[@ADDR] or none into the description: 0, or -1 with
+ * a message in @err.
+ */
+static int parse_initrd(struct kmm_machine_desc *d, const char *v, char *err,
+			size_t errlen)
+{
+	unsigned long long size = 0, addr = 0;
+	char *end, why[256];
+
+	if (strcmp(v, "none")) {
+		size = memparse(v, &end);
+		if (end == v || !size || (*end && *end != '@')) {
+			snprintf(err, errlen,
+				 "--initrd '%s': expected SIZE[@ADDR] (e.g. 32M or 32M@0x37000000) or none",
+				 v);
+			return -1;
+		}
+		if (*end == '@') {
+			char *e2;
+
+			addr = memparse(end + 1, &e2);
+			if (e2 == end + 1 || *e2 || !addr) {
+				snprintf(err, errlen,
+					 "--initrd '%s': the address after '@' must be a non-zero number",
+					 v);
+				return -1;
+			}
+		}
+	}
+	if (kmm_desc_set_initrd(d, addr, size, why, sizeof(why))) {
+		snprintf(err, errlen, "--initrd '%s': %s", v, why);
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -626,6 +666,7 @@ static void usage(FILE *f)
 		"usage: kmm boot [--mem SIZE] [--nodes N] [--cpus N] [--distance M]\n"
 		"                [--dmesg FILE | --e820 FILE | --host]\n"
 		"                [--cmdline \"...\"] [--linux X.Y] [--llc SIZE[/CPUS]]\n"
+		"                [--initrd SIZE[@ADDR] | none]\n"
 		"                [--report zoneinfo,buddyinfo,pagetypeinfo,meminfo,vmstat,\n"
 		"                          slabinfo,slabinfo-v,vmallocinfo]\n"
 		"                [--workload] [--sysctl vm.NAME=VALUE] [--quiet] [--console]\n"
@@ -638,6 +679,7 @@ int main(int argc, char **argv)
 	static struct kmm_machine_desc desc;
 	const char *mem = NULL, *dmesg = NULL, *e820 = NULL, *linux_ver = NULL;
 	const char *reports = NULL, *distance = NULL, *llc = NULL;
+	const char *initrd = NULL;
 	const char *cmdlines[32], *sysctls[32];
 	int ncmd = 0, nsys = 0, nodes = -1, cpus = -1;
 	bool host = false, quiet = false, console = false, dyndbg = false;
@@ -671,7 +713,8 @@ int main(int argc, char **argv)
 			   ARG("--distance") || ARG("--dmesg") ||
 			   ARG("--e820") || ARG("--cmdline") ||
 			   ARG("--linux") || ARG("--report") ||
-			   ARG("--sysctl") || ARG("--llc"))) {
+			   ARG("--sysctl") || ARG("--llc") ||
+			   ARG("--initrd"))) {
 			fprintf(stderr, "kmm: unknown option '%s'\n", a);
 			usage(stderr);
 			return 2;
@@ -702,6 +745,8 @@ int main(int argc, char **argv)
 			linux_ver = v;
 		else if (ARG("--llc"))
 			llc = v;
+		else if (ARG("--initrd"))
+			initrd = v;
 		else if (ARG("--report"))
 			reports = v;
 		else if (ARG("--host"))
@@ -783,6 +828,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "kmm: --nodes %d: need at least 1\n", nodes);
 			return 1;
 		}
+	}
+	if (initrd && parse_initrd(&desc, initrd, err, sizeof(err))) {
+		fprintf(stderr, "kmm: %s\n", err);
+		return 1;
 	}
 	if (llc && parse_llc(&desc, llc, err, sizeof(err))) {
 		fprintf(stderr, "kmm: %s\n", err);

@@ -5,7 +5,8 @@
  *
  * What: everything from the firmware's e820 table to the zones:
  *
- *   early_reserve_memory	kernel image, the low 64 KiB, BIOS/EBDA to 1 MiB
+ *   early_reserve_memory	kernel image, the low 64 KiB, the initrd,
+ *				BIOS/EBDA to 1 MiB
  *   e820__memory_setup		sanitize, "BIOS-provided physical RAM map:"
  *   parse_early_param		mem=, memmap=, kernelcore=, numa=, memblock= ...
  *   e820__reserve_setup_data	boot loader data (log: "usable ==> usable")
@@ -16,6 +17,8 @@
  *   e820__memblock_setup	RAM into memblock, partial pages trimmed
  *   reserve_real_mode		trampoline below 1 MiB, then all of it reserved
  *   init_mem_mapping		page tables taken top-down (calibrated count)
+ *   reserve_initrd		"RAMDISK:", the initrd moved into the direct
+ *				map if the loader left it outside
  *   initmem_init		NUMA: SRAT or a fake node, NODE_DATA
  *   [bootmem]			kmm's bootmem path takes over from memblock
  *   paging_init		sparse_init (memmap), zone_sizes_init
@@ -84,6 +87,21 @@ static void reserve_bios_regions(struct kmm_machine *m)
 	memblock_reserve(bios_start, ISA_END_ADDRESS - bios_start);
 }
 
+/* The initrd's pages, its end rounded up to a page as the loader leaves it. */
+static u64 ramdisk_end(struct kmm_machine *m)
+{
+	return PAGE_ALIGN(m->desc.initrd_start + m->desc.initrd_size);
+}
+
+/* early_reserve_initrd: hold the initrd where the loader put it. */
+static void early_reserve_initrd(struct kmm_machine *m)
+{
+	if (!m->desc.initrd_size)
+		return;
+	memblock_reserve(m->desc.initrd_start,
+			 ramdisk_end(m) - m->desc.initrd_start);
+}
+
 static void early_reserve_memory(struct kmm_machine *m)
 {
 	memblock_reserve(m->desc.kernel_start, m->desc.kernel_size);
@@ -91,7 +109,76 @@ static void early_reserve_memory(struct kmm_machine *m)
 		memblock_reserve(0, SZ_64K);
 	else
 		memblock_reserve(0, PAGE_SIZE);
+	early_reserve_initrd(m);
 	reserve_bios_regions(m);
+}
+
+/* pfn_range_is_mapped: the direct map covers exactly memblock's RAM. */
+static bool range_is_mapped(struct kmm_machine *m, u64 start, u64 end)
+{
+	return end <= PFN_PHYS(max_pfn) &&
+	       memblock_is_region_memory(start, end - start);
+}
+
+/*
+ * relocate_initrd: an initrd outside the direct map (in a hole, or above
+ * a mem= limit) is copied to a page-aligned block memblock finds below
+ * max_pfn.
+ */
+static void relocate_initrd(struct kmm_machine *m)
+{
+	u64 image = m->desc.initrd_start, size = m->desc.initrd_size;
+	u64 area = PAGE_ALIGN(size);
+	phys_addr_t moved = memblock_phys_alloc_range(area, PAGE_SIZE, 0,
+						      PFN_PHYS(max_pfn));
+
+	if (!moved)
+		panic("Cannot find place for new RAMDISK of size %lld\n",
+		      (long long)size);
+	m->initrd_pa_start = moved;
+	m->initrd_pa_end = moved + size;
+	pr_info("Allocated new RAMDISK: [mem %#010llx-%#010llx]\n",
+		(unsigned long long)moved,
+		(unsigned long long)(moved + size - 1));
+	/*
+	 * copy_from_early_mem: the old place may be no RAM at all, and kmm's
+	 * initrd has no contents; the new pages are left as they are.
+	 */
+	pr_info("Move RAMDISK from [mem %#010llx-%#010llx] to [mem %#010llx-%#010llx]\n",
+		(unsigned long long)image,
+		(unsigned long long)(image + size - 1),
+		(unsigned long long)moved,
+		(unsigned long long)(moved + size - 1));
+}
+
+/*
+ * reserve_initrd: the "RAMDISK:" line, and the initrd's place in the
+ * direct map.  Before 5.10 an initrd of half the mapped RAM or more
+ * panicked first.
+ */
+static void reserve_initrd(struct kmm_machine *m)
+{
+	u64 image = m->desc.initrd_start, size = m->desc.initrd_size;
+	u64 end = ramdisk_end(m);
+
+	if (!size)
+		return;
+	if (m->kver < KMM_KVER(5, 10)) {
+		u64 mapped = memblock_mem_size(max_pfn);
+
+		if (size >= mapped >> 1)
+			panic("initrd too large to handle, disabling initrd (%lld needed, %lld available)\n",
+			      (long long)size, (long long)(mapped >> 1));
+	}
+	pr_info("RAMDISK: [mem %#010llx-%#010llx]\n",
+		(unsigned long long)image, (unsigned long long)end - 1);
+	if (range_is_mapped(m, image, end)) {
+		m->initrd_pa_start = image;
+		m->initrd_pa_end = image + size;
+		return;
+	}
+	relocate_initrd(m);
+	memblock_phys_free(image, end - image);
 }
 
 static void e820__memory_setup(struct kmm_machine *m)
@@ -306,6 +393,7 @@ void setup_arch(void)
 	init_mem_mapping(m);
 	/* On x86_64 the direct map covers all RAM: max_low_pfn = max_pfn. */
 	max_low_pfn = max_pfn;
+	reserve_initrd(m);
 	apply_events(m, KMM_EV_LATE);
 
 	x86_numa_init();

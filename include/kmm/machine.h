@@ -117,6 +117,16 @@ struct kmm_machine_desc {
 	bool deferred_struct_pages;	/* CONFIG_DEFERRED_STRUCT_PAGE_INIT */
 	u64 kernel_start, kernel_size;	/* the loaded image */
 	u64 realmode_size;		/* the real-mode trampoline (bytes) */
+	/*
+	 * The initrd the boot loader hands over (boot_params' ramdisk_image
+	 * and ramdisk_size): none if the size is 0; placed by the loader
+	 * model (kmm_desc_place_initrd) if the start is 0.  initrd_default:
+	 * the size is kmm_desc_init's, so a machine too small to hold it
+	 * boots without one instead of failing.
+	 */
+	u64 initrd_start, initrd_size;
+	bool initrd_default;
+	bool blk_dev_ram;		/* CONFIG_BLK_DEV_RAM: initramfs line */
 	/* Section sizes the "Memory:" line reports (KiB). */
 	unsigned long kernel_code_kb, kernel_rwdata_kb, kernel_rodata_kb;
 	unsigned long kernel_init_kb, kernel_bss_kb;
@@ -184,6 +194,12 @@ struct kmm_machine {
 	u64 memtest_bad_bytes;
 	/* The first percpu chunk's pages, all units (mm/percpu.c). */
 	unsigned long pcpu_nr_pages;
+	/*
+	 * The initrd as reserve_initrd left it (Linux's initrd_start and
+	 * initrd_end, here physical; both 0 when there is none, and again
+	 * once populate_rootfs has freed it).
+	 */
+	u64 initrd_pa_start, initrd_pa_end;
 	/* hugetlb's hstates and pools (mm/hugetlb.c), and hugetlb_lock. */
 	struct kmm_hugetlb hugetlb;
 	spinlock_t hugetlb_lock, hugetlb_resize_lock;
@@ -209,6 +225,7 @@ struct kmm_machine {
 		enum kmm_deferred_mode deferred;
 		bool quiet, debug;
 		bool nogbpages;			/* nogbpages (gbpages: back on) */
+		bool retain_initrd;		/* retain_initrd */
 		int loglevel;			/* -1: unset */
 		char unknown[KMM_CMDLINE_MAX];
 		/* Slab (mm/slab_common.c reads them in kmem_cache_init). */
@@ -389,6 +406,9 @@ struct kmm_machine {
 
 /* --- Describing a machine ------------------------------------------- */
 
+/* kmm_desc_init's initrd: this 6.18 VM's ("Freeing initrd memory: 8320K"). */
+#define KMM_INITRD_DEFAULT_SIZE	(8320ULL << 10)
+
 /* Defaults: Linux 6.12, Debian-like build, 1 CPU, no map. */
 void kmm_desc_init(struct kmm_machine_desc *d);
 /*
@@ -410,6 +430,20 @@ int kmm_desc_set_distance(struct kmm_machine_desc *d, int n, const int *dist,
 int kmm_desc_add_cmdline(struct kmm_machine_desc *d, const char *extra);
 /* Set the Linux version from "X.Y"; -EINVAL if not understood. */
 int kmm_desc_set_kver(struct kmm_machine_desc *d, const char *ver);
+/*
+ * The boot loader's initrd: @size bytes at @start (page aligned; 0: where
+ * the loader model puts it), or none if @size is 0.  -EINVAL with @err
+ * filled (nothing changed) for a bad start or size.
+ */
+int kmm_desc_set_initrd(struct kmm_machine_desc *d, u64 start, u64 size,
+			char *err, size_t errlen);
+/*
+ * Where the loader puts the initrd of @d (kmm_machine_create calls it):
+ * *start is its address, 0 if there is none.  -EINVAL with @err filled if
+ * an initrd the caller asked for cannot be placed or overlaps the kernel.
+ */
+int kmm_desc_place_initrd(const struct kmm_machine_desc *d, u64 *start,
+			  char *err, size_t errlen);
 
 /* --- Running one ----------------------------------------------------- */
 

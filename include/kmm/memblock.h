@@ -239,6 +239,7 @@ static inline void *memblock_alloc_node(phys_addr_t size, phys_addr_t align,
 void memblock_set_bottom_up(bool enable);
 bool memblock_bottom_up(void);
 phys_addr_t memblock_phys_mem_size(void);
+phys_addr_t memblock_mem_size(unsigned long limit_pfn);
 phys_addr_t memblock_reserved_size(void);
 unsigned long memblock_estimated_nr_free_pages(void);
 phys_addr_t memblock_start_of_DRAM(void);
